@@ -1,0 +1,79 @@
+// Pixelwise pages: progressive enhancement only. Every page works without this file.
+'use strict';
+
+(function uploadForm() {
+  const form = document.querySelector('[data-upload-form]');
+  if (!form) return;
+  const input = form.querySelector('input[type=file]');
+  const zone = form.querySelector('[data-dropzone]');
+  const nameOut = form.querySelector('[data-file-name]');
+  const preview = form.querySelector('[data-preview]');
+
+  function showFile() {
+    const file = input.files && input.files[0];
+    nameOut.textContent = file ? `${file.name} · ${(file.size / 1024).toFixed(0)} KB` : '';
+    if (file && /^image\/(png|jpeg|gif|webp|bmp)$/.test(file.type)) {
+      preview.src = URL.createObjectURL(file);
+      preview.hidden = false;
+    } else {
+      preview.hidden = true;
+    }
+  }
+  input.addEventListener('change', showFile);
+  ['dragenter', 'dragover'].forEach((type) => zone.addEventListener(type, (e) => {
+    e.preventDefault();
+    zone.classList.add('dragging');
+  }));
+  ['dragleave', 'drop'].forEach((type) => zone.addEventListener(type, () => zone.classList.remove('dragging')));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer && e.dataTransfer.files.length) {
+      input.files = e.dataTransfer.files;
+      showFile();
+    }
+  });
+
+  // Show only the chosen task's options, and send only those.
+  const choices = form.querySelectorAll('[data-task-choice]');
+  function syncOptions() {
+    const chosen = form.querySelector('[data-task-choice]:checked');
+    form.querySelectorAll('[data-options-for]').forEach((fs) => {
+      const active = chosen && fs.dataset.optionsFor === chosen.value;
+      fs.hidden = !active;
+      fs.disabled = !active;
+    });
+  }
+  choices.forEach((c) => c.addEventListener('change', syncOptions));
+  syncOptions();
+  form.addEventListener('submit', () => {
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    button.textContent = 'Uploading…';
+  });
+})();
+
+(function jobProgress() {
+  const section = document.querySelector('[data-job-events]');
+  if (!section || !window.EventSource) return;
+  const bar = section.querySelector('[data-job-progress]');
+  const status = section.querySelector('[data-job-status]');
+  const stage = section.querySelector('[data-job-stage]');
+  const source = new EventSource(section.dataset.jobEvents);
+  source.onmessage = (event) => {
+    const job = JSON.parse(event.data);
+    const percent = Math.round(job.progress * 100);
+    bar.value = percent;
+    bar.textContent = `${percent}%`;
+    status.textContent = job.status;
+    if (stage) stage.textContent = job.stage || '';
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+      source.close();
+      window.location.reload();
+    }
+  };
+  source.onerror = () => {
+    // The stream ends when the job ends; reload to show whatever state the server has.
+    source.close();
+    window.setTimeout(() => window.location.reload(), 1000);
+  };
+})();

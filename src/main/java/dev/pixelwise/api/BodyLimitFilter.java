@@ -1,0 +1,75 @@
+package dev.pixelwise.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.problem.AppException;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Oversized uploads never reach a resource: a declared Content-Length over the limit is refused
+ * before the body is read, and a body that grows past it while streaming (chunked) is cut off by
+ * Vert.x's body limit; both answer 413 as problem+json instead of an empty response.
+ */
+@ApplicationScoped
+public class BodyLimitFilter {
+
+    private final ImageLimits limits;
+    private final ObjectMapper json;
+
+    public BodyLimitFilter(ImageLimits limits, ObjectMapper json) {
+        this.limits = limits;
+        this.json = json;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::checkDeclaredLength, 1000);
+    }
+
+    void failures(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+            if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                tooLarge(ctx, "The upload is larger than the limit of " + limits.maxUploadSize().asLongValue() + " bytes");
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private void checkDeclaredLength(RoutingContext ctx) {
+        String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            try {
+                long length = Long.parseLong(declared.trim());
+                if (length > limits.maxUploadSize().asLongValue()) {
+                    tooLarge(ctx, "The upload is " + length + " bytes; the limit is " + limits.maxUploadSize().asLongValue());
+                    return;
+                }
+            } catch (NumberFormatException ignored) {
+                // Vert.x rejects malformed lengths itself
+            }
+        }
+        ctx.next();
+    }
+
+    private void tooLarge(RoutingContext ctx, String detail) {
+        HttpServerResponse response = ctx.response();
+        String body;
+        try {
+            body = json.writeValueAsString(new AppException.PayloadTooLarge(detail).toProblem(ctx.request().path()));
+        } catch (JsonProcessingException e) {
+            body = "{\"status\":413}";
+        }
+        // Close the connection: the client may still be sending a body we will not read.
+        response.setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, dev.pixelwise.problem.Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
+    }
+}

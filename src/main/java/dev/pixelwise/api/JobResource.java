@@ -1,0 +1,188 @@
+package dev.pixelwise.api;
+
+import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.Job;
+import dev.pixelwise.work.JobService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The job API: thin mapping from HTTP to {@link JobService}. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "jobs")
+public class JobResource {
+
+    static final int DEFAULT_SYNC_TIMEOUT_S = 60;
+    static final int MAX_SYNC_TIMEOUT_S = 600;
+
+    private final JobService jobs;
+    private final ImageLimits limits;
+
+    public JobResource(JobService jobs, ImageLimits limits) {
+        this.jobs = jobs;
+        this.limits = limits;
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Queue a job", description = "Multipart: task, image (file), task options as fields. Answers 202 with the job.")
+    public Response submit(MultipartFormDataInput input) {
+        UploadForm form = UploadForm.parse(input, null, limits);
+        Job job = jobs.submit(form.task(), form.image(), form.options());
+        return Response.accepted(JobView.of(job)).location(location(job)).build();
+    }
+
+    @POST
+    @Path("/{task}")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Run a job and wait", description = "Like POST /jobs for one task; waits up to 'timeout' seconds "
+            + "(default 60) and answers 200 with the finished job, the job's problem if it failed, or 202 if still running.")
+    public Uni<Response> run(@PathParam("task") String task, MultipartFormDataInput input) {
+        jobs.task(task); // 404 before reading anything else
+        UploadForm form = UploadForm.parse(input, task, limits);
+        int timeout = syncTimeout(form.timeout());
+        Job job = jobs.submit(task, form.image(), form.options());
+        Uni<Job> finished = timeout == 0 ? Uni.createFrom().item(job)
+                : Uni.createFrom().completionStage(job.done()).ifNoItem().after(Duration.ofSeconds(timeout)).recoverWithItem(job);
+        return finished.map(j -> switch (j.status()) {
+            case SUCCEEDED, CANCELLED -> Response.ok(JobView.of(j)).location(location(j)).build();
+            case FAILED -> ProblemMapper.problemResponse(j.error());
+            default -> Response.accepted(JobView.of(j)).location(location(j)).build();
+        });
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Operation(summary = "A job's status, progress, result and files")
+    public JobView get(@PathParam("id") String id) {
+        return JobView.of(jobs.get(id));
+    }
+
+    @DELETE
+    @Path("/jobs/{id}")
+    @Operation(summary = "Cancel a queued or running job")
+    public JobView cancel(@PathParam("id") String id) {
+        return JobView.of(jobs.cancel(id));
+    }
+
+    @GET
+    @Path("/jobs/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: the job JSON on every progress or status change, ending when it finishes")
+    public Multi<JobView> events(@PathParam("id") String id) {
+        Job job = jobs.get(id);
+        return Multi.createFrom().emitter(emitter -> {
+            Consumer<Job> listener = new Consumer<>() {
+                private double lastProgress = -1;
+                private String lastStage;
+                private Object lastStatus;
+
+                @Override
+                public synchronized void accept(Job j) {
+                    boolean statusChanged = j.status() != lastStatus;
+                    // Progress events are thinned to whole percents so a fast task cannot flood the stream.
+                    if (statusChanged || j.progress() - lastProgress >= 0.01 || !java.util.Objects.equals(j.stage(), lastStage)) {
+                        lastProgress = j.progress();
+                        lastStage = j.stage();
+                        lastStatus = j.status();
+                        emitter.emit(JobView.of(j));
+                    }
+                    if (j.status().terminal()) {
+                        j.removeListener(this);
+                        emitter.complete();
+                    }
+                }
+            };
+            emitter.onTermination(() -> job.removeListener(listener));
+            job.addListener(listener);
+            listener.accept(job);
+        });
+    }
+
+    @GET
+    @Path("/jobs/{id}/files/{name}")
+    @Produces(MediaType.WILDCARD)
+    @Operation(summary = "Download a file the job produced")
+    public Response file(@PathParam("id") String id, @PathParam("name") String name) {
+        java.nio.file.Path path = jobs.file(id, name);
+        return Response.ok(path.toFile(), contentType(name))
+                .header("Content-Disposition", "inline; filename=\"" + name + "\"")
+                .header("Cache-Control", "private, max-age=3600")
+                .build();
+    }
+
+    @GET
+    @Path("/tasks")
+    @Operation(summary = "The tasks this server runs, with their options")
+    public Map<String, Object> tasks() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        jobs.tasks().forEach(t -> out.put(t.name(), Map.of("title", t.title(), "description", t.description(),
+                "options", t.options())));
+        return out;
+    }
+
+    @GET
+    @Path("/models")
+    @Operation(summary = "The model zoo's cards")
+    public java.util.List<Object> models() {
+        return java.util.List.of();
+    }
+
+    static URI location(Job job) {
+        return URI.create("/api/v1/jobs/" + job.id());
+    }
+
+    private static int syncTimeout(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_SYNC_TIMEOUT_S;
+        }
+        try {
+            int t = Integer.parseInt(raw.trim());
+            if (t >= 0 && t <= MAX_SYNC_TIMEOUT_S) {
+                return t;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error below
+        }
+        throw new AppException.BadOption(UploadForm.TIMEOUT, "must be a whole number of seconds 0.." + MAX_SYNC_TIMEOUT_S);
+    }
+
+    static String contentType(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".png")) {
+            return "image/png";
+        }
+        if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) {
+            return "image/jpeg";
+        }
+        if (lower.endsWith(".json")) {
+            return MediaType.APPLICATION_JSON;
+        }
+        return MediaType.APPLICATION_OCTET_STREAM;
+    }
+}

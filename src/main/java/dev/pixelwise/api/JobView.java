@@ -1,0 +1,23 @@
+package dev.pixelwise.api;
+
+import dev.pixelwise.problem.Problem;
+import dev.pixelwise.work.Job;
+import dev.pixelwise.work.JobStatus;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The job JSON every endpoint answers with. */
+public record JobView(String id, String task, JobStatus status, double progress, String stage, Instant createdAt,
+                      Instant startedAt, Instant finishedAt, Object result, List<String> files, Problem error) {
+
+    /** Progress as a whole percent, for pages. */
+    public int percent() {
+        return (int) Math.round(progress * 100);
+    }
+
+    public static JobView of(Job job) {
+        return new JobView(job.id(), job.task(), job.status(), job.progress(), job.stage(), job.createdAt(),
+                job.startedAt(), job.finishedAt(), job.result(), job.files(), job.error());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.pixelwise.api;
+
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.problem.Problem;
+import dev.pixelwise.web.ErrorPage;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one error mapping: problem+json for the API, a readable page for browsers on page routes.
+ * Bad input is always an {@link AppException} or a JAX-RS 4xx; anything else is a bug and is logged.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response app(AppException e, UriInfo uri, HttpHeaders headers) {
+        return respond(e.toProblem(instance(uri)), uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response jaxrs(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type != null ? type.getReasonPhrase() : "Error";
+        String detail = status == 404 ? "Nothing is at " + uri.getRequestUri().getPath()
+                : status == 415 ? "This endpoint expects multipart/form-data with an 'image' file"
+                : e.getMessage();
+        return respond(Problem.of(status, "http-" + status, title, detail, instance(uri)), uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri, HttpHeaders headers) {
+        LOG.error("Unexpected error", e);
+        return respond(Problem.of(500, "internal", "Internal error", "Something went wrong on our side", instance(uri)),
+                uri, headers);
+    }
+
+    static Response problemResponse(Problem problem) {
+        Response.ResponseBuilder r = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.retryAfter() != null) {
+            r.header("Retry-After", problem.retryAfter());
+        }
+        return r.build();
+    }
+
+    private static Response respond(Problem problem, UriInfo uri, HttpHeaders headers) {
+        if (wantsPage(uri, headers)) {
+            Response.ResponseBuilder r = Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE)
+                    .entity(ErrorPage.render(problem));
+            if (problem.retryAfter() != null) {
+                r.header("Retry-After", problem.retryAfter());
+            }
+            return r.build();
+        }
+        return problemResponse(problem);
+    }
+
+    private static boolean wantsPage(UriInfo uri, HttpHeaders headers) {
+        String path = uri.getPath();
+        if (path.startsWith("/api") || path.startsWith("api") || path.startsWith("/q/")) {
+            return false;
+        }
+        return headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE)
+                && !m.isWildcardType());
+    }
+
+    private static String instance(UriInfo uri) {
+        return uri.getRequestUri().getPath();
+    }
+}

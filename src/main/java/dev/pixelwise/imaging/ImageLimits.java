@@ -1,0 +1,28 @@
+package dev.pixelwise.imaging;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * Limits every upload passes before it may cost memory. The HTTP body cap
+ * ({@code quarkus.http.limits.max-body-size}) is derived from {@link #maxUploadSize()} so an
+ * oversized upload is cut off while it streams.
+ */
+@ConfigMapping(prefix = "pixelwise.limits")
+public interface ImageLimits {
+
+    /** Largest accepted upload (bytes; suffixes K, M, G). */
+    @WithDefault("25M")
+    MemorySize maxUploadSize();
+
+    /** Largest accepted image, width × height, read from the header before any pixel is decoded. */
+    @WithDefault("40000000")
+    long maxPixels();
+
+    /** Longest a single decode may take before it is aborted. */
+    @WithDefault("10s")
+    Duration decodeTimeout();
+}

@@ -1,0 +1,48 @@
+package dev.pixelwise.imaging;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/** Resizing shared by every task. */
+public final class ImageOps {
+
+    private ImageOps() {
+    }
+
+    /** Scales down so the longer side is at most {@code maxSide}, in halving steps for quality; never enlarges. */
+    public static BufferedImage fit(BufferedImage src, int maxSide) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        double scale = Math.min(1.0, (double) maxSide / Math.max(w, h));
+        int tw = Math.max(1, (int) Math.round(w * scale));
+        int th = Math.max(1, (int) Math.round(h * scale));
+        BufferedImage current = src;
+        while (current.getWidth() / 2 >= tw && current.getHeight() / 2 >= th) {
+            current = resize(current, current.getWidth() / 2, current.getHeight() / 2, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        }
+        if (current.getWidth() != tw || current.getHeight() != th) {
+            current = resize(current, tw, th, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        }
+        return current;
+    }
+
+    /** Bicubic resize to an exact size. */
+    public static BufferedImage resizeBicubic(BufferedImage src, int width, int height) {
+        return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    }
+
+    private static BufferedImage resize(BufferedImage src, int width, int height, Object interpolation) {
+        int type = src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+        BufferedImage dst = new BufferedImage(width, height, type);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(src, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.pixelwise.problem;
+
+/**
+ * The one family of errors the app raises on purpose. Each carries the HTTP status and a message
+ * that is safe to show a user; {@code ProblemMapper} turns it into RFC 9457 problem JSON or an
+ * error page, and a failed job stores it as its {@link Problem}.
+ */
+public abstract sealed class AppException extends RuntimeException
+        permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
+        AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
+        AppException.JobTimedOut {
+
+    private final int status;
+    private final String type;
+    private final String title;
+
+    protected AppException(int status, String type, String title, String detail, Throwable cause) {
+        super(detail, cause);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Problem toProblem(String instance) {
+        return new Problem(Problem.TYPE_BASE + type, title, status, getMessage(), instance, field(), retryAfterSeconds());
+    }
+
+    public String field() {
+        return null;
+    }
+
+    public Long retryAfterSeconds() {
+        return null;
+    }
+
+    /** 400: a form field or option has a value we cannot use. */
+    public static final class BadOption extends AppException {
+        private final String field;
+
+        public BadOption(String field, String detail) {
+            super(400, "bad-option", "Invalid option", field + ": " + detail, null);
+            this.field = field;
+        }
+
+        @Override
+        public String field() {
+            return field;
+        }
+    }
+
+    /** 404: unknown job, file or task. */
+    public static final class NotFound extends AppException {
+        public NotFound(String detail) {
+            super(404, "not-found", "Not found", detail, null);
+        }
+    }
+
+    /** 413: the upload is larger than the configured byte limit. */
+    public static final class PayloadTooLarge extends AppException {
+        public PayloadTooLarge(String detail) {
+            super(413, "too-large", "Upload too large", detail, null);
+        }
+    }
+
+    /** 415: the bytes are not an image format we read (whatever the name or Content-Type says). */
+    public static final class UnsupportedFormat extends AppException {
+        public UnsupportedFormat(String detail) {
+            super(415, "unsupported-format", "Unsupported image format", detail, null);
+        }
+    }
+
+    /** 422: a format we read, but the image is corrupt, truncated, or over a pixel/time limit. */
+    public static final class UnprocessableImage extends AppException {
+        public UnprocessableImage(String detail) {
+            this(detail, null);
+        }
+
+        public UnprocessableImage(String detail, Throwable cause) {
+            super(422, "unprocessable-image", "Image cannot be processed", detail, cause);
+        }
+    }
+
+    /** 429: the work queue is full; try again after the estimated drain time. */
+    public static final class QueueFull extends AppException {
+        private final long retryAfterSeconds;
+
+        public QueueFull(long retryAfterSeconds) {
+            super(429, "queue-full", "Too many jobs",
+                    "The work queue is full; retry in about " + retryAfterSeconds + " s", null);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        @Override
+        public Long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** 503: a job ran past its time limit and was stopped. */
+    public static final class JobTimedOut extends AppException {
+        public JobTimedOut(String detail) {
+            super(503, "job-timeout", "Job timed out", detail, null);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pixelwise.web;
+
+import dev.pixelwise.api.JobView;
+import dev.pixelwise.api.UploadForm;
+import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.work.Job;
+import dev.pixelwise.work.JobService;
+import dev.pixelwise.work.Task;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pages: home (upload form) and job (progress, then result). Thin, like the API. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class PageResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance home(List<TaskForm> tasks, String selected, long maxUploadMb, double maxMegapixels);
+
+        static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running);
+    }
+
+    /** A task as the home page shows it. */
+    public record TaskForm(String name, String title, String description, List<dev.pixelwise.work.OptionSpec> options) {
+    }
+
+    private final JobService jobs;
+    private final ImageLimits limits;
+    private final Engine engine;
+
+    public PageResource(JobService jobs, ImageLimits limits, Engine engine) {
+        this.jobs = jobs;
+        this.limits = limits;
+        this.engine = engine;
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public TemplateInstance home(@QueryParam("task") String task) {
+        List<TaskForm> forms = jobs.tasks().stream()
+                .map(t -> new TaskForm(t.name(), t.title(), t.description(), t.options())).toList();
+        String selected = task != null && forms.stream().anyMatch(f -> f.name().equals(task)) ? task
+                : forms.isEmpty() ? "" : forms.get(0).name();
+        return Templates.home(forms, selected, limits.maxUploadSize().asLongValue() / (1024 * 1024),
+                limits.maxPixels() / 1e6);
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(hidden = true)
+    public Response submit(MultipartFormDataInput input) {
+        UploadForm form = UploadForm.parse(input, null, limits);
+        Job job = jobs.submit(form.task(), form.image(), optionsOf(form.task(), form.options()));
+        return Response.seeOther(URI.create("/jobs/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Operation(hidden = true)
+    public TemplateInstance job(@PathParam("id") String id) {
+        Job job = jobs.get(id);
+        Task<?> task = jobs.task(job.task());
+        String resultHtml = null;
+        if (job.result() != null) {
+            Template template = engine.getTemplate("results/" + job.task());
+            if (template != null) {
+                resultHtml = template.data("job", JobView.of(job)).data("result", job.result()).render();
+            }
+        }
+        return Templates.job(JobView.of(job), task.title(), resultHtml, !job.status().terminal());
+    }
+
+    @POST
+    @Path("/jobs/{id}/cancel")
+    @Operation(hidden = true)
+    public Response cancel(@PathParam("id") String id) {
+        jobs.cancel(id);
+        return Response.seeOther(URI.create("/jobs/" + id)).build();
+    }
+
+    /**
+     * The form names each option {@code task.option} so one form can hold every task's fields;
+     * keep the chosen task's and drop the rest.
+     */
+    static Map<String, String> optionsOf(String task, Map<String, String> fields) {
+        Map<String, String> options = new LinkedHashMap<>();
+        String prefix = task + ".";
+        fields.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                options.put(name.substring(prefix.length()), value);
+            } else if (!name.contains(".")) {
+                options.put(name, value);
+            }
+        });
+        return options;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.pixelwise.work;
+
+import dev.pixelwise.problem.Problem;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One unit of work for any task. State changes go through the synchronized transition methods;
+ * listeners (the event stream) are told after each change.
+ */
+public final class Job {
+
+    private final String id;
+    private final String task;
+    private final Instant createdAt;
+    private final Path dir;
+    private final Object options;
+    private final List<String> files = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Job>> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Job> done = new CompletableFuture<>();
+
+    private volatile JobStatus status = JobStatus.QUEUED;
+    private volatile double progress;
+    private volatile String stage;
+    private volatile Instant startedAt;
+    private volatile Instant finishedAt;
+    private volatile Object result;
+    private volatile Problem error;
+    private volatile boolean cancelRequested;
+    private volatile Thread runner;
+
+    Job(String id, String task, Instant createdAt, Path dir, Object options) {
+        this.id = id;
+        this.task = task;
+        this.createdAt = createdAt;
+        this.dir = dir;
+        this.options = options;
+    }
+
+    public String id() { return id; }
+    public String task() { return task; }
+    public Instant createdAt() { return createdAt; }
+    public Instant startedAt() { return startedAt; }
+    public Instant finishedAt() { return finishedAt; }
+    public JobStatus status() { return status; }
+    public double progress() { return progress; }
+    public String stage() { return stage; }
+    public Object result() { return result; }
+    public Problem error() { return error; }
+    public List<String> files() { return List.copyOf(files); }
+    public Path dir() { return dir; }
+    Object options() { return options; }
+    boolean cancelRequested() { return cancelRequested; }
+
+    /** Completes when the job reaches a terminal status. */
+    public CompletableFuture<Job> done() {
+        return done;
+    }
+
+    public void addListener(Consumer<Job> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<Job> listener) {
+        listeners.remove(listener);
+    }
+
+    synchronized boolean start(Instant now) {
+        if (status != JobStatus.QUEUED) {
+            return false;
+        }
+        status = JobStatus.RUNNING;
+        startedAt = now;
+        runner = Thread.currentThread();
+        notifyListeners();
+        return true;
+    }
+
+    void progress(double value, String stageName) {
+        double clamped = Math.max(0, Math.min(1, value));
+        if (clamped != progress || (stageName != null && !stageName.equals(stage))) {
+            progress = clamped;
+            if (stageName != null) {
+                stage = stageName;
+            }
+            notifyListeners();
+        }
+    }
+
+    void addFile(String name) {
+        if (!files.contains(name)) {
+            files.add(name);
+        }
+    }
+
+    synchronized boolean succeed(Object value, Instant now) {
+        if (status.terminal()) {
+            return false;
+        }
+        result = value;
+        progress = 1;
+        return finish(JobStatus.SUCCEEDED, now);
+    }
+
+    synchronized boolean fail(Problem problem, Instant now) {
+        if (status.terminal()) {
+            return false;
+        }
+        error = problem;
+        return finish(JobStatus.FAILED, now);
+    }
+
+    /** Fails a running job from outside (time limit) and interrupts its thread. */
+    synchronized boolean stop(Problem problem, Instant now) {
+        if (status.terminal()) {
+            return false;
+        }
+        cancelRequested = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+        error = problem;
+        return finish(JobStatus.FAILED, now);
+    }
+
+    /** Marks the job cancelled; a running job's thread is interrupted so it stops at its next check. */
+    synchronized boolean cancel(Instant now) {
+        if (status.terminal()) {
+            return false;
+        }
+        cancelRequested = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+        return finish(JobStatus.CANCELLED, now);
+    }
+
+    private boolean finish(JobStatus terminal, Instant now) {
+        status = terminal;
+        finishedAt = now;
+        runner = null;
+        notifyListeners();
+        done.complete(this);
+        return true;
+    }
+
+    private void notifyListeners() {
+        for (Consumer<Job> l : listeners) {
+            l.accept(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.pixelwise.work;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The local worker pool and job lifetime. Checked at start-up by {@link WorkerPool}. */
+@ConfigMapping(prefix = "pixelwise.jobs")
+public interface JobsConfig {
+
+    /** Worker threads; defaults to the number of cores. */
+    Optional<Integer> workers();
+
+    /** Jobs that may wait for a worker; one more is answered with 429. */
+    @WithDefault("16")
+    int queueCapacity();
+
+    /** A running job is stopped after this long. */
+    @WithDefault("5m")
+    Duration timeout();
+
+    /** Finished jobs and their files are deleted this long after they finish. */
+    @WithDefault("1h")
+    Duration ttl();
+
+    /** How often expired jobs are looked for. */
+    @WithDefault("1m")
+    Duration sweepInterval();
+
+    /** Where uploads and produced files live, one folder per job. */
+    Path dataDir();
+}

@@ -1,0 +1,28 @@
+package dev.pixelwise.work;
+
+import java.util.List;
+
+/**
+ * A kind of job. Implementations are CDI beans; the job service finds them by {@link #name()}.
+ *
+ * @param <O> the parsed, validated options
+ */
+public interface Task<O> {
+
+    /** The name used in URLs and the {@code task} field, e.g. {@code inspect}. */
+    String name();
+
+    /** A short human title for pages. */
+    String title();
+
+    /** One sentence for the home page. */
+    String description();
+
+    List<OptionSpec> options();
+
+    /** Parses and validates the options; throws {@code BadOption} naming the field. */
+    O parseOptions(JobOptions options);
+
+    /** Does the work. Returns the result object (serialised to JSON); files go through {@link JobContext#output}. */
+    Object run(JobContext context, O options) throws Exception;
+}

@@ -1,0 +1,62 @@
+package dev.pixelwise.web;
+
+import dev.pixelwise.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+@QuarkusTest
+class PagesTest {
+
+    @Test
+    void homePageOffersUploadAndTasksWithStrictHeaders() {
+        given().get("/").then().statusCode(200)
+                .contentType(startsWith("text/html"))
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .body(containsString("enctype=\"multipart/form-data\""))
+                .body(containsString("name=\"image\""))
+                .body(containsString("value=\"inspect\""))
+                .body(containsString("name=\"inspect.thumbnail\""))
+                .body(not(containsString("<script>")));
+        given().get("/static/app.js").then().statusCode(200);
+        given().get("/static/app.css").then().statusCode(200);
+    }
+
+    @Test
+    void formPostRedirectsToTheJobPageWhichShowsTheResult() throws InterruptedException {
+        String location = given().redirects().follow(false)
+                .multiPart("task", "inspect")
+                .multiPart("inspect.thumbnail", "128")
+                .multiPart("test-hold.holdMs", "5") // another task's field is dropped, not refused
+                .multiPart("image", TestImages.photo("cat.bmp").toFile())
+                .post("/jobs").then().statusCode(303).extract().header("Location");
+        String path = java.net.URI.create(location).getPath();
+        String html = "";
+        for (int i = 0; i < 200 && !html.contains("data-result"); i++) {
+            Thread.sleep(25);
+            html = given().accept("text/html").get(path).then().statusCode(200).extract().asString();
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("data-result"), html);
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("512 × 341 px"), "size shown");
+    }
+
+    @Test
+    void errorsOnPagesAreReadableHtml() {
+        given().accept("text/html").get("/jobs/AAAAAAAAAAAAAAAAAAAAAA").then().statusCode(404)
+                .contentType(startsWith("text/html"))
+                .body(containsString("There is no job"))
+                .body(containsString("Back to the upload page"));
+        given().accept("text/html")
+                .multiPart("task", "inspect")
+                .multiPart("image", "notes.png", "just text".getBytes())
+                .post("/jobs").then().statusCode(415)
+                .contentType(startsWith("text/html"))
+                .body(containsString("not PNG, JPEG"));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.pixelwise.work;
+
+import dev.pixelwise.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@TestProfile(TightPoolProfile.class)
+class WorkerPoolTest {
+
+    private final List<String> started = new ArrayList<>();
+
+    static String submit(String task, Object... fields) {
+        var spec = given().multiPart("task", task).multiPart("image", TestImages.photo("cat.bmp").toFile());
+        for (int i = 0; i < fields.length; i += 2) {
+            spec.multiPart((String) fields[i], String.valueOf(fields[i + 1]));
+        }
+        return spec.when().post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+    }
+
+    static String status(String id) {
+        return given().get("/api/v1/jobs/" + id).then().statusCode(200).extract().path("status");
+    }
+
+    static String awaitStatus(String id, Duration within, String... wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String s;
+        do {
+            s = status(id);
+            for (String w : wanted) {
+                if (w.equals(s)) {
+                    return s;
+                }
+            }
+            Thread.sleep(25);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("job " + id + " stayed " + s + ", wanted " + String.join("/", wanted));
+    }
+
+    @AfterEach
+    void cancelLeftovers() {
+        started.forEach(id -> given().delete("/api/v1/jobs/" + id));
+    }
+
+    private String hold(int ms) {
+        String id = submit("test-hold", "holdMs", ms);
+        started.add(id);
+        return id;
+    }
+
+    @Test
+    void thirdConcurrentJobGets429WithRetryAfter() throws InterruptedException {
+        String running = hold(60_000);
+        awaitStatus(running, Duration.ofSeconds(5), "running");
+        hold(60_000); // waits in the queue of one
+        Response third = given().multiPart("task", "test-hold").multiPart("holdMs", "10")
+                .multiPart("image", TestImages.photo("cat.bmp").toFile())
+                .when().post("/api/v1/jobs");
+        assertEquals(429, third.statusCode());
+        assertTrue(third.contentType().startsWith("application/problem+json"));
+        long retryAfter = Long.parseLong(third.header("Retry-After"));
+        assertTrue(retryAfter >= 1, "Retry-After " + retryAfter);
+        assertEquals("queue-full", third.jsonPath().getString("type").replaceAll(".*/", ""));
+    }
+
+    @Test
+    void cancellingARunningJobFreesTheWorker() throws InterruptedException {
+        String id = hold(60_000);
+        awaitStatus(id, Duration.ofSeconds(5), "running");
+        given().delete("/api/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
+        // The single worker must be free again: a short job runs to completion.
+        String next = hold(50);
+        assertEquals("succeeded", awaitStatus(next, Duration.ofSeconds(5), "succeeded", "failed"));
+        assertEquals("cancelled", status(id), "a cancelled job stays cancelled");
+    }
+
+    @Test
+    void cancellingAQueuedJobNeverRunsIt() throws InterruptedException {
+        String running = hold(60_000);
+        awaitStatus(running, Duration.ofSeconds(5), "running");
+        String queued = hold(10);
+        assertEquals("queued", status(queued));
+        given().delete("/api/v1/jobs/" + queued).then().statusCode(200).body("status", equalTo("cancelled"));
+        given().delete("/api/v1/jobs/" + running).then().statusCode(200);
+        Thread.sleep(200);
+        given().get("/api/v1/jobs/" + queued).then().body("status", equalTo("cancelled")).body("startedAt", equalTo(null));
+    }
+
+    @Test
+    void aRunawayJobIsStoppedByTheTimeoutAndTheWorkerLivesOn() throws InterruptedException {
+        String id = hold(60_000);
+        assertEquals("failed", awaitStatus(id, Duration.ofSeconds(10), "failed", "succeeded"));
+        given().get("/api/v1/jobs/" + id).then()
+                .body("error.status", equalTo(503))
+                .body("error.type", org.hamcrest.Matchers.endsWith("job-timeout"));
+        String next = hold(20);
+        assertEquals("succeeded", awaitStatus(next, Duration.ofSeconds(5), "succeeded", "failed"));
+    }
+
+    @Test
+    void aThrowingJobFailsAloneAndTheWorkerLivesOn() throws InterruptedException {
+        String bad = submit("test-hold", "explode", true);
+        assertEquals("failed", awaitStatus(bad, Duration.ofSeconds(5), "failed", "succeeded"));
+        given().get("/api/v1/jobs/" + bad).then().body("error.status", equalTo(500)).body("error.detail", notNullValue());
+        String good = hold(20);
+        assertEquals("succeeded", awaitStatus(good, Duration.ofSeconds(5), "succeeded", "failed"));
+    }
+
+    @Test
+    void finishedJobsAndTheirFilesExpire() throws InterruptedException {
+        String id = submit("inspect");
+        assertEquals("succeeded", awaitStatus(id, Duration.ofSeconds(10), "succeeded", "failed"));
+        Path dir = Path.of("target/pixelwise-tight-data/jobs", id);
+        assertTrue(Files.exists(dir.resolve("thumbnail.png")), "files exist before expiry");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.exists(dir) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(Files.exists(dir), "job folder deleted after the TTL");
+        given().get("/api/v1/jobs/" + id).then().statusCode(404);
+    }
+}
