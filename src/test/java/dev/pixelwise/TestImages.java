@@ -93,6 +93,29 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /** Inserts an iCCP chunk carrying {@code iccProfile} right after the PNG's IHDR. */
+    public static byte[] withIccp(byte[] png, String profileName, byte[] iccProfile) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(iccProfile);
+        deflater.finish();
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        while (!deflater.finished()) {
+            zipped.write(buf, 0, deflater.deflate(buf));
+        }
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        data.writeBytes(profileName.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        data.write(0); // name terminator
+        data.write(0); // compression method: deflate
+        data.writeBytes(zipped.toByteArray());
+        int afterIhdr = 8 + 8 + 13 + 4;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterIhdr);
+        chunk(out, "iCCP", data.toByteArray());
+        out.write(png, afterIhdr, png.length - afterIhdr);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());

@@ -40,6 +40,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri, HttpHeaders headers) {
+        if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
+            // A chunked body ran past the HTTP limit: Vert.x already answered 413 and closed the connection.
+            return respond(new AppException.PayloadTooLarge("The upload is larger than the limit").toProblem(instance(uri)),
+                    uri, headers);
+        }
         LOG.error("Unexpected error", e);
         return respond(Problem.of(500, "internal", "Internal error", "Something went wrong on our side", instance(uri)),
                 uri, headers);

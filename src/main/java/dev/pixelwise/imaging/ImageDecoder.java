@@ -81,6 +81,7 @@ public class ImageDecoder {
         BufferedImage raw;
         String colorModel;
         int bitDepth;
+        java.awt.color.ICC_Profile pngProfile;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader reader = readerFor(header.format());
             ScheduledFuture<?> abort = watchdog.schedule(() -> {
@@ -88,9 +89,11 @@ public class ImageDecoder {
                 reader.abort();
             }, limits.decodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
-                reader.setInput(in, false, true);
+                // PNG metadata is read for its iCCP chunk, which the JDK reader otherwise ignores.
+                reader.setInput(in, false, header.format() != ImageFormat.PNG);
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
                 raw = reader.read(0);
+                pngProfile = header.format() == ImageFormat.PNG ? PngIcc.profile(reader.getImageMetadata(0)) : null;
                 var rawType = reader.getRawImageType(0);
                 var model = rawType != null ? rawType.getColorModel() : raw.getColorModel();
                 colorModel = PixelConversion.describe(model);
@@ -117,6 +120,9 @@ public class ImageDecoder {
         }
         boolean hasAlpha = raw.getColorModel().hasAlpha();
         PixelConversion.Result srgb = PixelConversion.toIntSrgb(raw);
+        if (pngProfile != null && raw.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
+            srgb = new PixelConversion.Result(PixelConversion.fromProfile(srgb.image(), pngProfile), true);
+        }
         BufferedImage upright = ExifOrientation.apply(srgb.image(), orientation);
         ImageInfo info = new ImageInfo(header.format(), upright.getWidth(), upright.getHeight(), colorModel, bitDepth,
                 hasAlpha, orientation, srgb.iccConverted());

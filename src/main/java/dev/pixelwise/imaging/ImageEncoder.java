@@ -93,6 +93,35 @@ public final class ImageEncoder {
         return image;
     }
 
+    /** Bytes {@link #writePng} would write for this image, without touching the disk. */
+    public static long pngSize(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        CountingOutputStream counter = new CountingOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(counter)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), strongest(writer));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not encode PNG", e);
+        } finally {
+            writer.dispose();
+        }
+        return counter.count;
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
     /** Smallest PNG palette bit depth holding {@code colors} entries. */
     public static int bitDepthFor(int colors) {
         if (colors < 1 || colors > 256) {
@@ -107,19 +136,28 @@ public final class ImageEncoder {
         return colors <= 16 ? 4 : 8;
     }
 
+    private static ImageWriteParam strongest(ImageWriter writer) {
+        return withQuality(writer, 0.0f);
+    }
+
+    /** PNG: quality 0 = strongest deflate; JPEG: the usual 0..1 quality. */
+    private static ImageWriteParam withQuality(ImageWriter writer, float quality) {
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        if (param.canWriteCompressed()) {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            if (param.getCompressionTypes() != null && param.getCompressionType() == null) {
+                param.setCompressionType(param.getCompressionTypes()[0]);
+            }
+            param.setCompressionQuality(quality);
+        }
+        return param;
+    }
+
     private static long write(BufferedImage image, String format, float quality, Path target) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
         try (OutputStream os = Files.newOutputStream(target); ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
             writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (param.canWriteCompressed()) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                if (param.getCompressionTypes() != null && param.getCompressionType() == null) {
-                    param.setCompressionType(param.getCompressionTypes()[0]);
-                }
-                param.setCompressionQuality(quality);
-            }
-            writer.write(null, new IIOImage(image, null, null), param);
+            writer.write(null, new IIOImage(image, null, null), withQuality(writer, quality));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + target.getFileName(), e);
         } finally {
@@ -131,5 +169,4 @@ public final class ImageEncoder {
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -2,6 +2,9 @@ package dev.pixelwise.imaging;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.DataBuffer;
+import java.awt.image.DirectColorModel;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
@@ -55,6 +58,19 @@ final class PixelConversion {
             System.arraycopy(row, 0, out, y * w, w);
         }
         return new Result(dst, icc);
+    }
+
+    /** Reinterprets int-packed pixels as being in {@code profile}'s RGB space and converts them to sRGB. */
+    static BufferedImage fromProfile(BufferedImage intImage, ICC_Profile profile) {
+        ICC_ColorSpace space = new ICC_ColorSpace(profile);
+        boolean alpha = intImage.getColorModel().hasAlpha();
+        DirectColorModel tagged = alpha
+                ? new DirectColorModel(space, 32, 0xFF0000, 0xFF00, 0xFF, 0xFF000000, false, DataBuffer.TYPE_INT)
+                : new DirectColorModel(space, 24, 0xFF0000, 0xFF00, 0xFF, 0, false, DataBuffer.TYPE_INT);
+        BufferedImage source = new BufferedImage(tagged, intImage.getRaster(), false, null);
+        BufferedImage out = new BufferedImage(intImage.getWidth(), intImage.getHeight(), intImage.getType());
+        new ColorConvertOp(null).filter(source, out);
+        return out;
     }
 
     private static void copyGray(Raster raster, ColorModel cm, boolean alpha, int[] out, int w, int h) {

@@ -110,6 +110,25 @@ class ImageDecoderTest {
     }
 
     @Test
+    void convertsAnEmbeddedIccProfileToSrgb() {
+        BufferedImage gray = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                gray.setRGB(x, y, 0x808080);
+            }
+        }
+        byte[] png = TestImages.encode(gray, "png");
+        byte[] linear = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        DecodedImage plain = DECODER.decode(TestImages.write(tmp, "plain.png", png));
+        assertEquals(0xFF808080, plain.image().getRGB(2, 2));
+        DecodedImage tagged = DECODER.decode(TestImages.write(tmp, "linear.png", TestImages.withIccp(png, "Linear RGB", linear)));
+        assertTrue(tagged.info().iccConverted());
+        int level = tagged.image().getRGB(2, 2) & 0xFF;
+        // 128/255 in linear light is about 188/255 in sRGB's curve.
+        assertTrue(level >= 184 && level <= 192, "linear 128 should become ~188 in sRGB, was " + level);
+    }
+
+    @Test
     void keepsAlpha() {
         BufferedImage argb = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(1, 1, 0x80FF0000);
