@@ -38,10 +38,12 @@ public class JobResource {
 
     private final JobService jobs;
     private final ImageLimits limits;
+    private final dev.pixelwise.zoo.ModelZoo zoo;
 
-    public JobResource(JobService jobs, ImageLimits limits) {
+    public JobResource(JobService jobs, ImageLimits limits, dev.pixelwise.zoo.ModelZoo zoo) {
         this.jobs = jobs;
         this.limits = limits;
+        this.zoo = zoo;
     }
 
     @POST
@@ -149,8 +151,8 @@ public class JobResource {
     @GET
     @Path("/models")
     @Operation(summary = "The model zoo's cards")
-    public java.util.List<Object> models() {
-        return java.util.List.of();
+    public java.util.List<dev.pixelwise.zoo.ModelCard> models() {
+        return zoo.cards();
     }
 
     static URI location(Job job) {

@@ -8,7 +8,7 @@ package dev.pixelwise.problem;
 public abstract sealed class AppException extends RuntimeException
         permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
-        AppException.JobTimedOut {
+        AppException.JobTimedOut, AppException.ModelUnavailable {
 
     private final int status;
     private final String type;
@@ -104,6 +104,13 @@ public abstract sealed class AppException extends RuntimeException
     public static final class JobTimedOut extends AppException {
         public JobTimedOut(String detail) {
             super(503, "job-timeout", "Job timed out", detail, null);
+        }
+    }
+
+    /** 503: the model a job needs is not on this server (yet); the message says why. */
+    public static final class ModelUnavailable extends AppException {
+        public ModelUnavailable(String detail) {
+            super(503, "model-unavailable", "Model unavailable", detail, null);
         }
     }
 }

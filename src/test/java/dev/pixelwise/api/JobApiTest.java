@@ -190,7 +190,10 @@ class JobApiTest {
 
     @Test
     void modelsTasksDocsHealthAndMetrics() {
-        given().get("/api/v1/models").then().statusCode(200).body("size()", equalTo(0));
+        given().get("/api/v1/models").then().statusCode(200)
+                .body("id", hasItem("mobilenet-v2"))
+                .body("find { it.id == 'mobilenet-v2' }.files[0].sha256", equalTo("7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776"))
+                .body("find { it.id == 'mobilenet-v2' }.state", org.hamcrest.Matchers.oneOf("missing", "fetching", "available", "loading", "loaded"));
         given().get("/api/v1/tasks").then().statusCode(200).body("inspect.options[0].name", equalTo("thumbnail"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/jobs"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
