@@ -65,9 +65,14 @@ public final class JobContext {
         job.progress(job.progress(), name);
     }
 
+    /** True once the job was cancelled or timed out; for engines that poll instead of throwing. */
+    public boolean cancelled() {
+        return job.cancelRequested() || job.status().terminal() || Thread.currentThread().isInterrupted();
+    }
+
     /** Throws {@link CancellationException} once the job was cancelled or timed out. */
     public void checkCancelled() {
-        if (job.cancelRequested() || job.status().terminal() || Thread.currentThread().isInterrupted()) {
+        if (cancelled()) {
             throw new CancellationException("job " + job.id() + " was stopped");
         }
     }

@@ -1,0 +1,103 @@
+package dev.pixelwise.quantize;
+
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Stage 3 with dithering: Floyd-Steinberg error diffusion. The error is measured and spread in
+ * RGB (0..255 per channel) with the classic weights 7/16 right, 3/16 below-behind, 5/16 below,
+ * 1/16 below-ahead, on a serpentine scan (rows alternate direction, which avoids the diagonal
+ * "worm" artefacts of a one-way scan). Transparent pixels keep the transparent entry and neither
+ * take nor pass on error.
+ *
+ * <p>The entry for an error-adjusted colour is the nearest in RGB, whatever the working space:
+ * the error being carried is an RGB error, and choosing by another metric makes it larger (on
+ * photos, Lab-nearest choices cost about 2 dB PSNR and were also worse in SSIM and CIEDE2000 than
+ * RGB-nearest ones, even for Lab palettes). Lookups go through an 18-bit cache (6 bits per channel,
+ * filled on first use from the cube's centre colour), one array read per pixel; the non-dithered
+ * remap path is exact. Single-threaded: error diffusion is inherently sequential.
+ */
+final class FloydSteinbergDitherer {
+    private FloydSteinbergDitherer() {
+    }
+
+    static byte[] dither(int[] argb, int width, int height, int[] paletteArgb, int transparentIndex,
+                         BooleanSupplier cancelled) {
+        byte[] out = new byte[argb.length];
+        short[] cache = new short[1 << 18];
+        Arrays.fill(cache, (short) -1);
+        float[] here = new float[3 * (width + 2)];   // error arriving on the current row, offset by one
+        float[] below = new float[3 * (width + 2)];
+        byte transparent = (byte) Math.max(0, transparentIndex);
+        for (int y = 0; y < height; y++) {
+            if ((y & 63) == 0 && cancelled.getAsBoolean()) {
+                throw new CancellationException("cancelled during dithering");
+            }
+            boolean leftToRight = (y & 1) == 0;
+            int dir = leftToRight ? 1 : -1;
+            for (int step = 0; step < width; step++) {
+                int x = leftToRight ? step : width - 1 - step;
+                int i = y * width + x;
+                int p = argb[i];
+                if (p >= 0) {
+                    out[i] = transparent;
+                    continue;
+                }
+                int e = 3 * (x + 1);
+                float r = clamp(((p >>> 16) & 0xFF) + here[e]);
+                float g = clamp(((p >>> 8) & 0xFF) + here[e + 1]);
+                float b = clamp((p & 0xFF) + here[e + 2]);
+                int key = (((int) (r + 0.5f) >>> 2) << 12) | (((int) (g + 0.5f) >>> 2) << 6) | ((int) (b + 0.5f) >>> 2);
+                int idx = cache[key];
+                if (idx < 0) {
+                    idx = nearest(key, paletteArgb, transparentIndex);
+                    cache[key] = (short) idx;
+                }
+                out[i] = (byte) idx;
+                int q = paletteArgb[idx];
+                float er = r - ((q >>> 16) & 0xFF), eg = g - ((q >>> 8) & 0xFF), eb = b - (q & 0xFF);
+                int ahead = e + 3 * dir, behind = e - 3 * dir;
+                spread(here, ahead, er, eg, eb, 7f / 16f);
+                spread(below, behind, er, eg, eb, 3f / 16f);
+                spread(below, e, er, eg, eb, 5f / 16f);
+                spread(below, ahead, er, eg, eb, 1f / 16f);
+            }
+            float[] t = here;
+            here = below;
+            below = t;
+            Arrays.fill(below, 0f);
+        }
+        return out;
+    }
+
+    private static void spread(float[] err, int at, float er, float eg, float eb, float weight) {
+        err[at] += er * weight;
+        err[at + 1] += eg * weight;
+        err[at + 2] += eb * weight;
+    }
+
+    private static float clamp(float v) {
+        return v < 0 ? 0 : (v > 255 ? 255 : v);
+    }
+
+    private static int nearest(int key, int[] palette, int transparentIndex) {
+        // Centre of the 4x4x4 cube of 8-bit levels.
+        int r = ((key >>> 12) << 2) + 2, g = (((key >>> 6) & 63) << 2) + 2, b = ((key & 63) << 2) + 2;
+        int best = Integer.MAX_VALUE;
+        int bestJ = 0;
+        for (int j = 0; j < palette.length; j++) {
+            if (j == transparentIndex) {
+                continue;
+            }
+            int q = palette[j];
+            int dr = r - ((q >>> 16) & 0xFF), dg = g - ((q >>> 8) & 0xFF), db = b - (q & 0xFF);
+            int d = dr * dr + dg * dg + db * db;
+            if (d < best) {
+                best = d;
+                bestJ = j;
+            }
+        }
+        return bestJ;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.pixelwise.quantize;
+
+/**
+ * Full-reference quality metrics between two same-sized ARGB images (alpha ignored).
+ *
+ * <ul>
+ * <li>PSNR over R, G and B together, 8-bit peak 255: 10 log10(255^2 / MSE); identical => +Infinity.</li>
+ * <li>SSIM (Wang et al. 2004) on luma Y = 0.299R + 0.587G + 0.114B, 11x11 Gaussian window
+ *     (sigma 1.5), K1 = 0.01, K2 = 0.03, L = 255, population (co)variances, mean over the windows
+ *     that fit inside the image; matches skimage structural_similarity with gaussian_weights=True,
+ *     use_sample_covariance=False, data_range=255.</li>
+ * <li>Mean CIEDE2000 colour difference (Sharma, Wu and Dalal 2005; kL = kC = kH = 1) and mean CIE76
+ *     (Euclidean distance in Lab), sRGB D65 -> Lab.</li>
+ * </ul>
+ */
+public final class ImageQuality {
+    private static final int RADIUS = 5;          // 11-tap window: int(3.5 * 1.5 + 0.5), as scipy/skimage
+    private static final double SIGMA = 1.5;
+    private static final double C1 = Math.pow(0.01 * 255, 2);
+    private static final double C2 = Math.pow(0.03 * 255, 2);
+    private static final double[] KERNEL = gaussianKernel();
+
+    private ImageQuality() {
+    }
+
+    public static double psnr(int[] a, int[] b) {
+        requireSameLength(a, b);
+        long sse = 0;
+        for (int i = 0; i < a.length; i++) {
+            int p = a[i], q = b[i];
+            int dr = ((p >>> 16) & 0xFF) - ((q >>> 16) & 0xFF);
+            int dg = ((p >>> 8) & 0xFF) - ((q >>> 8) & 0xFF);
+            int db = (p & 0xFF) - (q & 0xFF);
+            sse += dr * dr + dg * dg + db * db;
+        }
+        if (sse == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double mse = (double) sse / (3.0 * a.length);
+        return 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
+    /** Mean SSIM of the luma planes; both sides must be at least 11 pixels. */
+    public static double ssim(int[] a, int[] b, int width, int height) {
+        requireSameLength(a, b);
+        if ((long) width * height != a.length) {
+            throw new IllegalArgumentException("length must equal width * height");
+        }
+        int win = 2 * RADIUS + 1;
+        if (width < win || height < win) {
+            throw new IllegalArgumentException("SSIM needs images of at least " + win + "x" + win);
+        }
+        // Bands of output rows are independent; their sums are added in band order (deterministic).
+        int outRows = height - 2 * RADIUS;
+        int bands = (outRows + SSIM_BAND - 1) / SSIM_BAND;
+        double[] bandSums = new double[bands];
+        java.util.stream.IntStream.range(0, bands).parallel()
+                .forEach(band -> bandSums[band] = ssimBand(a, b, width, band * SSIM_BAND,
+                        Math.min(outRows, (band + 1) * SSIM_BAND)));
+        double total = 0;
+        for (double v : bandSums) {
+            total += v;
+        }
+        return total / ((double) outRows * (width - 2 * RADIUS));
+    }
+
+    private static final int SSIM_BAND = 128;
+
+    /** Sum of SSIM over output rows [first, end) (row r is centred on image row r + RADIUS). */
+    private static double ssimBand(int[] a, int[] b, int width, int first, int end) {
+        int win = 2 * RADIUS + 1;
+        int outW = width - 2 * RADIUS;
+        // Horizontally filtered rows of x, y, x^2, y^2, xy for the 11 input rows of a window, as a ring.
+        double[][][] ring = new double[5][win][outW];
+        double[][] plane = new double[5][width];
+        double[][] acc = new double[5][outW];
+        double total = 0;
+        for (int row = first; row < end + 2 * RADIUS; row++) {
+            double[] x = plane[0], y = plane[1], xx = plane[2], yy = plane[3], xy = plane[4];
+            int off = row * width;
+            for (int i = 0; i < width; i++) {
+                double u = luma(a[off + i]), v = luma(b[off + i]);
+                x[i] = u;
+                y[i] = v;
+                xx[i] = u * u;
+                yy[i] = v * v;
+                xy[i] = u * v;
+            }
+            int slot = row % win;
+            for (int q = 0; q < 5; q++) {
+                double[] src = plane[q], dst = ring[q][slot];
+                java.util.Arrays.fill(dst, 0);
+                for (int t = 0; t < win; t++) {
+                    double g = KERNEL[t];
+                    for (int i = 0; i < outW; i++) {
+                        dst[i] += g * src[i + t];
+                    }
+                }
+            }
+            if (row < first + win - 1) {
+                continue;
+            }
+            int top = row - win + 1;
+            for (int q = 0; q < 5; q++) {
+                double[] dst = acc[q];
+                java.util.Arrays.fill(dst, 0);
+                for (int t = 0; t < win; t++) {
+                    double g = KERNEL[t];
+                    double[] src = ring[q][(top + t) % win];
+                    for (int i = 0; i < outW; i++) {
+                        dst[i] += g * src[i];
+                    }
+                }
+            }
+            for (int i = 0; i < outW; i++) {
+                double ux = acc[0][i], uy = acc[1][i];
+                double vx = acc[2][i] - ux * ux, vy = acc[3][i] - uy * uy, cov = acc[4][i] - ux * uy;
+                total += ((2 * ux * uy + C1) * (2 * cov + C2)) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
+            }
+        }
+        return total;
+    }
+
+    public static double meanDeltaE2000(int[] a, int[] b) {
+        return meanOverPairs(a, b, true);
+    }
+
+    public static double meanDeltaE76(int[] a, int[] b) {
+        return meanOverPairs(a, b, false);
+    }
+
+    /**
+     * Mean colour difference over pixels. A quantised image maps each original colour to few
+     * palette colours, so the difference is memoised per (colour, colour) pair in a bounded
+     * open-addressing table (2^20 slots, filled to 3/4 at most, then pairs are computed directly).
+     */
+    private static double meanOverPairs(int[] a, int[] b, boolean ciede2000) {
+        requireSameLength(a, b);
+        if (a.length == 0) {
+            return 0;
+        }
+        int slots = 1 << 20;
+        long[] keys = new long[slots];
+        double[] values = new double[slots];
+        java.util.Arrays.fill(keys, -1L);
+        int used = 0;
+        double[] p = new double[3], q = new double[3];
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            int ca = a[i] & 0xFFFFFF, cb = b[i] & 0xFFFFFF;
+            if (ca == cb) {
+                continue;
+            }
+            long key = ((long) ca << 24) | cb;
+            int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 44);
+            while (keys[slot] != -1L && keys[slot] != key) {
+                slot = (slot + 1) & (slots - 1);
+            }
+            if (keys[slot] == key) {
+                sum += values[slot];
+                continue;
+            }
+            CieLab.fromRgb(ca, p, 0);
+            CieLab.fromRgb(cb, q, 0);
+            double d = ciede2000 ? deltaE2000(p[0], p[1], p[2], q[0], q[1], q[2]) : deltaE76(p[0], p[1], p[2], q[0], q[1], q[2]);
+            if (used < slots / 4 * 3) {
+                keys[slot] = key;
+                values[slot] = d;
+                used++;
+            }
+            sum += d;
+        }
+        return sum / a.length;
+    }
+
+    public static double deltaE76(double l1, double a1, double b1, double l2, double a2, double b2) {
+        double dl = l1 - l2, da = a1 - a2, db = b1 - b2;
+        return Math.sqrt(dl * dl + da * da + db * db);
+    }
+
+    /** CIEDE2000 between two Lab colours, following Sharma, Wu and Dalal (2005), eqs. 1-22. */
+    public static double deltaE2000(double l1, double a1, double b1, double l2, double a2, double b2) {
+        double c1 = Math.hypot(a1, b1), c2 = Math.hypot(a2, b2);
+        double cMean7 = Math.pow((c1 + c2) / 2, 7);
+        double g = 0.5 * (1 - Math.sqrt(cMean7 / (cMean7 + 6103515625.0)));  // 25^7
+        double ap1 = (1 + g) * a1, ap2 = (1 + g) * a2;
+        double cp1 = Math.hypot(ap1, b1), cp2 = Math.hypot(ap2, b2);
+        double hp1 = hueDegrees(ap1, b1), hp2 = hueDegrees(ap2, b2);
+
+        double dL = l2 - l1;
+        double dC = cp2 - cp1;
+        double dh;
+        if (cp1 * cp2 == 0) {
+            dh = 0;
+        } else {
+            dh = hp2 - hp1;
+            if (dh > 180) {
+                dh -= 360;
+            } else if (dh < -180) {
+                dh += 360;
+            }
+        }
+        double dH = 2 * Math.sqrt(cp1 * cp2) * Math.sin(Math.toRadians(dh / 2));
+
+        double lMean = (l1 + l2) / 2;
+        double cpMean = (cp1 + cp2) / 2;
+        double hMean;
+        if (cp1 * cp2 == 0) {
+            hMean = hp1 + hp2;
+        } else if (Math.abs(hp1 - hp2) <= 180) {
+            hMean = (hp1 + hp2) / 2;
+        } else if (hp1 + hp2 < 360) {
+            hMean = (hp1 + hp2 + 360) / 2;
+        } else {
+            hMean = (hp1 + hp2 - 360) / 2;
+        }
+        double t = 1 - 0.17 * cosDeg(hMean - 30) + 0.24 * cosDeg(2 * hMean) + 0.32 * cosDeg(3 * hMean + 6)
+                - 0.20 * cosDeg(4 * hMean - 63);
+        double dTheta = 30 * Math.exp(-Math.pow((hMean - 275) / 25, 2));
+        double cpMean7 = Math.pow(cpMean, 7);
+        double rc = 2 * Math.sqrt(cpMean7 / (cpMean7 + 6103515625.0));
+        double l50 = (lMean - 50) * (lMean - 50);
+        double sl = 1 + 0.015 * l50 / Math.sqrt(20 + l50);
+        double sc = 1 + 0.045 * cpMean;
+        double sh = 1 + 0.015 * cpMean * t;
+        double rt = -Math.sin(Math.toRadians(2 * dTheta)) * rc;
+        double tl = dL / sl, tc = dC / sc, th = dH / sh;
+        return Math.sqrt(tl * tl + tc * tc + th * th + rt * tc * th);
+    }
+
+    private static double hueDegrees(double a, double b) {
+        if (a == 0 && b == 0) {
+            return 0;
+        }
+        double h = Math.toDegrees(Math.atan2(b, a));
+        return h < 0 ? h + 360 : h;
+    }
+
+    private static double cosDeg(double degrees) {
+        return Math.cos(Math.toRadians(degrees));
+    }
+
+    static double luma(int argb) {
+        return 0.299 * ((argb >>> 16) & 0xFF) + 0.587 * ((argb >>> 8) & 0xFF) + 0.114 * (argb & 0xFF);
+    }
+
+    private static double[] gaussianKernel() {
+        double[] k = new double[2 * RADIUS + 1];
+        double sum = 0;
+        for (int i = -RADIUS; i <= RADIUS; i++) {
+            k[i + RADIUS] = Math.exp(-(i * i) / (2 * SIGMA * SIGMA));
+            sum += k[i + RADIUS];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= sum;
+        }
+        return k;
+    }
+
+    private static void requireSameLength(int[] a, int[] b) {
+        if (a == null || b == null || a.length != b.length) {
+            throw new IllegalArgumentException("images must be non-null and the same size");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pixelwise.quantize;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Turns centroids into the final palette: each is converted back to 8-bit sRGB (rounded, clamped).
+ * Two centroids can round to the same colour; such a duplicate is replaced by the unique image
+ * colour farthest from its nearest palette colour (the same rule as empty-cluster re-seeding), so
+ * the palette never repeats a colour and still has as many entries as clusters.
+ */
+final class PaletteFinisher {
+    private PaletteFinisher() {
+    }
+
+    static int[] finish(double[] centroids, int m, ColorSpace space, int[] uniqueColors, float[] uniqueCoords,
+                        boolean manhattan) {
+        int[] palette = new int[m];
+        Set<Integer> seen = new HashSet<>();
+        int distinct = 0;
+        for (int j = 0; j < m; j++) {
+            int argb = WorkingSpace.toArgb(space, centroids[3 * j], centroids[3 * j + 1], centroids[3 * j + 2]);
+            if (seen.add(argb)) {
+                palette[distinct++] = argb;
+            }
+        }
+        if (distinct == m) {
+            return palette;
+        }
+        int u = uniqueColors.length;
+        double[] cost = new double[u];
+        java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
+        double[] probe = new double[3];
+        for (int j = 0; j < distinct; j++) {
+            lowerCosts(palette[j], space, uniqueCoords, cost, manhattan, probe);
+        }
+        while (distinct < m) {
+            int far = -1;
+            double farCost = 0;
+            for (int i = 0; i < u; i++) {
+                if (cost[i] > farCost) {
+                    farCost = cost[i];
+                    far = i;
+                }
+            }
+            if (far < 0) {
+                break;  // every image colour is already in the palette
+            }
+            int argb = 0xFF000000 | uniqueColors[far];
+            if (!seen.add(argb)) {
+                cost[far] = 0;  // already a palette colour (float rounding left a tiny cost)
+                continue;
+            }
+            palette[distinct++] = argb;
+            lowerCosts(argb, space, uniqueCoords, cost, manhattan, probe);
+        }
+        return java.util.Arrays.copyOf(palette, distinct);
+    }
+
+    private static void lowerCosts(int argb, ColorSpace space, float[] coords, double[] cost, boolean manhattan,
+                                   double[] probe) {
+        WorkingSpace.toCoords(space, argb, probe, 0);
+        for (int i = 0; i < cost.length; i++) {
+            double dx = coords[3 * i] - probe[0], dy = coords[3 * i + 1] - probe[1], dz = coords[3 * i + 2] - probe[2];
+            double d = manhattan ? Math.abs(dx) + Math.abs(dy) + Math.abs(dz) : dx * dx + dy * dy + dz * dz;
+            if (d < cost[i]) {
+                cost[i] = d;
+            }
+        }
+    }
+}

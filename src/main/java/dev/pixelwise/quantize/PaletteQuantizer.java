@@ -1,0 +1,202 @@
+package dev.pixelwise.quantize;
+
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The entry point: K-Means colour quantisation in three stages, libimagequant-style:
+ * {@link ColorHistogram} (exact unique colours, bucketed to a bounded size for k-means when there
+ * are many) -> {@link KMeansPalette} (weighted k-means on those entries, then a few
+ * {@link ExactRefinement} steps on the exact colours when bucketed) -> {@link Remapper} or
+ * {@link FloydSteinbergDitherer} (one palette index per pixel, exact nearest in working space).
+ *
+ * <p>{@link #prepare} does all the work that does not depend on k once; {@link #quantize} can then be
+ * called for many k. Results depend only on the pixels and {@link KMeansParams} (including its seed),
+ * not on the pool or its size. Instances are stateless and thread-safe.
+ */
+public final class PaletteQuantizer {
+    /**
+     * Largest number of weighted points k-means runs on in the fast path. 2^15 keeps every k cheap;
+     * the refinement on exact colours recovers what coarser buckets lose.
+     */
+    static final int DEFAULT_HISTOGRAM_CAP = 1 << 15;
+    private static final int COLOR_CHUNK = 1 << 14;
+
+    private final ParallelChunks parallel;
+    private final int histogramCap;
+
+    /** @param pool threads to use, or null to run on the calling thread only */
+    public PaletteQuantizer(ExecutorService pool) {
+        this(pool, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param parallelism how many threads of {@code pool} one call may occupy (including the caller) */
+    public PaletteQuantizer(ExecutorService pool, int parallelism) {
+        this(pool, parallelism, DEFAULT_HISTOGRAM_CAP);
+    }
+
+    PaletteQuantizer(ExecutorService pool, int parallelism, int histogramCap) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1");
+        }
+        if (histogramCap < 4096) {
+            throw new IllegalArgumentException("histogramCap must be >= 4096");
+        }
+        this.parallel = new ParallelChunks(pool, Math.min(parallelism, 64));
+        this.histogramCap = histogramCap;
+    }
+
+    /**
+     * Builds the k-independent state of an image.
+     *
+     * @param argb   pixels 0xAARRGGBB, row-major (as BufferedImage.getRGB); kept by reference
+     * @param params settings used by every later {@link #quantize} of the result
+     */
+    public Prepared prepare(int[] argb, int width, int height, KMeansParams params) {
+        if (argb == null || params == null) {
+            throw new IllegalArgumentException("argb and params must not be null");
+        }
+        if (width < 1 || height < 1 || (long) width * height != argb.length) {
+            throw new IllegalArgumentException("argb.length must equal width * height (" + width + "x" + height
+                    + " vs " + argb.length + ")");
+        }
+        ColorHistogram histogram = ColorHistogram.build(argb, parallel);
+        int[] colors = histogram.colors();
+        int u = colors.length;
+        float[] coords = new float[3 * u];
+        ColorSpace space = params.colorSpace();
+        parallel.run(ParallelChunks.count(u, COLOR_CHUNK), (worker, chunk) -> {
+            for (int i = chunk * COLOR_CHUNK, to = Math.min(u, i + COLOR_CHUNK); i < to; i++) {
+                WorkingSpace.toCoords(space, colors[i], coords, 3 * i);
+            }
+        });
+        WeightedPoints points;
+        int bits = 8;
+        ColorCells buckets = null;
+        if (params.exact() || u <= histogramCap) {
+            points = WeightedPoints.exact(coords, histogram.counts());
+        } else {
+            bits = 7;
+            while (bits > 4 && ColorCells.occupiedCells(colors, bits) > histogramCap) {
+                bits--;
+            }
+            buckets = ColorCells.group(colors, bits);
+            points = WeightedPoints.bucketed(buckets, coords, histogram.counts());
+        }
+        int gridBits = NearestColorSearch.gridBits(u);
+        ColorCells grid = buckets != null && buckets.bits == gridBits ? buckets : ColorCells.group(colors, gridBits);
+        NearestColorSearch search = new NearestColorSearch(colors, grid, coords, histogram.counts());
+        KdTree tree = params.distance() == Distance.EUCLIDEAN ? new KdTree(points) : null;
+        return new Prepared(argb, width, height, params, histogram, coords, points, bits, tree, search);
+    }
+
+    /** Same as {@link #quantize(Prepared, int, BooleanSupplier, DoubleConsumer)} without progress. */
+    public QuantizedImage quantize(Prepared prepared, int k, BooleanSupplier cancelled) {
+        return quantize(prepared, k, cancelled, p -> { });
+    }
+
+    /**
+     * Quantises to at most k colours (k counts the transparent entry, if any).
+     *
+     * @param k         palette size, 2..256
+     * @param cancelled polled between iterations (and stages); when true a
+     *                  {@link CancellationException} is thrown
+     * @param progress  receives increasing values in 0..1
+     */
+    public QuantizedImage quantize(Prepared prepared, int k, BooleanSupplier cancelled, DoubleConsumer progress) {
+        if (prepared == null) {
+            throw new IllegalArgumentException("prepared must not be null");
+        }
+        if (k < 2 || k > 256) {
+            throw new IllegalArgumentException("k must be in 2..256, was " + k);
+        }
+        BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
+        DoubleConsumer report = progress == null ? p -> { } : progress;
+        KMeansParams params = prepared.params;
+        boolean manhattan = params.distance() == Distance.MANHATTAN;
+        ColorHistogram histogram = prepared.histogram;
+        int unique = histogram.size();
+        boolean hasTransparent = histogram.transparentPixels() > 0;
+        int opaqueSlots = k - (hasTransparent ? 1 : 0);
+
+        int[] opaquePalette;
+        int iterations = 0;
+        StopReason reason = StopReason.NO_CHANGE;
+        if (unique <= opaqueSlots) {
+            // Fewer colours than slots: the palette is the image's own colours, no clustering needed.
+            opaquePalette = new int[unique];
+            for (int i = 0; i < unique; i++) {
+                opaquePalette[i] = 0xFF000000 | histogram.colors()[i];
+            }
+        } else {
+            int clusters = Math.min(opaqueSlots, prepared.points.size);
+            LloydIterations.Result best = new KMeansPalette(parallel)
+                    .run(prepared.points, prepared.tree, clusters, params, stop, p -> report.accept(0.8 * p));
+            iterations = best.iterations();
+            reason = best.stopReason();
+            if (prepared.bucketBits < 8 && !manhattan) {
+                ExactRefinement.refine(prepared.search, best.centroids(), clusters, params.tolerance(), parallel, stop);
+            }
+            opaquePalette = PaletteFinisher.finish(best.centroids(), clusters, params.colorSpace(),
+                    histogram.colors(), prepared.uniqueCoords, manhattan);
+        }
+        if (stop.getAsBoolean()) {
+            throw new CancellationException("cancelled before remapping");
+        }
+        int m = opaquePalette.length;
+        double[] coords = new double[3 * m];
+        for (int j = 0; j < m; j++) {
+            WorkingSpace.toCoords(params.colorSpace(), opaquePalette[j], coords, 3 * j);
+        }
+        NearestColorSearch.Assignment nearest = m == 0
+                ? new NearestColorSearch.Assignment(new int[0], new int[0], new long[0], new double[0], 0)
+                : prepared.search.search(coords, m, manhattan, parallel);
+
+        // Order: transparent entry first (PNG keeps tRNS short), then opaque entries by pixel count.
+        long[] opaqueCounts = nearest.entryPixels();
+        Integer[] order = new Integer[m];
+        for (int j = 0; j < m; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> opaqueCounts[a] != opaqueCounts[b]
+                ? Long.compare(opaqueCounts[b], opaqueCounts[a])
+                : Integer.compareUnsigned(opaquePalette[a], opaquePalette[b]));
+        int offset = hasTransparent ? 1 : 0;
+        int[] palette = new int[m + offset];
+        long[] pixelCounts = new long[m + offset];
+        int[] newIndex = new int[m];
+        for (int pos = 0; pos < m; pos++) {
+            int j = order[pos];
+            newIndex[j] = pos + offset;
+            palette[pos + offset] = opaquePalette[j];
+            pixelCounts[pos + offset] = opaqueCounts[j];
+        }
+        int transparentIndex = -1;
+        if (hasTransparent) {
+            transparentIndex = 0;
+            palette[0] = 0;
+            pixelCounts[0] = histogram.transparentPixels();
+        }
+        byte[] indices;
+        if (params.dither() == Dither.FLOYD_STEINBERG && m > 1) {
+            indices = FloydSteinbergDitherer.dither(prepared.argb, prepared.width, prepared.height, palette,
+                    transparentIndex, stop);
+            Arrays.fill(pixelCounts, 0);
+            for (byte b : indices) {
+                pixelCounts[b & 0xFF]++;
+            }
+        } else {
+            NearestColorSearch search = prepared.search;
+            byte[] paletteOfColor = new byte[unique];
+            search.fillColorTable(nearest, newIndex, paletteOfColor);
+            indices = Remapper.remap(prepared.argb, histogram, paletteOfColor, search.cubeCache(nearest, newIndex),
+                    search.bits(), transparentIndex, parallel);
+        }
+        report.accept(1.0);
+        return new QuantizedImage(prepared.width, prepared.height, k, palette, indices, pixelCounts, iterations,
+                nearest.inertia(), reason, transparentIndex);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.pixelwise.quantize;
+
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.JobOptions;
+import dev.pixelwise.work.OptionSpec;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What a user asks of a quantize job: either a list of palette sizes to compare, or one target
+ * (PSNR or bytes) from which the palette size is chosen, plus the k-means settings.
+ *
+ * @param ks          palette sizes to produce, ascending, each 2..256 (empty when a target is given)
+ * @param targetPsnr  smallest k whose PSNR reaches this many dB (null: not asked)
+ * @param targetBytes largest k whose PNG fits in this many bytes, i.e. the best quality that fits (null: not asked)
+ */
+public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBytes, KMeansParams params) {
+
+    static final int MAX_VARIANTS = 16;
+    private static final KMeansParams DEFAULTS = KMeansParams.defaults();
+
+    static final OptionSpec K = OptionSpec.text("k", "Palette sizes (k)", "8,16,32,64",
+            "One value or a comma-separated list, each 2..256; each becomes a variant to compare");
+    static final OptionSpec COLOR_SPACE = OptionSpec.choice("colorSpace", "Colour space", "lab", List.of("lab", "rgb"),
+            "Where distances are measured: CIELAB is perceptual, RGB is what PSNR measures");
+    static final OptionSpec DISTANCE = OptionSpec.choice("distance", "Distance", "euclidean",
+            List.of("euclidean", "manhattan"), "Manhattan updates centroids with the median, which resists outliers");
+    static final OptionSpec INIT = OptionSpec.choice("init", "Initialisation", "kmeans++", List.of("kmeans++", "random"),
+            "k-means++ spreads the first centroids out; random picks colours by their pixel share");
+    static final OptionSpec RESTARTS = OptionSpec.integer("restarts", "Restarts", DEFAULTS.restarts(), 1, 32,
+            "Independent starts; the one with the lowest inertia after a few rounds runs to convergence");
+    static final OptionSpec MAX_ITERATIONS = OptionSpec.integer("maxIterations", "Iteration cap", DEFAULTS.maxIterations(), 1, 1000,
+            "Convergence test 3: stop after this many rounds");
+    static final OptionSpec TOLERANCE = OptionSpec.decimal("tolerance", "Centroid-shift tolerance", DEFAULTS.tolerance(), 0, 100,
+            "Convergence test 2: stop when no centroid moves further (colour-space units; 0 disables)");
+    static final OptionSpec SEED = OptionSpec.integer("seed", "Random seed", (int) DEFAULTS.seed(), 0, Integer.MAX_VALUE,
+            "Same seed, same palette, on any number of threads");
+    static final OptionSpec DITHER = OptionSpec.choice("dither", "Dithering", "none", List.of("none", "floyd-steinberg"),
+            "Floyd–Steinberg hides banding at the cost of a larger file");
+    static final OptionSpec EXACT = OptionSpec.bool("exact", "Exact (every pixel)", false,
+            "Run k-means on every pixel instead of the colour histogram: slower, for comparison");
+    static final OptionSpec TARGET_PSNR = OptionSpec.decimal("targetPsnr", "Target PSNR (dB)", null, 10, 100,
+            "Instead of k: the smallest palette reaching this quality");
+    static final OptionSpec TARGET_BYTES = OptionSpec.integer("targetBytes", "Target size (bytes)", null, 64, Integer.MAX_VALUE,
+            "Instead of k: the best quality whose PNG fits in this size");
+
+    static final List<OptionSpec> SPECS = List.of(K, COLOR_SPACE, DISTANCE, INIT, RESTARTS, MAX_ITERATIONS, TOLERANCE,
+            SEED, DITHER, EXACT, TARGET_PSNR, TARGET_BYTES);
+
+    static QuantizeOptions parse(JobOptions options) {
+        KMeansParams params = new KMeansParams(
+                options.choice(COLOR_SPACE).equals("lab") ? ColorSpace.LAB : ColorSpace.RGB,
+                options.choice(DISTANCE).equals("euclidean") ? Distance.EUCLIDEAN : Distance.MANHATTAN,
+                options.choice(INIT).equals("kmeans++") ? Init.KMEANS_PP : Init.RANDOM,
+                options.integer(RESTARTS),
+                options.integer(MAX_ITERATIONS),
+                options.decimal(TOLERANCE),
+                options.integer(SEED),
+                options.bool(EXACT),
+                options.choice(DITHER).equals("none") ? Dither.NONE : Dither.FLOYD_STEINBERG);
+        boolean kGiven = options.present(K);
+        Double targetPsnr = options.present(TARGET_PSNR) ? options.decimal(TARGET_PSNR) : null;
+        Long targetBytes = options.present(TARGET_BYTES) ? (long) options.integer(TARGET_BYTES) : null;
+        if (targetPsnr != null && targetBytes != null) {
+            throw new AppException.BadOption(TARGET_BYTES.name(), "give targetPsnr or targetBytes, not both");
+        }
+        if ((targetPsnr != null || targetBytes != null) && kGiven) {
+            throw new AppException.BadOption(targetPsnr != null ? TARGET_PSNR.name() : TARGET_BYTES.name(),
+                    "give k or a target, not both");
+        }
+        List<Integer> ks = targetPsnr != null || targetBytes != null ? List.of() : parseKs(options.raw(K));
+        return new QuantizeOptions(ks, targetPsnr, targetBytes, params);
+    }
+
+    static List<Integer> parseKs(String raw) {
+        TreeSet<Integer> ks = new TreeSet<>();
+        for (String part : raw.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            int k;
+            try {
+                k = Integer.parseInt(part);
+            } catch (NumberFormatException e) {
+                throw new AppException.BadOption(K.name(), "'" + part + "' is not a whole number");
+            }
+            if (k < 2 || k > 256) {
+                throw new AppException.BadOption(K.name(), "each k must be between 2 and 256, was " + k);
+            }
+            ks.add(k);
+        }
+        if (ks.isEmpty()) {
+            throw new AppException.BadOption(K.name(), "give at least one palette size");
+        }
+        if (ks.size() > MAX_VARIANTS) {
+            throw new AppException.BadOption(K.name(), "at most " + MAX_VARIANTS + " palette sizes per job");
+        }
+        return List.copyOf(ks);
+    }
+}

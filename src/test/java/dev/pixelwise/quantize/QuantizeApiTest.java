@@ -1,0 +1,160 @@
+package dev.pixelwise.quantize;
+
+import dev.pixelwise.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class QuantizeApiTest {
+
+    @TempDir
+    Path tmp;
+
+    static Response quantize(Path image, String... fields) {
+        var spec = given().multiPart("image", image.toFile());
+        for (int i = 0; i < fields.length; i += 2) {
+            spec.multiPart(fields[i], fields[i + 1]);
+        }
+        return spec.when().post("/api/v1/quantize");
+    }
+
+    static JsonPath ok(Response r) {
+        r.then().statusCode(200).body("status", equalTo("succeeded"));
+        return r.jsonPath();
+    }
+
+    @Test
+    void comparesSeveralPaletteSizesOnARealPhoto() throws Exception {
+        JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "k", "4,16,64"));
+        String id = job.getString("id");
+        assertEquals(512, job.getInt("result.original.width"));
+        assertEquals("BMP", job.getString("result.original.format"));
+        assertTrue(job.getInt("result.original.uniqueColors") > 10_000);
+        assertTrue(job.getLong("result.original.losslessBytes") > 0);
+        List<Map<String, Object>> variants = job.getList("result.variants");
+        assertEquals(List.of(4, 16, 64), variants.stream().map(v -> (Integer) v.get("k")).toList());
+        double lastPsnr = 0;
+        for (Map<String, Object> v : variants) {
+            int k = (Integer) v.get("k");
+            double psnr = ((Number) v.get("psnr")).doubleValue();
+            assertTrue(psnr > lastPsnr, "PSNR grows with k");
+            lastPsnr = psnr;
+            double ssim = ((Number) v.get("ssim")).doubleValue();
+            assertTrue(ssim > 0 && ssim < 1, "ssim " + ssim);
+            assertTrue(((Number) v.get("deltaE")).doubleValue() > 0);
+            assertTrue(List.of("no-change", "tolerance", "max-iterations").contains(v.get("converged")));
+            long bytes = ((Number) v.get("bytes")).longValue();
+            assertTrue(bytes < job.getLong("result.original.losslessBytes"), "smaller than lossless");
+            assertEquals(8.0 * bytes / (512 * 341), ((Number) v.get("bitsPerPixel")).doubleValue(), 1e-6);
+            List<Map<String, Object>> palette = (List<Map<String, Object>>) v.get("palette");
+            assertTrue(palette.size() <= k && palette.size() >= 2);
+            double share = 0;
+            for (Map<String, Object> s : palette) {
+                assertTrue(((String) s.get("color")).matches("#[0-9a-f]{6}"), s.toString());
+                share += ((Number) s.get("share")).doubleValue();
+            }
+            assertEquals(1.0, share, 1e-3);
+            byte[] png = given().get("/api/v1/jobs/" + id + "/files/" + v.get("file")).then().statusCode(200)
+                    .contentType("image/png").extract().asByteArray();
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+            assertTrue(decoded.getColorModel() instanceof IndexColorModel, "a palette PNG");
+            assertEquals(k <= 4 ? 2 : k <= 16 ? 4 : 8, decoded.getColorModel().getPixelSize(), "bit depth for k=" + k);
+            assertEquals(bytes, png.length);
+        }
+        assertTrue(List.of(4, 16, 64).contains(job.getInt("result.suggestedK")));
+        given().get("/api/v1/jobs/" + id + "/files/original.png").then().statusCode(200).contentType("image/png");
+    }
+
+    @Test
+    void everyOptionIsHonoured() {
+        Path cat = TestImages.photo("cat.bmp");
+        for (String[] o : new String[][]{{"colorSpace", "rgb"}, {"distance", "manhattan"}, {"init", "random"},
+                {"restarts", "1"}, {"exact", "true"}, {"dither", "floyd-steinberg"}}) {
+            JsonPath job = ok(quantize(cat, "k", "8", o[0], o[1]));
+            assertEquals(8, job.getInt("result.variants[0].k"), o[0]);
+            assertTrue(job.getDouble("result.variants[0].psnr") > 15, o[0]);
+        }
+        assertEquals("max-iterations", ok(quantize(cat, "k", "16", "maxIterations", "1", "restarts", "1"))
+                .getString("result.variants[0].converged"));
+        assertEquals("tolerance", ok(quantize(cat, "k", "16", "tolerance", "50", "restarts", "1"))
+                .getString("result.variants[0].converged"));
+    }
+
+    @Test
+    void sameSeedSamePaletteAndDitherChangesTheOutput() {
+        Path parrot = TestImages.photo("parrot.jpg");
+        JsonPath a = ok(quantize(parrot, "k", "16", "seed", "42", "init", "random", "restarts", "1"));
+        JsonPath b = ok(quantize(parrot, "k", "16", "seed", "42", "init", "random", "restarts", "1"));
+        assertEquals(a.getList("result.variants[0].palette"), b.getList("result.variants[0].palette"));
+        JsonPath dithered = ok(quantize(parrot, "k", "16", "seed", "42", "init", "random", "restarts", "1",
+                "dither", "floyd-steinberg"));
+        assertNotEquals(a.getLong("result.variants[0].bytes"), dithered.getLong("result.variants[0].bytes"));
+    }
+
+    @Test
+    void targetsChooseKForTheUser() {
+        Path cat = TestImages.photo("cat.bmp");
+        JsonPath psnr = ok(quantize(cat, "targetPsnr", "30"));
+        assertTrue(psnr.getBoolean("result.target.reached"));
+        assertEquals("psnr", psnr.getString("result.target.kind"));
+        assertEquals(1, psnr.getList("result.variants").size());
+        assertTrue(psnr.getDouble("result.variants[0].psnr") >= 30.0);
+        int k = psnr.getInt("result.target.k");
+        assertEquals(k, psnr.getInt("result.variants[0].k"));
+        if (k > 2) { // the search proved k-1 misses, if it tried it
+            List<Map<String, Number>> tried = psnr.getList("result.target.tried");
+            tried.stream().filter(t -> t.get("k").intValue() < k)
+                    .forEach(t -> assertTrue(t.get("psnr").doubleValue() < 30.0, t.toString()));
+        }
+        JsonPath bytes = ok(quantize(cat, "targetBytes", "30000"));
+        assertTrue(bytes.getBoolean("result.target.reached"));
+        assertTrue(bytes.getLong("result.variants[0].bytes") <= 30_000);
+    }
+
+    @Test
+    void fewColoursAreReproducedLosslessly() {
+        Path card = TestImages.write(tmp, "card.png", TestImages.encode(TestImages.quadrants(64, 64), "png"));
+        JsonPath job = ok(quantize(card, "k", "8"));
+        assertTrue(job.getBoolean("result.variants[0].lossless"));
+        assertNull(job.get("result.variants[0].psnr"));
+        assertEquals(4, job.getList("result.variants[0].palette").size(), "four colours, no duplicates");
+        assertEquals(4, job.getInt("result.original.uniqueColors"));
+    }
+
+    @Test
+    void badValuesAre400WithTheFieldNamed() {
+        Path cat = TestImages.photo("cat.bmp");
+        String[][] cases = {{"k", "1"}, {"k", "257"}, {"k", "abc"}, {"k", "4,x"}, {"k", "0,-4"},
+                {"colorSpace", "hsv"}, {"distance", "cosine"}, {"init", "kmeans--"}, {"restarts", "0"},
+                {"restarts", "33"}, {"maxIterations", "0"}, {"maxIterations", "1e9"}, {"tolerance", "-1"},
+                {"tolerance", "NaN"}, {"tolerance", "Infinity"}, {"seed", "-1"}, {"seed", "99999999999"},
+                {"dither", "ordered"}, {"exact", "maybe"}, {"targetPsnr", "abc"}, {"targetPsnr", "5"},
+                {"targetBytes", "1"}};
+        for (String[] c : cases) {
+            quantize(cat, c[0], c[1]).then().statusCode(400)
+                    .contentType(startsWith("application/problem+json"))
+                    .body("field", equalTo(c[0]));
+        }
+        quantize(cat, "k", "16", "targetPsnr", "30").then().statusCode(400).body("field", equalTo("targetPsnr"));
+        quantize(cat, "targetPsnr", "30", "targetBytes", "1000").then().statusCode(400).body("field", equalTo("targetBytes"));
+    }
+}
