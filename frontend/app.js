@@ -77,3 +77,12 @@
     window.setTimeout(() => window.location.reload(), 1000);
   };
 })();
+
+(function heatmapOpacity() {
+  const slider = document.querySelector('[data-heat-opacity]');
+  const layer = document.querySelector('[data-heat-layer]');
+  if (!slider || !layer) return;
+  const apply = () => { layer.style.opacity = String(slider.value / 100); };
+  slider.addEventListener('input', apply);
+  apply();
+})();

@@ -27,6 +27,11 @@ public final class ImageOps {
         return current;
     }
 
+    /** Bilinear resize to an exact size in one step (aspect ratio not kept), as CNN inputs expect. */
+    public static BufferedImage resizeBilinear(BufferedImage src, int width, int height) {
+        return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    }
+
     /** Bicubic resize to an exact size. */
     public static BufferedImage resizeBicubic(BufferedImage src, int width, int height) {
         return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

@@ -72,7 +72,7 @@ public class PageResource {
     @Operation(hidden = true)
     public Response submit(MultipartFormDataInput input) {
         UploadForm form = UploadForm.parse(input, null, limits);
-        Job job = jobs.submit(form.task(), form.image(), optionsOf(form.task(), form.options()));
+        Job job = jobs.submit(form.task(), form.image(), optionsOf(jobs.task(form.task()), form.options()));
         return Response.seeOther(URI.create("/jobs/" + job.id())).build();
     }
 
@@ -102,11 +102,12 @@ public class PageResource {
 
     /**
      * The form names each option {@code task.option} so one form can hold every task's fields;
-     * keep the chosen task's and drop the rest.
+     * keep the chosen task's and drop the rest. An unticked checkbox sends nothing, so a boolean
+     * option missing from the form is false.
      */
-    static Map<String, String> optionsOf(String task, Map<String, String> fields) {
+    static Map<String, String> optionsOf(Task<?> task, Map<String, String> fields) {
         Map<String, String> options = new LinkedHashMap<>();
-        String prefix = task + ".";
+        String prefix = task.name() + ".";
         fields.forEach((name, value) -> {
             if (name.startsWith(prefix)) {
                 options.put(name.substring(prefix.length()), value);
@@ -114,6 +115,8 @@ public class PageResource {
                 options.put(name, value);
             }
         });
+        task.options().stream().filter(o -> o.kind() == dev.pixelwise.work.OptionSpec.Kind.BOOLEAN)
+                .forEach(o -> options.putIfAbsent(o.name(), "false"));
         return options;
     }
 }

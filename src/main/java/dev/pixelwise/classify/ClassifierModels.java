@@ -1,0 +1,115 @@
+package dev.pixelwise.classify;
+
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.zoo.ModelManifest;
+import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.tflite.SameDiffGraph;
+import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The classification models of the zoo, each loaded once (lazily, on first use) into a SameDiff
+ * graph that its own batching thread owns. The imported graph is cached beside the TFLite file,
+ * so only the first start pays for the import.
+ */
+@ApplicationScoped
+public class ClassifierModels {
+
+    /** A loaded model: how to feed it and the thread that runs it. */
+    record Loaded(String id, ClassifierTranslator translator, BatchingClassifier runner) {
+    }
+
+    private final ModelZoo zoo;
+    private final ClassifyConfig config;
+    private final MeterRegistry metrics;
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+
+    public ClassifierModels(ModelZoo zoo, ClassifyConfig config, MeterRegistry metrics) {
+        this.zoo = zoo;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    List<String> ids() {
+        return zoo.forTask("classify").stream().map(ModelManifest::id).toList();
+    }
+
+    String defaultId() {
+        return config.defaultModel();
+    }
+
+    Loaded get(String id) {
+        Loaded l = loaded.get(id);
+        if (l != null) {
+            return l;
+        }
+        synchronized (this) {
+            return loaded.computeIfAbsent(id, this::load);
+        }
+    }
+
+    private Loaded load(String id) {
+        ModelManifest m = zoo.manifest(id).filter(x -> x.task().equals("classify"))
+                .orElseThrow(() -> new AppException.BadOption("model", "'" + id + "' is not a classification model"));
+        String tfliteName = m.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
+                .findFirst().orElseThrow();
+        Path tflite = zoo.file(id, tfliteName); // 503 while the model is missing or fetching
+        zoo.markState(id, ModelZoo.State.LOADING, null);
+        try {
+            SameDiffGraph graph = new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb"));
+            List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
+            Map<String, Object> in = m.input();
+            ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
+                    ((Number) in.getOrDefault("mean", 128.0)).floatValue(), ((Number) in.getOrDefault("std", 128.0)).floatValue(),
+                    labels);
+            DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
+                    .description("Images per forward pass").tag("model", id).register(metrics);
+            forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
+            BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
+                    config.maxBatch(), config.maxDelay().toMillis(), batches::record);
+            zoo.markState(id, ModelZoo.State.LOADED, null);
+            return new Loaded(id, translator, runner);
+        } catch (IOException | RuntimeException e) {
+            zoo.markState(id, ModelZoo.State.FAILED, "could not load: " + e.getMessage());
+            throw new AppException.ModelUnavailable("Model " + id + " could not be loaded: " + e.getMessage());
+        }
+    }
+
+    /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
+    private static float[][] forward(SameDiffGraph graph, float[][] batch) {
+        int c = graph.inputChannels();
+        int h = graph.inputHeight();
+        int w = graph.inputWidth();
+        float[] flat = new float[batch.length * c * h * w];
+        for (int i = 0; i < batch.length; i++) {
+            System.arraycopy(batch[i], 0, flat, i * c * h * w, c * h * w);
+        }
+        try (INDArray input = Nd4j.create(flat, new long[]{batch.length, c, h, w}, 'c');
+             INDArray out = graph.output(input, SameDiffImporter.PROBABILITIES)) {
+            float[][] probs = new float[batch.length][];
+            for (int i = 0; i < batch.length; i++) {
+                try (INDArray row = out.getRow(i)) {
+                    probs[i] = row.toFloatVector();
+                }
+            }
+            return probs;
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        loaded.values().forEach(l -> l.runner().close());
+    }
+}
