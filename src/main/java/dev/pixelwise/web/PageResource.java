@@ -38,6 +38,8 @@ public class PageResource {
         static native TemplateInstance home(List<TaskForm> tasks, String selected, long maxUploadMb, double maxMegapixels);
 
         static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running);
+
+        static native TemplateInstance models(List<dev.pixelwise.zoo.ModelCard> models);
     }
 
     /** A task as the home page shows it. */
@@ -47,11 +49,20 @@ public class PageResource {
     private final JobService jobs;
     private final ImageLimits limits;
     private final Engine engine;
+    private final dev.pixelwise.zoo.ModelZoo zoo;
 
-    public PageResource(JobService jobs, ImageLimits limits, Engine engine) {
+    public PageResource(JobService jobs, ImageLimits limits, Engine engine, dev.pixelwise.zoo.ModelZoo zoo) {
         this.jobs = jobs;
         this.limits = limits;
         this.engine = engine;
+        this.zoo = zoo;
+    }
+
+    @GET
+    @Path("/models")
+    @Operation(hidden = true)
+    public TemplateInstance models() {
+        return Templates.models(zoo.cards());
     }
 
     @GET

@@ -47,6 +47,14 @@ class PagesTest {
     }
 
     @Test
+    void modelsPageShowsTheCardsAndTheirState() {
+        given().get("/models").then().statusCode(200)
+                .body(containsString("data-model=\"mobilenet-v2\""))
+                .body(containsString("Apache-2.0"))
+                .body(containsString("top-1 0.708"));
+    }
+
+    @Test
     void errorsOnPagesAreReadableHtml() {
         given().accept("text/html").get("/jobs/AAAAAAAAAAAAAAAAAAAAAA").then().statusCode(404)
                 .contentType(startsWith("text/html"))
