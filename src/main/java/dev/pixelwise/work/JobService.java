@@ -100,7 +100,7 @@ public class JobService {
         JobOptions options = new JobOptions(fields);
         Object parsed = task.parseOptions(options);
         options.rejectUnread();
-        decoder.probe(upload);
+        check(task, parsed, decoder.probe(upload));
 
         String id = JobId.next();
         Path dir = jobsRoot().resolve(id);
@@ -207,6 +207,11 @@ public class JobService {
             sample.stop(timer("pixelwise.job.run", "Time jobs ran on a worker", job));
             count(job);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <O> void check(Task<O> task, Object options, dev.pixelwise.imaging.ImageHeader header) {
+        task.checkAgainst((O) options, header);
     }
 
     @SuppressWarnings("unchecked")

@@ -23,6 +23,13 @@ public interface Task<O> {
     /** Parses and validates the options; throws {@code BadOption} naming the field. */
     O parseOptions(JobOptions options);
 
+    /**
+     * Checks options against the upload's header before the job is queued (e.g. an output-size
+     * cap); throws an {@code AppException} to refuse it. Nothing is decoded yet.
+     */
+    default void checkAgainst(O options, dev.pixelwise.imaging.ImageHeader header) {
+    }
+
     /** Does the work. Returns the result object (serialised to JSON); files go through {@link JobContext#output}. */
     Object run(JobContext context, O options) throws Exception;
 }

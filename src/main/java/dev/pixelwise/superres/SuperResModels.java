@@ -1,0 +1,68 @@
+package dev.pixelwise.superres;
+
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.superres.tfjs.SuperResGraph;
+import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
+import dev.pixelwise.zoo.ModelZoo;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** ESRGAN generators from the zoo, one SameDiff graph per model and scale, loaded on first use. */
+@ApplicationScoped
+public class SuperResModels {
+
+    private final ModelZoo zoo;
+    private final Map<String, SuperResGraph> graphs = new ConcurrentHashMap<>();
+
+    public SuperResModels(ModelZoo zoo) {
+        this.zoo = zoo;
+    }
+
+    /** The network for {@code model} at {@code scale}, as interleaved-RGB in and out. */
+    TiledUpscaler.Network network(String model, int scale) {
+        SuperResGraph graph = graph(model, scale);
+        return (rgb, w, h) -> {
+            try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
+                return graph.toRgb(out);
+            }
+        };
+    }
+
+    private SuperResGraph graph(String model, int scale) {
+        String key = model + "@x" + scale;
+        SuperResGraph g = graphs.get(key);
+        if (g != null) {
+            return g;
+        }
+        synchronized (this) {
+            return graphs.computeIfAbsent(key, k -> load(model, scale));
+        }
+    }
+
+    private SuperResGraph load(String model, int scale) {
+        Path json = zoo.file(model, "x" + scale + "/model.json"); // 503 while missing or fetching
+        for (var f : zoo.manifest(model).orElseThrow().files()) {
+            zoo.file(model, f.name());
+        }
+        zoo.markState(model, ModelZoo.State.LOADING, null);
+        try {
+            SuperResGraph graph = new TfjsSameDiffImporter().loadOrImport(json, json.resolveSibling("model.samediff.fb"));
+            zoo.markState(model, ModelZoo.State.LOADED, null);
+            return graph;
+        } catch (IOException | RuntimeException e) {
+            zoo.markState(model, ModelZoo.State.FAILED, "could not load x" + scale + ": " + e.getMessage());
+            throw new AppException.ModelUnavailable("Model " + model + " x" + scale + " could not be loaded: " + e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        graphs.values().forEach(SuperResGraph::close);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.pixelwise.superres;
+
+import java.util.Locale;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Runs a super-resolution network over an image of any size in bounded memory: the image is cut
+ * into tiles, each tile is enlarged together with {@link #CONTEXT} pixels of its surroundings (so
+ * the network sees what it would see untiled), and only the tile's own part of the output is
+ * kept — no seams, and no blending needed. A tile that runs out of memory is redone as four
+ * smaller ones.
+ */
+final class TiledUpscaler {
+
+    /** Context around each tile, in input pixels: covers the networks' effective receptive field. */
+    static final int CONTEXT = 16;
+    static final int MIN_TILE = 16;
+
+    /** The network: interleaved 8-bit RGB (h × w × 3) in, (h·s) × (w·s) × 3 out. */
+    interface Network {
+        int[] run(int[] rgb, int width, int height);
+    }
+
+    record Outcome(int[] rgb, int tiles, int retriedTiles) {
+    }
+
+    private final Network network;
+    private final int scale;
+    private final int tile;
+    private int tiles;
+    private int retried;
+
+    TiledUpscaler(Network network, int scale, int tile) {
+        this.network = network;
+        this.scale = scale;
+        this.tile = tile;
+    }
+
+    /**
+     * @param rgb      interleaved 8-bit RGB of the whole image, w × h × 3
+     * @param progress receives 0..1 after every tile (and may throw to cancel)
+     */
+    Outcome upscale(int[] rgb, int w, int h, DoubleConsumer progress) {
+        int[] out = new int[w * scale * h * scale * 3];
+        int cols = (w + tile - 1) / tile;
+        int rows = (h + tile - 1) / tile;
+        int total = cols * rows;
+        int done = 0;
+        for (int ty = 0; ty < h; ty += tile) {
+            for (int tx = 0; tx < w; tx += tile) {
+                runTile(rgb, w, h, out, tx, ty, Math.min(tile, w - tx), Math.min(tile, h - ty));
+                progress.accept((double) ++done / total);
+            }
+        }
+        return new Outcome(out, tiles, retried);
+    }
+
+    static int tileCount(int w, int h, int tile) {
+        return ((w + tile - 1) / tile) * ((h + tile - 1) / tile);
+    }
+
+    private void runTile(int[] rgb, int w, int h, int[] out, int tx, int ty, int tw, int th) {
+        int x0 = Math.max(0, tx - CONTEXT);
+        int y0 = Math.max(0, ty - CONTEXT);
+        int x1 = Math.min(w, tx + tw + CONTEXT);
+        int y1 = Math.min(h, ty + th + CONTEXT);
+        int cw = x1 - x0;
+        int ch = y1 - y0;
+        int[] crop = new int[cw * ch * 3];
+        for (int y = 0; y < ch; y++) {
+            System.arraycopy(rgb, ((y0 + y) * w + x0) * 3, crop, y * cw * 3, cw * 3);
+        }
+        int[] up;
+        try {
+            up = network.run(crop, cw, ch);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            if (!outOfMemory(e) || tw <= MIN_TILE && th <= MIN_TILE) {
+                throw e;
+            }
+            retried++;
+            int hw = Math.max(1, (tw + 1) / 2);
+            int hh = Math.max(1, (th + 1) / 2);
+            for (int sy = ty; sy < ty + th; sy += hh) {
+                for (int sx = tx; sx < tx + tw; sx += hw) {
+                    runTile(rgb, w, h, out, sx, sy, Math.min(hw, tx + tw - sx), Math.min(hh, ty + th - sy));
+                }
+            }
+            return;
+        }
+        tiles++;
+        int s = scale;
+        int upW = cw * s;
+        int rowLen = tw * s * 3;
+        for (int y = 0; y < th * s; y++) {
+            int srcRow = (ty - y0) * s + y;
+            int src = (srcRow * upW + (tx - x0) * s) * 3;
+            int dst = ((ty * s + y) * (w * s) + tx * s) * 3;
+            System.arraycopy(up, src, out, dst, rowLen);
+        }
+    }
+
+    /** Java heap exhaustion, or ND4J failing to allocate native memory (it reports that as a RuntimeException). */
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("out of memory") || m.contains("failed to allocate") || m.contains("cannot allocate")
+                    || m.contains("bad_alloc")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.pixelwise.superres;
+
+import dev.pixelwise.imaging.DecodedImage;
+import dev.pixelwise.imaging.ImageEncoder;
+import dev.pixelwise.imaging.ImageHeader;
+import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.work.JobContext;
+import dev.pixelwise.work.JobOptions;
+import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.work.Task;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * GAN super-resolution: ESRGAN generators in SameDiff, tiled so any size fits in bounded memory,
+ * next to plain bicubic. Alpha is enlarged with bicubic and put back.
+ */
+@ApplicationScoped
+public class UpscaleTask implements Task<UpscaleOptions> {
+
+    private final SuperResModels models;
+    private final UpscaleConfig config;
+
+    public UpscaleTask(SuperResModels models, UpscaleConfig config) {
+        this.models = models;
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "upscale";
+    }
+
+    @Override
+    public String title() {
+        return "Upscale";
+    }
+
+    @Override
+    public String description() {
+        return "GAN super-resolution (ESRGAN in DL4J, tiled for any size) side by side with bicubic.";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return UpscaleOptions.SPECS;
+    }
+
+    @Override
+    public UpscaleOptions parseOptions(JobOptions options) {
+        return UpscaleOptions.parse(options);
+    }
+
+    @Override
+    public void checkAgainst(UpscaleOptions options, ImageHeader header) {
+        long out = header.pixels() * options.scale() * options.scale();
+        if (out > config.maxOutputPixels()) {
+            throw new AppException.UnprocessableImage(String.format(Locale.ROOT,
+                    "x%d of %d×%d would be %.1f megapixels, over the output limit of %.1f megapixels",
+                    options.scale(), header.width(), header.height(), out / 1e6, config.maxOutputPixels() / 1e6));
+        }
+    }
+
+    @Override
+    public UpscaleResult run(JobContext context, UpscaleOptions options) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        context.stage("load model");
+        TiledUpscaler.Network network = models.network(options.model(), options.scale());
+        timings.put("load", millis(t0));
+        DecodedImage decoded = context.image();
+        BufferedImage source = decoded.image();
+        int w = source.getWidth();
+        int h = source.getHeight();
+        int s = options.scale();
+
+        context.stage("upscale " + TiledUpscaler.tileCount(w, h, options.tile()) + " tiles");
+        long t1 = System.nanoTime();
+        TiledUpscaler.Outcome outcome = new TiledUpscaler(network, s, options.tile())
+                .upscale(rgb(source), w, h, p -> context.progress(0.05 + 0.75 * p));
+        BufferedImage upscaled = toImage(outcome.rgb(), w * s, h * s);
+        if (decoded.info().hasAlpha()) {
+            upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
+        }
+        timings.put("upscale", millis(t1));
+
+        context.stage("bicubic and files");
+        long t2 = System.nanoTime();
+        BufferedImage bicubic = ImageOps.resizeBicubic(source, w * s, h * s);
+        ImageEncoder.writePng(upscaled, context.output("upscaled.png"));
+        ImageEncoder.writePng(bicubic, context.output("bicubic.png"));
+        ImageEncoder.writePng(source, context.output("original.png"));
+        timings.put("encode", millis(t2));
+        context.progress(0.9);
+
+        UpscaleResult.SelfCheck check = null;
+        if (options.selfCheck()) {
+            context.stage("self-check");
+            long t3 = System.nanoTime();
+            check = selfCheck(source, network, s, options.tile(), context);
+            timings.put("selfCheck", millis(t3));
+        }
+        return new UpscaleResult(options.model(), s, w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
+                outcome.tiles(), outcome.retriedTiles(), check, timings);
+    }
+
+    /** Shrinks by the scale (area average), enlarges back with the model and with bicubic, scores both. */
+    private static UpscaleResult.SelfCheck selfCheck(BufferedImage source, TiledUpscaler.Network network, int s, int tile,
+                                                     JobContext context) {
+        int w = source.getWidth() / s;
+        int h = source.getHeight() / s;
+        if (w < 8 || h < 8) {
+            throw new AppException.UnprocessableImage("The image is too small for a x" + s + " self-check");
+        }
+        BufferedImage reference = source.getSubimage(0, 0, w * s, h * s);
+        BufferedImage small = ImageOps.fit(reference, Math.max(w, h));
+        if (small.getWidth() != w || small.getHeight() != h) {
+            small = ImageOps.resizeBilinear(small, w, h);
+        }
+        int[] model = new TiledUpscaler(network, s, tile).upscale(rgb(small), w, h, p -> context.checkCancelled()).rgb();
+        int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
+        int[] modelArgb = ((DataBufferInt) toImage(model, w * s, h * s).getRaster().getDataBuffer()).getData();
+        int[] bicubic = ImageOps.resizeBicubic(small, w * s, h * s).getRGB(0, 0, w * s, h * s, null, 0, w * s);
+        return new UpscaleResult.SelfCheck(
+                round(ImageQuality.psnr(ref, modelArgb)), round(ImageQuality.psnr(ref, bicubic)),
+                round(ImageQuality.ssim(ref, modelArgb, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
+    }
+
+    static int[] rgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = new int[w * h * 3];
+        for (int i = 0; i < argb.length; i++) {
+            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
+            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
+            rgb[i * 3 + 2] = argb[i] & 0xFF;
+        }
+        return rgb;
+    }
+
+    static BufferedImage toImage(int[] rgb, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < px.length; i++) {
+            px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
+        }
+        return out;
+    }
+
+    private static BufferedImage withAlpha(BufferedImage rgb, BufferedImage alphaSource) {
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        int[] c = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        int[] a = alphaSource.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (a[i] & 0xFF000000) | (c[i] & 0xFFFFFF);
+        }
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
+    private static long millis(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

@@ -1,0 +1,468 @@
+package dev.pixelwise.superres.tfjs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixelwise.superres.tfjs.TfjsLayersModel.Layer;
+import dev.pixelwise.superres.tfjs.TfjsLayersModel.Weight;
+import org.jboss.logging.Logger;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.DataFormat;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link TfjsLayersModel} (a Keras functional model converted to TF.js layers format, here the
+ * UpscalerJS ESRGAN generators esrgan-slim / -medium / -thick, x2 x3 x4 x8) into an ND4J {@link SameDiff}
+ * graph, one op per layer.
+ *
+ * <h2>Layout</h2>
+ * The graph works in <b>NCHW</b> (oneDNN's fast path): input placeholder {@value #INPUT}, float32
+ * [N, C, H, W] with N, H and W free; output {@value #OUTPUT}, [N, C', H·s, W·s]. Keras works in NHWC
+ * (channels_last), so:
+ * <ul>
+ * <li>Conv2D kernels are moved once at import from Keras' [kh, kw, in, out] to OIYX [out, in, kh, kw];
+ *     Keras "same" padding is TF's SAME (ceil(in / stride) outputs, the smaller half of the padding before),
+ *     which is ND4J's {@link PaddingMode#SAME}; a dilated kernel is spread out into the dense
+ *     (k − 1)·d + 1 kernel with zeros between the taps (ND4J 1.0.0-M2.1's oneDNN build cannot run dilated
+ *     convolutions, see {@code dev.pixelwise.zoo.tflite.SameDiffImporter}); activation linear or relu;</li>
+ * <li>Concatenate's NHWC axis 3 (or −1) becomes NCHW axis 1;</li>
+ * <li>PixelShuffle&lt;N&gt;x (UpscalerJS' {@code tf.depthToSpace(x, N, 'NHWC')}) takes input channel
+ *     (by · N + bx) · C + c to output pixel offset (by, bx), channel c. ND4J's depth_to_space in NCHW uses
+ *     the same channel order as TF's, so it is that op with data format NCHW (checked against a direct NHWC
+ *     computation in the tests);</li>
+ * <li>UpSampling2D (nearest) is ND4J's upsampling2d in NCHW; Add sums its inputs; Activation applies relu
+ *     or nothing; MultiplyBeta multiplies by its config's {@code beta} (0.2 when absent, the constant of
+ *     UpscalerJS' esrgan.js).</li>
+ * </ul>
+ *
+ * <h2>Value range</h2>
+ * {@link #valueScale}: the UpscalerJS packages declare (dist/.../esrgan.js) inputRange = outputRange = [0, 255]
+ * for architecture "rdn" (esrgan-slim, esrgan-medium) and [0, 1] for "rrdn" (esrgan-thick). model.json does
+ * not carry it, so it is told apart by structure: rrdn is the one with the custom MultiplyBeta and
+ * PixelShuffle layers.
+ *
+ * <p>An importer holds no state; one instance may be shared.
+ */
+public final class TfjsSameDiffImporter {
+
+    private static final Logger LOG = Logger.getLogger(TfjsSameDiffImporter.class);
+
+    /** Name of the graph's input placeholder: float32 NCHW [N, C, H, W]. */
+    public static final String INPUT = "input";
+    /** Name of the graph's output: float32 NCHW [N, C', H·s, W·s]. */
+    public static final String OUTPUT = "output";
+
+    /** Layer classes this importer translates ("PixelShuffle&lt;N&gt;x" stands for PixelShuffle2x, 3x, …). */
+    public static final List<String> SUPPORTED_LAYERS = List.of("InputLayer", "Conv2D", "Activation",
+            "Concatenate", "Add", "UpSampling2D", "MultiplyBeta", "PixelShuffle", "PixelShuffleNx",
+            "PixelShuffle<N>x");
+
+    /** Activations of Conv2D and Activation layers this importer translates. */
+    public static final Set<String> SUPPORTED_ACTIVATIONS = Set.of("linear", "relu");
+
+    private static final Pattern PIXEL_SHUFFLE = Pattern.compile("PixelShuffle(?:(\\d+)x|Nx)?");
+    private static final Set<String> PLAIN_LAYERS = Set.of("InputLayer", "Conv2D", "Activation", "Concatenate",
+            "Add", "UpSampling2D", "MultiplyBeta");
+    private static final double DEFAULT_BETA = 0.2;
+
+    /** Whether layers of class {@code className} are translated. */
+    public static boolean supports(String className) {
+        return PLAIN_LAYERS.contains(className) || PIXEL_SHUFFLE.matcher(className).matches();
+    }
+
+    /** Throws {@link TfjsUnsupportedLayerException} naming every unsupported layer class of {@code layers}. */
+    static void requireSupported(String source, List<Layer> layers) {
+        Map<String, List<String>> unsupported = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            if (!supports(l.className())) {
+                unsupported.computeIfAbsent(l.className(), k -> new ArrayList<>()).add(l.name());
+            }
+        }
+        if (!unsupported.isEmpty()) {
+            throw new TfjsUnsupportedLayerException(source, unsupported);
+        }
+    }
+
+    /**
+     * Top of the value range of the model's input and output: 1 for UpscalerJS' "rrdn" generators (the ones
+     * with MultiplyBeta or PixelShuffle layers, esrgan-thick), 255 for "rdn" (esrgan-slim, esrgan-medium).
+     */
+    public static float valueScale(TfjsLayersModel model) {
+        return architecture(model).equals("rrdn") ? 1f : 255f;
+    }
+
+    private static String architecture(TfjsLayersModel model) {
+        boolean rrdn = model.layers().stream().anyMatch(l -> l.className().equals("MultiplyBeta")
+                || PIXEL_SHUFFLE.matcher(l.className()).matches());
+        return rrdn ? "rrdn" : "rdn";
+    }
+
+    /**
+     * Builds the graph of {@code model}. Throws {@link TfjsUnsupportedLayerException} for unsupported layer
+     * classes and {@link UnsupportedOperationException} naming the layer for a supported class used in a
+     * way this importer does not translate (e.g. bilinear UpSampling2D, activation "tanh", channels_first).
+     */
+    public SuperResGraph importModel(TfjsLayersModel model) {
+        requireSupported(model.source(), model.layers());
+        return new Builder(model).build();
+    }
+
+    /**
+     * The graph of {@code modelJson}, from {@code cacheFile} when that holds a graph made from a model with
+     * the same {@link TfjsLayersModel#fingerprint(Path) fingerprint} by the same graph format, otherwise
+     * imported and written to {@code cacheFile} (atomically). A damaged or stale cache file is replaced; if
+     * it cannot be written the imported graph is still returned (with a warning in the log).
+     */
+    public SuperResGraph loadOrImport(Path modelJson, Path cacheFile) throws IOException {
+        String fingerprint = TfjsLayersModel.fingerprint(modelJson);
+        if (Files.isRegularFile(cacheFile)) {
+            try {
+                SuperResGraph cached = SuperResGraph.load(cacheFile);
+                if (fingerprint.equals(cached.fingerprint())) {
+                    return cached;
+                }
+                LOG.infof("SameDiff cache %s was made from another model (fingerprint %s, now %s); re-importing",
+                        cacheFile, cached.fingerprint(), fingerprint);
+                cached.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("SameDiff cache %s is unreadable (%s); re-importing", cacheFile, e.toString());
+            }
+        }
+        SuperResGraph graph = importModel(TfjsLayersModel.read(modelJson));
+        try {
+            graph.save(cacheFile);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("cannot write SameDiff cache %s (%s); continuing with the imported graph", cacheFile, e.toString());
+        }
+        return graph;
+    }
+
+    /**
+     * A layer output in the graph: NCHW variable, channel count, and the spatial size relative to the model
+     * input as the fractions up/down per axis (UpSampling2D and PixelShuffle multiply, strides divide).
+     */
+    private record Value(SDVariable var, int channels, int upH, int downH, int upW, int downW) {
+        Value with(SDVariable v, int c) {
+            return new Value(v, c, upH, downH, upW, downW);
+        }
+
+        Value scaled(SDVariable v, int c, int byH, int byW) {
+            return new Value(v, c, upH * byH, downH, upW * byW, downW);
+        }
+    }
+
+    private static final class Builder {
+        private final TfjsLayersModel model;
+        private final SameDiff sd = SameDiff.create();
+        private final Map<String, Value> values = new HashMap<>();
+        private final Set<String> usedWeights = new LinkedHashSet<>();
+
+        Builder(TfjsLayersModel model) {
+            this.model = model;
+        }
+
+        SuperResGraph build() {
+            if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+                throw new UnsupportedOperationException(model.source() + " has " + model.inputs().size()
+                        + " inputs and " + model.outputs().size() + " outputs; only one image in, one out is imported");
+            }
+            for (Layer l : model.layers()) {
+                List<Value> in = new ArrayList<>();
+                for (String name : l.inbound()) {
+                    Value v = values.get(name);
+                    if (v == null) {
+                        throw new IllegalStateException(model.source() + ": layer " + l + " takes '" + name
+                                + "', which no earlier layer produced");
+                    }
+                    in.add(v);
+                }
+                try {
+                    values.put(l.name(), translate(l, in));
+                } catch (UnsupportedOperationException e) {
+                    throw new UnsupportedOperationException(model.source() + ": layer " + l + ": " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(model.source() + ": cannot import layer " + l + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            Value in = values.get(model.inputs().get(0));
+            Value out = values.get(model.outputs().get(0));
+            if (in == null || out == null || !in.var.isPlaceHolder()) {
+                throw new IllegalStateException(model.source() + ": input layer " + model.inputs()
+                        + " or output layer " + model.outputs() + " is not among the layers");
+            }
+            if (out.var.isPlaceHolder() || out.var.isConstant()) {
+                sd.identity(OUTPUT, out.var);
+            } else {
+                sd.renameVariable(out.var.name(), OUTPUT);
+            }
+            Set<String> unused = new LinkedHashSet<>(model.weights().keySet());
+            unused.removeAll(usedWeights);
+            if (!unused.isEmpty()) {
+                LOG.warnf("%s: %d weights in the manifest are used by no layer: %s", model.source(), unused.size(),
+                        unused);
+            }
+            int scale = 0; // unless the output is a whole multiple of the input, the same along both axes
+            if (out.upH % out.downH == 0 && out.upW % out.downW == 0 && out.upH / out.downH == out.upW / out.downW) {
+                scale = out.upH / out.downH;
+            }
+            return new SuperResGraph(sd, model.source(), model.fingerprint(), in.channels, scale,
+                    architecture(model), valueScale(model));
+        }
+
+        private Value translate(Layer l, List<Value> in) {
+            String cls = l.className();
+            if (!cls.equals("InputLayer") && in.isEmpty()) {
+                throw new IllegalStateException("no inbound layers");
+            }
+            switch (cls) {
+                case "InputLayer":
+                    return input(l);
+                case "Conv2D":
+                    return conv2d(l, single(in));
+                case "Activation":
+                    return single(in).with(activate(l.name(), single(in).var, l.config().path("activation")
+                            .asText("linear")), single(in).channels);
+                case "Concatenate":
+                    return concatenate(l, in);
+                case "Add":
+                    return add(l, in);
+                case "UpSampling2D":
+                    return upSampling(l, single(in));
+                case "MultiplyBeta":
+                    return single(in).with(single(in).var.mul(l.name(), l.config().path("beta").asDouble(DEFAULT_BETA)),
+                            single(in).channels);
+                default:
+                    Matcher m = PIXEL_SHUFFLE.matcher(cls);
+                    if (m.matches()) {
+                        return pixelShuffle(l, single(in), m.group(1));
+                    }
+                    throw new TfjsUnsupportedLayerException(model.source(), Map.of(cls, List.of(l.name())));
+            }
+        }
+
+        private static Value single(List<Value> in) {
+            if (in.size() != 1) {
+                throw new IllegalStateException("expected one inbound layer, got " + in.size());
+            }
+            return in.get(0);
+        }
+
+        private Value input(Layer l) {
+            JsonNode shape = l.config().has("batch_input_shape") ? l.config().get("batch_input_shape")
+                    : l.config().path("batch_shape");
+            if (shape.size() != 4) {
+                throw new UnsupportedOperationException("input shape " + shape + " is not an image [N, H, W, C]");
+            }
+            int c = shape.get(3).asInt(-1);
+            if (c < 1) {
+                throw new UnsupportedOperationException("input shape " + shape + " does not fix the channel count");
+            }
+            long h = shape.get(1).isNull() ? -1 : shape.get(1).asLong();
+            long w = shape.get(2).isNull() ? -1 : shape.get(2).asLong();
+            SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, h, w);
+            return new Value(x, c, 1, 1, 1, 1);
+        }
+
+        private Value conv2d(Layer l, Value x) {
+            JsonNode c = l.config();
+            requireChannelsLast(c);
+            if (c.path("groups").asInt(1) != 1) {
+                throw new UnsupportedOperationException("grouped convolution (groups " + c.get("groups") + ")");
+            }
+            int filters = c.path("filters").asInt();
+            int[] k = pair(c, "kernel_size", 0);
+            int[] stride = pair(c, "strides", 1);
+            int[] dilation = pair(c, "dilation_rate", 1);
+            String padding = c.path("padding").asText("valid");
+            if (!padding.equals("same") && !padding.equals("valid")) {
+                throw new UnsupportedOperationException("padding '" + padding + "'");
+            }
+            if (stride[0] < 1 || stride[1] < 1 || dilation[0] < 1 || dilation[1] < 1) {
+                throw new UnsupportedOperationException("strides " + Arrays.toString(stride) + ", dilation "
+                        + Arrays.toString(dilation));
+            }
+            String activation = c.path("activation").asText("linear");
+            requireActivation(activation);
+            Weight kernel = weight(l.name() + "/kernel", k[0], k[1], x.channels, filters);
+            int eh = (k[0] - 1) * dilation[0] + 1, ew = (k[1] - 1) * dilation[1] + 1;
+            SDVariable w = sd.constant(l.name() + "/kernel", Nd4j.create(oiyx(kernel, dilation[0], dilation[1]),
+                    new long[]{filters, x.channels, eh, ew}, 'c'));
+            SDVariable b = null;
+            if (c.path("use_bias").asBoolean(true)) {
+                b = sd.constant(l.name() + "/bias", Nd4j.create(weight(l.name() + "/bias", filters).values(),
+                        new long[]{filters}, 'c'));
+            }
+            Conv2DConfig config = Conv2DConfig.builder()
+                    .kH(eh).kW(ew).sH(stride[0]).sW(stride[1]).dH(1).dW(1).pH(0).pW(0)
+                    .paddingMode(padding.equals("same") ? PaddingMode.SAME : PaddingMode.VALID)
+                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
+            String name = activation.equals("linear") ? l.name() : l.name() + "/linear";
+            SDVariable y = b == null ? sd.cnn.conv2d(name, x.var, w, config) : sd.cnn.conv2d(name, x.var, w, b, config);
+            y = activate(l.name(), y, activation);
+            return new Value(y, filters, x.upH, x.downH * stride[0], x.upW, x.downW * stride[1]);
+        }
+
+        /**
+         * Keras [kh, kw, in, out] → OIYX [out, in, eh, ew], spread to the dense extent e = (k − 1)·d + 1 with
+         * zeros between the taps when dilated (the same sums, and the same SAME padding, which TF computes
+         * from that extent).
+         */
+        private static float[] oiyx(Weight kernel, int dh, int dw) {
+            int kh = kernel.shape()[0], kw = kernel.shape()[1], cin = kernel.shape()[2], cout = kernel.shape()[3];
+            int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+            float[] src = kernel.values();
+            float[] dst = new float[cout * cin * eh * ew];
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++) {
+                    for (int i = 0; i < cin; i++) {
+                        int from = ((y * kw + x) * cin + i) * cout;
+                        for (int o = 0; o < cout; o++) {
+                            dst[((o * cin + i) * eh + y * dh) * ew + x * dw] = src[from + o];
+                        }
+                    }
+                }
+            }
+            return dst;
+        }
+
+        private Value concatenate(Layer l, List<Value> in) {
+            int axis = l.config().path("axis").asInt(-1);
+            if (axis < -4 || axis > 3) {
+                throw new UnsupportedOperationException("axis " + axis + " of a rank-4 tensor");
+            }
+            int nchwAxis = new int[]{0, 2, 3, 1}[axis < 0 ? axis + 4 : axis];
+            if (nchwAxis != 1) {
+                throw new UnsupportedOperationException("concatenation along axis " + axis
+                        + "; only the channel axis (3 or -1) is supported");
+            }
+            SDVariable[] parts = new SDVariable[in.size()];
+            int channels = 0;
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = in.get(i).var;
+                channels += in.get(i).channels;
+                requireSameSize(in.get(0), in.get(i));
+            }
+            return in.get(0).with(sd.concat(l.name(), 1, parts), channels);
+        }
+
+        private Value add(Layer l, List<Value> in) {
+            SDVariable sum = in.get(0).var;
+            for (int i = 1; i < in.size(); i++) {
+                if (in.get(i).channels != in.get(0).channels) {
+                    throw new UnsupportedOperationException("adds " + in.get(0).channels + " and "
+                            + in.get(i).channels + " channels");
+                }
+                requireSameSize(in.get(0), in.get(i));
+                sum = sum.add(i == in.size() - 1 ? l.name() : l.name() + "/" + i, in.get(i).var);
+            }
+            return in.size() == 1 ? in.get(0).with(sd.identity(l.name(), sum), in.get(0).channels)
+                    : in.get(0).with(sum, in.get(0).channels);
+        }
+
+        private Value upSampling(Layer l, Value x) {
+            JsonNode c = l.config();
+            requireChannelsLast(c);
+            String interpolation = c.path("interpolation").asText("nearest");
+            if (!interpolation.equals("nearest")) {
+                throw new UnsupportedOperationException("interpolation '" + interpolation + "'; only nearest");
+            }
+            int[] size = pair(c, "size", 2);
+            if (size[0] < 1 || size[1] < 1) {
+                throw new UnsupportedOperationException("size " + Arrays.toString(size));
+            }
+            return x.scaled(sd.cnn.upsampling2d(l.name(), x.var, size[0], size[1], true), x.channels, size[0], size[1]);
+        }
+
+        /** Block size from config "scale", else from the class name (PixelShuffle4x → 4); both must agree. */
+        private Value pixelShuffle(Layer l, Value x, String fromName) {
+            JsonNode scale = l.config().path("scale");
+            if (scale.isMissingNode() && fromName == null) {
+                throw new UnsupportedOperationException("no block size (config 'scale' or a class name like PixelShuffle4x)");
+            }
+            int block = scale.isMissingNode() ? Integer.parseInt(fromName) : scale.asInt();
+            if (fromName != null && block != Integer.parseInt(fromName)) {
+                throw new UnsupportedOperationException("config scale " + block + " contradicts the class name");
+            }
+            if (block < 1 || x.channels % (block * block) != 0) {
+                throw new UnsupportedOperationException(x.channels + " channels cannot be shuffled with block "
+                        + block);
+            }
+            return x.scaled(sd.cnn.depthToSpace(l.name(), x.var, block, DataFormat.NCHW),
+                    x.channels / (block * block), block, block);
+        }
+
+        private SDVariable activate(String name, SDVariable x, String activation) {
+            requireActivation(activation);
+            return switch (activation) {
+                case "relu" -> sd.nn.relu(name, x, 0);
+                default -> x.name().equals(name) ? x : sd.identity(name, x);
+            };
+        }
+
+        private static void requireActivation(String activation) {
+            if (!SUPPORTED_ACTIVATIONS.contains(activation)) {
+                throw new UnsupportedOperationException("activation '" + activation + "'; supported: "
+                        + String.join(", ", SUPPORTED_ACTIVATIONS));
+            }
+        }
+
+        private static void requireChannelsLast(JsonNode config) {
+            String format = config.path("data_format").asText("channels_last");
+            if (!format.equals("channels_last")) {
+                throw new UnsupportedOperationException("data_format " + format);
+            }
+        }
+
+        private static void requireSameSize(Value a, Value b) {
+            if ((long) a.upH * b.downH != (long) b.upH * a.downH || (long) a.upW * b.downW != (long) b.upW * a.downW) {
+                throw new UnsupportedOperationException("combines layer outputs of different spatial scales");
+            }
+        }
+
+        /** A Keras int-or-pair setting, e.g. kernel_size 3 or [3, 3]; {@code fallback} (if > 0) when absent. */
+        private static int[] pair(JsonNode config, String key, int fallback) {
+            JsonNode n = config.path(key);
+            if (n.isMissingNode() || n.isNull()) {
+                if (fallback <= 0) {
+                    throw new IllegalStateException("config has no " + key);
+                }
+                return new int[]{fallback, fallback};
+            }
+            if (n.isInt()) {
+                return new int[]{n.asInt(), n.asInt()};
+            }
+            if (n.isArray() && n.size() == 2) {
+                return new int[]{n.get(0).asInt(), n.get(1).asInt()};
+            }
+            throw new IllegalStateException(key + " " + n + " is not an int or a pair");
+        }
+
+        private Weight weight(String name, int... shape) {
+            Weight w = model.weight(name);
+            if (!Arrays.equals(w.shape(), shape)) {
+                throw new IllegalStateException("weight " + name + " has shape " + Arrays.toString(w.shape())
+                        + ", the layer needs " + Arrays.toString(shape));
+            }
+            usedWeights.add(name);
+            return w;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.pixelwise.superres;
+
+import dev.pixelwise.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class UpscaleApiTest {
+
+    @TempDir
+    Path tmp;
+
+    private static boolean modelsReady;
+
+    /** The ESRGAN packages are fetched in the background at start-up; wait for them (once). */
+    @org.junit.jupiter.api.BeforeEach
+    void modelsAvailable() throws InterruptedException {
+        if (modelsReady) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        for (String id : new String[]{"esrgan-slim", "esrgan-medium"}) {
+            String state;
+            do {
+                state = given().get("/api/v1/models").then().extract().path("find { it.id == '" + id + "' }.state");
+                if (state.equals("failed")) {
+                    throw new AssertionError(id + " failed to fetch: " + given().get("/api/v1/models").asString());
+                }
+                Thread.sleep(250);
+            } while ((state.equals("missing") || state.equals("fetching")) && System.nanoTime() < deadline);
+        }
+        modelsReady = true;
+    }
+
+    Path crop(String photo, int x, int y, int w, int h) throws IOException {
+        BufferedImage img = ImageIO.read(TestImages.photo(photo).toFile()).getSubimage(x, y, w, h);
+        BufferedImage copy = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        copy.getGraphics().drawImage(img, 0, 0, null);
+        return TestImages.write(tmp, photo + "-" + w + "x" + h + ".png", TestImages.encode(copy, "png"));
+    }
+
+    static Response upscale(Path image, String... fields) {
+        var spec = given().multiPart("image", image.toFile()).multiPart("timeout", "300");
+        for (int i = 0; i < fields.length; i += 2) {
+            spec.multiPart(fields[i], fields[i + 1]);
+        }
+        return spec.when().post("/api/v1/upscale");
+    }
+
+    static BufferedImage file(String id, String name) throws IOException {
+        byte[] png = given().get("/api/v1/jobs/" + id + "/files/" + name).then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        return ImageIO.read(new ByteArrayInputStream(png));
+    }
+
+    @Test
+    void upscalesAndComparesWithBicubic() throws IOException {
+        Path image = crop("bird.bmp", 100, 60, 64, 48);
+        JsonPath job = upscale(image, "model", "esrgan-slim", "scale", "2").then().statusCode(200)
+                .body("status", equalTo("succeeded")).extract().jsonPath();
+        assertEquals(128, job.getInt("result.width"));
+        assertEquals(96, job.getInt("result.height"));
+        assertEquals(2, job.getInt("result.scale"));
+        assertTrue(job.getInt("result.tiles") >= 1);
+        BufferedImage model = file(job.getString("id"), job.getString("result.file"));
+        BufferedImage bicubic = file(job.getString("id"), job.getString("result.bicubic"));
+        assertEquals(128, model.getWidth());
+        assertEquals(96, bicubic.getHeight());
+    }
+
+    /** Tiles see their surroundings, so tiling changes nothing away from the image borders. */
+    @Test
+    void tiledEqualsUntiledAwayFromTheBorders() throws IOException {
+        Path image = crop("parrot.jpg", 150, 300, 96, 80);
+        String tiled = upscale(image, "model", "esrgan-slim", "scale", "2", "tile", "32").then().statusCode(200)
+                .body("result.tiles", equalTo(9)).extract().path("id");
+        String whole = upscale(image, "model", "esrgan-slim", "scale", "2", "tile", "512").then().statusCode(200)
+                .body("result.tiles", equalTo(1)).extract().path("id");
+        BufferedImage a = file(tiled, "upscaled.png");
+        BufferedImage b = file(whole, "upscaled.png");
+        int margin = 8 * 2;
+        int worst = 0;
+        for (int y = margin; y < a.getHeight() - margin; y++) {
+            for (int x = margin; x < a.getWidth() - margin; x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    worst = Math.max(worst, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
+                }
+            }
+        }
+        assertTrue(worst <= 1, "largest difference tiled vs untiled: " + worst + "/255");
+    }
+
+    @Test
+    void keepsAlphaByBicubic() throws IOException {
+        BufferedImage argb = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                argb.setRGB(x, y, (x < 20 ? 0xFF : 0x00) << 24 | 0x3366CC);
+            }
+        }
+        Path image = TestImages.write(tmp, "alpha.png", TestImages.encode(argb, "png"));
+        String id = upscale(image, "model", "esrgan-slim", "scale", "2").then().statusCode(200).extract().path("id");
+        BufferedImage out = file(id, "upscaled.png");
+        assertTrue(out.getColorModel().hasAlpha());
+        assertEquals(0xFF, out.getRGB(5, 30) >>> 24);
+        assertEquals(0x00, out.getRGB(75, 30) >>> 24);
+    }
+
+    @Test
+    void selfCheckScoresModelAgainstBicubic() throws IOException {
+        Path image = crop("bird.bmp", 96, 40, 192, 192);
+        JsonPath job = upscale(image, "model", "esrgan-medium", "scale", "2", "selfCheck", "true").then().statusCode(200)
+                .extract().jsonPath();
+        double model = job.getDouble("result.selfCheck.psnrModel");
+        double bicubic = job.getDouble("result.selfCheck.psnrBicubic");
+        assertTrue(model >= bicubic - 0.5, "ESRGAN " + model + " dB vs bicubic " + bicubic + " dB");
+        assertTrue(job.getDouble("result.selfCheck.ssimModel") > 0.5);
+    }
+
+    @Test
+    void outputOverTheCapIs422BeforeAnyWork() {
+        Path huge = TestImages.write(tmp, "big.png", TestImages.pngClaiming(3000, 3000)); // 9 MP → 144 MP at x4
+        long start = System.nanoTime();
+        upscale(huge, "scale", "4").then().statusCode(422)
+                .contentType(startsWith("application/problem+json"))
+                .body("detail", org.hamcrest.Matchers.containsString("output limit"));
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5000);
+    }
+
+    @Test
+    void cancelStopsBetweenTiles() throws Exception {
+        Path image = crop("bird.bmp", 0, 0, 256, 256);
+        String id = given().multiPart("image", image.toFile()).multiPart("task", "upscale")
+                .multiPart("model", "esrgan-medium").multiPart("scale", "4").multiPart("tile", "32")
+                .post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        float progress = 0;
+        while (progress <= 0.06f && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            progress = given().get("/api/v1/jobs/" + id).then().extract().path("progress");
+        }
+        assertTrue(progress > 0.05f, "saw tiles finish");
+        given().delete("/api/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
+        Thread.sleep(1000);
+        // the worker is free again
+        upscale(crop("bird.bmp", 0, 0, 32, 32), "model", "esrgan-slim", "scale", "2").then().statusCode(200);
+        given().get("/api/v1/jobs/" + id).then().body("status", equalTo("cancelled")).body("result", equalTo(null));
+    }
+
+    @Test
+    void badOptionsAre400() throws IOException {
+        Path image = crop("bird.bmp", 0, 0, 32, 32);
+        for (String[] c : new String[][]{{"model", "esrgan-ultra"}, {"scale", "5"}, {"scale", "x4"}, {"tile", "8"},
+                {"tile", "abc"}, {"selfCheck", "perhaps"}}) {
+            upscale(image, c[0], c[1]).then().statusCode(400).body("field", equalTo(c[0]));
+        }
+    }
+}
