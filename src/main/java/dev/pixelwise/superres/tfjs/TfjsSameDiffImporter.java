@@ -51,6 +51,11 @@ import java.util.regex.Pattern;
  *     or nothing; MultiplyBeta multiplies by its config's {@code beta} (0.2 when absent, the constant of
  *     UpscalerJS' esrgan.js).</li>
  * </ul>
+ * The twelve UpscalerJS files use exactly InputLayer, Conv2D (3×3 / 5×5 "same", 1×1 "same" or "valid", stride
+ * 1, no dilation, activation linear), Activation (relu), Concatenate (axis 3), Add (two inputs),
+ * UpSampling2D (nearest, size = scale; slim, medium), MultiplyBeta (beta 0.2) and PixelShuffle2x / 3x / 4x /
+ * 8x (config scale = the class name's; thick). A Keras Lambda layer is refused like any other unsupported
+ * class: its config holds marshalled Python bytecode, not something to translate.
  *
  * <h2>Value range</h2>
  * {@link #valueScale}: the UpscalerJS packages declare (dist/.../esrgan.js) inputRange = outputRange = [0, 255]
@@ -195,6 +200,8 @@ public final class TfjsSameDiffImporter {
                 }
                 try {
                     values.put(l.name(), translate(l, in));
+                } catch (TfjsUnsupportedLayerException e) {
+                    throw e;
                 } catch (UnsupportedOperationException e) {
                     throw new UnsupportedOperationException(model.source() + ": layer " + l + ": " + e.getMessage(), e);
                 } catch (RuntimeException e) {
@@ -229,17 +236,19 @@ public final class TfjsSameDiffImporter {
 
         private Value translate(Layer l, List<Value> in) {
             String cls = l.className();
-            if (!cls.equals("InputLayer") && in.isEmpty()) {
+            if (cls.equals("InputLayer")) {
+                return input(l);
+            }
+            if (in.isEmpty()) {
                 throw new IllegalStateException("no inbound layers");
             }
+            Value x = in.get(0);
             switch (cls) {
-                case "InputLayer":
-                    return input(l);
                 case "Conv2D":
                     return conv2d(l, single(in));
                 case "Activation":
-                    return single(in).with(activate(l.name(), single(in).var, l.config().path("activation")
-                            .asText("linear")), single(in).channels);
+                    String activation = l.config().path("activation").asText("linear");
+                    return x.with(activate(op(l), single(in).var, activation), x.channels);
                 case "Concatenate":
                     return concatenate(l, in);
                 case "Add":
@@ -247,8 +256,8 @@ public final class TfjsSameDiffImporter {
                 case "UpSampling2D":
                     return upSampling(l, single(in));
                 case "MultiplyBeta":
-                    return single(in).with(single(in).var.mul(l.name(), l.config().path("beta").asDouble(DEFAULT_BETA)),
-                            single(in).channels);
+                    double beta = l.config().path("beta").asDouble(DEFAULT_BETA);
+                    return x.with(single(in).var.mul(op(l), beta), x.channels);
                 default:
                     Matcher m = PIXEL_SHUFFLE.matcher(cls);
                     if (m.matches()) {
@@ -256,6 +265,14 @@ public final class TfjsSameDiffImporter {
                     }
                     throw new TfjsUnsupportedLayerException(model.source(), Map.of(cls, List.of(l.name())));
             }
+        }
+
+        /**
+         * The SameDiff name of a layer's result: the layer name, except that names the graph reserves for its
+         * placeholder and output get a suffix (the output layer is renamed {@value #OUTPUT} at the end).
+         */
+        private static String op(Layer l) {
+            return l.name().equals(INPUT) || l.name().equals(OUTPUT) ? l.name() + "_layer" : l.name();
         }
 
         private static Value single(List<Value> in) {
@@ -314,9 +331,9 @@ public final class TfjsSameDiffImporter {
                     .kH(eh).kW(ew).sH(stride[0]).sW(stride[1]).dH(1).dW(1).pH(0).pW(0)
                     .paddingMode(padding.equals("same") ? PaddingMode.SAME : PaddingMode.VALID)
                     .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
-            String name = activation.equals("linear") ? l.name() : l.name() + "/linear";
+            String name = activation.equals("linear") ? op(l) : op(l) + "/linear";
             SDVariable y = b == null ? sd.cnn.conv2d(name, x.var, w, config) : sd.cnn.conv2d(name, x.var, w, b, config);
-            y = activate(l.name(), y, activation);
+            y = activate(op(l), y, activation);
             return new Value(y, filters, x.upH, x.downH * stride[0], x.upW, x.downW * stride[1]);
         }
 
@@ -360,7 +377,7 @@ public final class TfjsSameDiffImporter {
                 channels += in.get(i).channels;
                 requireSameSize(in.get(0), in.get(i));
             }
-            return in.get(0).with(sd.concat(l.name(), 1, parts), channels);
+            return in.get(0).with(sd.concat(op(l), 1, parts), channels);
         }
 
         private Value add(Layer l, List<Value> in) {
@@ -371,9 +388,9 @@ public final class TfjsSameDiffImporter {
                             + in.get(i).channels + " channels");
                 }
                 requireSameSize(in.get(0), in.get(i));
-                sum = sum.add(i == in.size() - 1 ? l.name() : l.name() + "/" + i, in.get(i).var);
+                sum = sum.add(i == in.size() - 1 ? op(l) : op(l) + "/" + i, in.get(i).var);
             }
-            return in.size() == 1 ? in.get(0).with(sd.identity(l.name(), sum), in.get(0).channels)
+            return in.size() == 1 ? in.get(0).with(sd.identity(op(l), sum), in.get(0).channels)
                     : in.get(0).with(sum, in.get(0).channels);
         }
 
@@ -388,7 +405,7 @@ public final class TfjsSameDiffImporter {
             if (size[0] < 1 || size[1] < 1) {
                 throw new UnsupportedOperationException("size " + Arrays.toString(size));
             }
-            return x.scaled(sd.cnn.upsampling2d(l.name(), x.var, size[0], size[1], true), x.channels, size[0], size[1]);
+            return x.scaled(sd.cnn.upsampling2d(op(l), x.var, size[0], size[1], true), x.channels, size[0], size[1]);
         }
 
         /** Block size from config "scale", else from the class name (PixelShuffle4x → 4); both must agree. */
@@ -405,7 +422,7 @@ public final class TfjsSameDiffImporter {
                 throw new UnsupportedOperationException(x.channels + " channels cannot be shuffled with block "
                         + block);
             }
-            return x.scaled(sd.cnn.depthToSpace(l.name(), x.var, block, DataFormat.NCHW),
+            return x.scaled(sd.cnn.depthToSpace(op(l), x.var, block, DataFormat.NCHW),
                     x.channels / (block * block), block, block);
         }
 

@@ -170,7 +170,7 @@ final class NhwcReference {
     static Image scale(Image x, double beta) {
         float[] out = new float[x.data.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (x.data[i] * (float) beta);
+            out[i] = x.data[i] * (float) beta;
         }
         return new Image(x.h, x.w, x.c, out);
     }

@@ -160,6 +160,17 @@ class TfjsSameDiffImporterTest {
     }
 
     @Test
+    void layerNamesLikeTheGraphsOwnDoNotClash() throws IOException {
+        TfjsLayersModel model = TfjsLayersModel.read(new TinyTfjsModel(5).input("input", 3)
+                .conv("output", "input", 4, 3, "same", 1, 1, "relu")
+                .activation("input_layer", "output", "linear")
+                .conv("SR", "input_layer", 3, 3, "same", 1, 1, "linear").write(dir, 1));
+        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model)) {
+            assertMatchesReference(model, graph, 4, 5, 8);
+        }
+    }
+
+    @Test
     void kernelOfTheWrongShapeIsReported() throws IOException {
         TinyTfjsModel tiny = new TinyTfjsModel(0).input("in", 3).conv("c", "in", 4, 3, "same", 1, 1, "relu");
         tiny.weight("c/kernel", new float[3 * 3 * 2 * 4], 3, 3, 2, 4);
