@@ -1,29 +1,15 @@
 package dev.pixelwise.superres.tfjs;
 
+import dev.pixelwise.zoo.GraphFile;
+
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UTFDataFormatException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 
@@ -135,7 +121,7 @@ public final class SuperResGraph implements AutoCloseable {
             if (input != nchw) {
                 input.close();
             }
-            closeOtherSessions();
+            GraphFile.closeOtherSessions(sd);
         }
     }
 
@@ -187,67 +173,16 @@ public final class SuperResGraph implements AutoCloseable {
         return rgb;
     }
 
-    /** Frees the inference sessions (and their array caches) of threads other than the current one. */
-    private void closeOtherSessions() {
-        long me = Thread.currentThread().getId();
-        Iterator<Map.Entry<Long, InferenceSession>> it = sd.getSessions().entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, InferenceSession> e = it.next();
-            if (e.getKey() != me) {
-                closeSession(e.getValue());
-                it.remove();
-            }
-        }
-    }
-
-    private static void closeSession(InferenceSession session) {
-        if (session != null && session.getMmgr() != null) {
-            session.getMmgr().close();
-        }
-    }
-
     /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
     @Override
     public synchronized void close() {
-        for (InferenceSession s : sd.getSessions().values()) {
-            closeSession(s);
-        }
-        sd.getSessions().clear();
-        for (var v : sd.variables()) {
-            if (v.isConstant() && v.getArr() != null && v.getArr().closeable()) {
-                v.getArr().close();
-            }
-        }
+        GraphFile.closeAll(sd);
     }
 
     // ---------------------------------------------------------------- persistence
 
     /** Writes the graph to {@code file} atomically (temporary file in the same folder, then a rename). */
     public synchronized void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (ByteBuffer part : new ByteBuffer[]{ByteBuffer.wrap(header()), sd.asFlatBuffers(false)}) {
-                    while (part.hasRemaining()) {
-                        channel.write(part);
-                    }
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private byte[] header() throws IOException {
         Properties p = new Properties();
         p.setProperty("source", source);
         p.setProperty("fingerprint", fingerprint);
@@ -255,42 +190,14 @@ public final class SuperResGraph implements AutoCloseable {
         p.setProperty("scale", Integer.toString(scale));
         p.setProperty("architecture", architecture);
         p.setProperty("valueScale", Float.toString(valueScale));
-        StringWriter text = new StringWriter();
-        p.store(text, null);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(bytes);
-        data.writeUTF(MAGIC);
-        data.writeInt(FORMAT_VERSION);
-        data.writeUTF(text.toString());
-        data.flush();
-        return bytes.toByteArray();
+        GraphFile.save(file, MAGIC, FORMAT_VERSION, p, sd);
     }
 
     /** Reads a file written by {@link #save}; {@link IOException} if it is not one or has another format version. */
     public static SuperResGraph load(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        ByteArrayInputStream bytes = new ByteArrayInputStream(all);
-        DataInputStream in = new DataInputStream(bytes);
-        Properties p = new Properties();
-        try {
-            if (!MAGIC.equals(in.readUTF())) {
-                throw new IOException(file + " is not a super-resolution graph file of this importer");
-            }
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new IOException(file + " has graph format " + version + ", expected " + FORMAT_VERSION);
-            }
-            p.load(new StringReader(in.readUTF()));
-        } catch (EOFException | UTFDataFormatException e) {
-            throw new IOException(file + " is not a super-resolution graph file of this importer", e);
-        }
-        int headerLength = all.length - bytes.available();
-        SameDiff sd;
-        try {
-            sd = SameDiff.fromFlatBuffers(ByteBuffer.wrap(all, headerLength, all.length - headerLength).slice(), false);
-        } catch (RuntimeException e) {
-            throw new IOException(file + " holds an unreadable SameDiff graph: " + e, e);
-        }
+        GraphFile.Contents c = GraphFile.load(file, MAGIC, FORMAT_VERSION);
+        Properties p = c.header();
+        SameDiff sd = c.graph();
         if (!sd.hasVariable(TfjsSameDiffImporter.INPUT) || !sd.hasVariable(TfjsSameDiffImporter.OUTPUT)) {
             throw new IOException(file + " lacks the graph's input or output variable");
         }

@@ -1,32 +1,18 @@
 package dev.pixelwise.zoo.tflite;
 
+import dev.pixelwise.zoo.GraphFile;
+
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UTFDataFormatException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +157,7 @@ public final class SameDiffGraph implements AutoCloseable {
             if (input != nchwInput) {
                 input.close();
             }
-            closeOtherSessions();
+            GraphFile.closeOtherSessions(sd);
         }
     }
 
@@ -183,67 +169,16 @@ public final class SameDiffGraph implements AutoCloseable {
         }
     }
 
-    /** Frees the inference sessions (and their array caches) of threads other than the current one. */
-    private void closeOtherSessions() {
-        long me = Thread.currentThread().getId();
-        Iterator<Map.Entry<Long, InferenceSession>> it = sd.getSessions().entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, InferenceSession> e = it.next();
-            if (e.getKey() != me) {
-                closeSession(e.getValue());
-                it.remove();
-            }
-        }
-    }
-
-    private static void closeSession(InferenceSession session) {
-        if (session != null && session.getMmgr() != null) {
-            session.getMmgr().close();
-        }
-    }
-
     /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
     @Override
     public synchronized void close() {
-        for (InferenceSession s : sd.getSessions().values()) {
-            closeSession(s);
-        }
-        sd.getSessions().clear();
-        for (var v : sd.variables()) {
-            if (v.isConstant() && v.getArr() != null && v.getArr().closeable()) {
-                v.getArr().close();
-            }
-        }
+        GraphFile.closeAll(sd);
     }
 
     // ---------------------------------------------------------------- persistence
 
     /** Writes the graph to {@code file} atomically (temporary file in the same folder, then a rename). */
     public synchronized void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (ByteBuffer part : new ByteBuffer[]{ByteBuffer.wrap(header()), sd.asFlatBuffers(false)}) {
-                    while (part.hasRemaining()) {
-                        channel.write(part);
-                    }
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private byte[] header() throws IOException {
         Properties p = new Properties();
         p.setProperty("source", source);
         p.setProperty("tfliteSha256", tfliteSha256);
@@ -251,38 +186,14 @@ public final class SameDiffGraph implements AutoCloseable {
         p.setProperty("inputScale", Float.toString(inputScale));
         p.setProperty("inputZeroPoint", Float.toString(inputZeroPoint));
         p.setProperty("outputs", String.join(",", outputNames));
-        StringWriter text = new StringWriter();
-        p.store(text, null);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(bytes);
-        data.writeUTF(MAGIC);
-        data.writeInt(FORMAT_VERSION);
-        data.writeUTF(text.toString());
-        data.flush();
-        return bytes.toByteArray();
+        GraphFile.save(file, MAGIC, FORMAT_VERSION, p, sd);
     }
 
     /** Reads a file written by {@link #save}; {@link IOException} if it is not one or has another format version. */
     public static SameDiffGraph load(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        ByteArrayInputStream bytes = new ByteArrayInputStream(all);
-        DataInputStream in = new DataInputStream(bytes);
-        Properties p = new Properties();
-        try {
-            if (!MAGIC.equals(in.readUTF())) {
-                throw new IOException(file + " is not a SameDiff graph file of this importer");
-            }
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new IOException(file + " has graph format " + version + ", expected " + FORMAT_VERSION);
-            }
-            p.load(new StringReader(in.readUTF()));
-        } catch (EOFException | UTFDataFormatException e) {
-            throw new IOException(file + " is not a SameDiff graph file of this importer", e);
-        }
-        int headerLength = all.length - bytes.available();
-        SameDiff sd = SameDiff.fromFlatBuffers(ByteBuffer.wrap(all, headerLength, all.length - headerLength).slice(),
-                false);
+        GraphFile.Contents c = GraphFile.load(file, MAGIC, FORMAT_VERSION);
+        Properties p = c.header();
+        SameDiff sd = c.graph();
         String[] input = p.getProperty("input", "").split(",");
         if (input.length != 3 || !sd.hasVariable(SameDiffImporter.INPUT)) {
             throw new IOException(file + " has no usable input description");
