@@ -3,18 +3,11 @@ package dev.pixelwise.web;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -26,24 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The upload flow in real headless Chromium (Debian's chromium + chromium-driver). */
 @QuarkusTest
-class BrowserTest {
-
-    static ChromeDriver driver;
+class BrowserTest extends ChromiumSession {
 
     @TestHTTPResource("/")
     URL home;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        driver = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void uploadForInspectShowsProgressThenTheResult() throws IOException {
@@ -63,7 +42,7 @@ class BrowserTest {
         WebElement thumb = result.findElement(By.cssSelector("img.thumb"));
         Object loaded = driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth", thumb);
         assertEquals(256L, ((Number) loaded).longValue(), "thumbnail image loaded");
-        Chromium.screenshot(driver, "inspect-result.png");
+        screenshot("inspect-result.png");
     }
 
     @Test
@@ -76,30 +55,6 @@ class BrowserTest {
         WebElement alert = new WebDriverWait(driver, Duration.ofSeconds(10))
                 .until(d -> d.findElements(By.cssSelector("[role=alert]")).stream().findFirst().orElse(null));
         assertTrue(alert.getText().contains("Unsupported image format"), alert.getText());
-        Chromium.screenshot(driver, "bad-upload.png");
-    }
-
-    /** Starts Debian's Chromium through its own chromedriver: nothing is downloaded. */
-    static final class Chromium {
-        static ChromeDriver start() throws IOException {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary("/usr/bin/chromium");
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--window-size=1280,1000",
-                    "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                    .build();
-            return new ChromeDriver(service, options);
-        }
-
-        static Path screenshot(ChromeDriver driver, String name) throws IOException {
-            Path dir = Path.of("target", "screenshots");
-            Files.createDirectories(dir);
-            Path file = dir.resolve(name);
-            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
-            return file;
-        }
+        screenshot("bad-upload.png");
     }
 }

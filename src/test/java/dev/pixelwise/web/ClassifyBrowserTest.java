@@ -3,13 +3,10 @@ package dev.pixelwise.web;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -21,24 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Classification with a heat-map, in real headless Chromium. */
 @QuarkusTest
-class ClassifyBrowserTest {
-
-    static ChromeDriver driver;
+class ClassifyBrowserTest extends ChromiumSession {
 
     @TestHTTPResource("/")
     URL home;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        driver = BrowserTest.Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void topLabelsAsBarsAndAHeatmapWithOpacity() throws IOException {
@@ -66,6 +49,6 @@ class ClassifyBrowserTest {
             slider.sendKeys(Keys.ARROW_RIGHT);
         }
         assertTrue(Double.parseDouble(layer.getCssValue("opacity")) > 0.5);
-        BrowserTest.Chromium.screenshot(driver, "classify-heatmap.png");
+        screenshot("classify-heatmap.png");
     }
 }

@@ -3,13 +3,10 @@ package dev.pixelwise.web;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -24,24 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The quantize comparison page in real headless Chromium: upload, three k, divider, zoom, chart. */
 @QuarkusTest
-class QuantizeBrowserTest {
-
-    static ChromeDriver driver;
+class QuantizeBrowserTest extends ChromiumSession {
 
     @TestHTTPResource("/")
     URL home;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        driver = BrowserTest.Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void compareThreePaletteSizes() throws IOException {
@@ -87,6 +70,6 @@ class QuantizeBrowserTest {
         WebElement caption = wait.until(d -> d.findElements(By.cssSelector("[data-q-diff-caption][data-q-diff-mean]"))
                 .stream().findFirst().orElse(null));
         assertNotEquals("0", caption.getAttribute("data-q-diff-mean"));
-        BrowserTest.Chromium.screenshot(driver, "quantize-compare.png");
+        screenshot("quantize-compare.png");
     }
 }

@@ -3,12 +3,9 @@ package dev.pixelwise.web;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -26,24 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Upscale in real headless Chromium: progress, then the side-by-side comparison. */
 @QuarkusTest
-class UpscaleBrowserTest {
-
-    static ChromeDriver driver;
+class UpscaleBrowserTest extends ChromiumSession {
 
     @TestHTTPResource("/")
     URL home;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        driver = BrowserTest.Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void upscaleShowsProgressThenComparison() throws Exception {
@@ -76,6 +59,6 @@ class UpscaleBrowserTest {
         assertTrue(driver.findElement(By.cssSelector("[data-u-img=left]")).getAttribute("src").endsWith("bicubic.png"));
         driver.findElement(By.cssSelector("[data-u-zoom=in]")).click();
         assertEquals("2", driver.findElement(By.cssSelector("[data-u-stage]")).getAttribute("data-zoom"));
-        BrowserTest.Chromium.screenshot(driver, "upscale-compare.png");
+        screenshot("upscale-compare.png");
     }
 }
