@@ -139,3 +139,38 @@
   });
   show('left'); show('right'); clip(); transform();
 })();
+
+(function segmentLegend() {
+  const root = document.querySelector('[data-segment]');
+  if (!root) return;
+  const layer = root.querySelector('[data-seg-layer]');
+  const hover = root.querySelector('[data-seg-hover]');
+  const buttons = Array.from(root.querySelectorAll('[data-seg-class]'));
+  function only(button) {
+    buttons.forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+    layer.src = button ? button.dataset.file : layer.dataset.all;
+  }
+  buttons.forEach((b) => b.addEventListener('click', () => only(b.getAttribute('aria-pressed') === 'true' ? null : b)));
+  root.querySelector('[data-seg-all]').addEventListener('click', () => only(null));
+
+  // Hover: read the class colour under the pointer from the mask's pixels.
+  const mask = new Image();
+  mask.src = root.dataset.mask;
+  const canvas = document.createElement('canvas');
+  mask.onload = () => {
+    canvas.width = mask.naturalWidth;
+    canvas.height = mask.naturalHeight;
+    canvas.getContext('2d').drawImage(mask, 0, 0);
+  };
+  const byColor = new Map(buttons.map((b) => [b.dataset.color, b.dataset.label]));
+  root.querySelector('[data-seg-stage]').addEventListener('pointermove', (e) => {
+    if (!canvas.width) return;
+    const r = layer.getBoundingClientRect();
+    const x = Math.floor((e.clientX - r.left) / r.width * canvas.width);
+    const y = Math.floor((e.clientY - r.top) / r.height * canvas.height);
+    if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return;
+    const [red, green, blue, alpha] = canvas.getContext('2d').getImageData(x, y, 1, 1).data;
+    const hex = '#' + [red, green, blue].map((v) => v.toString(16).padStart(2, '0')).join('');
+    hover.textContent = alpha === 0 ? (byColor.get('#000000') || 'background') : (byColor.get(hex) || hex);
+  });
+})();

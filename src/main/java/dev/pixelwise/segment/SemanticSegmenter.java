@@ -1,0 +1,94 @@
+package dev.pixelwise.segment;
+
+import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.zoo.ModelManifest;
+import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.tflite.SameDiffGraph;
+import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** DeepLab-style models of the zoo: the whole image stretched to the input size, a class per pixel back. */
+@ApplicationScoped
+public class SemanticSegmenter {
+
+    /** A loaded model and its labels (one per class index). */
+    record Loaded(SameDiffGraph graph, List<String> labels) {
+    }
+
+    private final ModelZoo zoo;
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+
+    public SemanticSegmenter(ModelZoo zoo) {
+        this.zoo = zoo;
+    }
+
+    Loaded get(String id) {
+        Loaded l = loaded.get(id);
+        if (l != null) {
+            return l;
+        }
+        synchronized (this) {
+            return loaded.computeIfAbsent(id, this::load);
+        }
+    }
+
+    /** Class index per pixel of the model's input grid (row-major, input height × width). */
+    byte[] classify(Loaded model, BufferedImage upright) {
+        SameDiffGraph g = model.graph();
+        BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
+        int[] argb = sized.getRGB(0, 0, g.inputWidth(), g.inputHeight(), null, 0, g.inputWidth());
+        int[] rgb = new int[argb.length * 3];
+        for (int i = 0; i < argb.length; i++) {
+            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
+            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
+            rgb[i * 3 + 2] = argb[i] & 0xFF;
+        }
+        try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, SameDiffImporter.CLASSES)) {
+            long[] values;
+            try (INDArray flat = classes.reshape(classes.length())) {
+                values = flat.toLongVector();
+            }
+            byte[] map = new byte[values.length];
+            for (int i = 0; i < values.length; i++) {
+                map[i] = (byte) values[i];
+            }
+            return map;
+        }
+    }
+
+    private Loaded load(String id) {
+        ModelManifest m = zoo.manifest(id).filter(x -> x.task().equals("segment"))
+                .orElseThrow(() -> new AppException.BadOption("model", "'" + id + "' is not a segmentation model"));
+        String tfliteName = m.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
+                .findFirst().orElseThrow();
+        Path tflite = zoo.file(id, tfliteName);
+        zoo.markState(id, ModelZoo.State.LOADING, null);
+        try {
+            SameDiffGraph graph = new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb"));
+            // The labels file lists the class names, then a blank line and notes.
+            List<String> labels = Files.readAllLines(zoo.file(id, m.labels())).stream()
+                    .takeWhile(l -> !l.isBlank()).toList();
+            zoo.markState(id, ModelZoo.State.LOADED, null);
+            return new Loaded(graph, labels);
+        } catch (IOException | RuntimeException e) {
+            zoo.markState(id, ModelZoo.State.FAILED, "could not load: " + e.getMessage());
+            throw new AppException.ModelUnavailable("Model " + id + " could not be loaded: " + e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        loaded.values().forEach(l -> l.graph().close());
+    }
+}
