@@ -144,6 +144,7 @@ public final class Job {
 
     private boolean finish(JobStatus terminal, Instant now) {
         status = terminal;
+        stage = null; // the last step's name would read as if it were still running
         finishedAt = now;
         runner = null;
         notifyListeners();
