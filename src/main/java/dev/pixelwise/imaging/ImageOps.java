@@ -32,6 +32,20 @@ public final class ImageOps {
         return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     }
 
+    /** The pixels as interleaved 8-bit R, G, B values (width × height × 3, row-major), as networks take them. */
+    public static int[] interleavedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = new int[w * h * 3];
+        for (int i = 0; i < argb.length; i++) {
+            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
+            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
+            rgb[i * 3 + 2] = argb[i] & 0xFF;
+        }
+        return rgb;
+    }
+
     /** Bicubic resize to an exact size. */
     public static BufferedImage resizeBicubic(BufferedImage src, int width, int height) {
         return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

@@ -47,14 +47,7 @@ public class SemanticSegmenter {
     byte[] classify(Loaded model, BufferedImage upright) {
         SameDiffGraph g = model.graph();
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
-        int[] argb = sized.getRGB(0, 0, g.inputWidth(), g.inputHeight(), null, 0, g.inputWidth());
-        int[] rgb = new int[argb.length * 3];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
-            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
-            rgb[i * 3 + 2] = argb[i] & 0xFF;
-        }
-        try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, SameDiffImporter.CLASSES)) {
+        try (INDArray in = g.inputFromRgb(ImageOps.interleavedRgb(sized)); INDArray classes = g.output(in, SameDiffImporter.CLASSES)) {
             long[] values;
             try (INDArray flat = classes.reshape(classes.length())) {
                 values = flat.toLongVector();

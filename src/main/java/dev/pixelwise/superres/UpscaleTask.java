@@ -135,16 +135,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
     }
 
     static int[] rgb(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        int[] rgb = new int[w * h * 3];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
-            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
-            rgb[i * 3 + 2] = argb[i] & 0xFF;
-        }
-        return rgb;
+        return ImageOps.interleavedRgb(image);
     }
 
     static BufferedImage toImage(int[] rgb, int w, int h) {
