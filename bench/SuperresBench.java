@@ -184,9 +184,11 @@ public class SuperresBench {
             System.out.println(row);
             md.append(row).append('\n');
             notes.add(String.format(Locale.ROOT, "- %s: target DL4J tiled ≤ 1.1× PyTorch untiled: %s (%.2f×); "
-                            + "PyTorch %s, %d threads",
+                            + "PyTorch %s, %d threads%s",
                     name, dl4jTiled <= 1.1 * median(tUntiled) ? "met" : "missed", dl4jTiled / median(tUntiled),
-                    torch.get("torch").asText(), torch.get("threads").asInt()));
+                    torch.get("torch").asText(), torch.get("threads").asInt(),
+                    maxRaw == 0 ? "; raw outputs bit-identical (both engines run oneDNN convolutions: ND4J's onednn-avx2 "
+                            + "build, PyTorch USE_MKLDNN=ON)" : ""));
         }
         md.append('\n');
         notes.forEach(n -> md.append(n).append('\n'));
