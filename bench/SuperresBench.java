@@ -125,7 +125,7 @@ public class SuperresBench {
             int size = (Integer) c[1];
             int cx = (kite.getWidth() - size) / 2;
             int cy = (kite.getHeight() - size) / 2;
-            int[] rgb = rgb(kite.getSubimage(cx, cy, size, size));
+            int[] rgb = ImageOps.interleavedRgb(kite.getSubimage(cx, cy, size, size));
             Path modelJson = modelJson(family);
             String name = "esrgan-" + family + "-x4";
             System.out.println(name + " on " + size + "×" + size + " (kite_and_cold.jpg crop at " + cx + "," + cy + "), " + modelJson);
@@ -365,7 +365,7 @@ public class SuperresBench {
         int total = ((w + TILE - 1) / TILE) * ((h + TILE - 1) / TILE);
         int[] done = {0};
         long tUp = System.nanoTime();
-        Tiled.Outcome outcome = Tiled.upscale(network(graph), s, TILE, rgb(source), w, h, p -> {
+        Tiled.Outcome outcome = Tiled.upscale(network(graph), s, TILE, ImageOps.interleavedRgb(source), w, h, p -> {
             if (++done[0] % 16 == 0 || done[0] == total) {
                 committedMax[0] = Math.max(committedMax[0], Runtime.getRuntime().totalMemory() >> 20);
                 System.out.printf(Locale.ROOT, "%d/%d tiles, %.0f s, VmRSS %d MiB, heap committed %d MiB%n", done[0], total,
@@ -374,7 +374,7 @@ public class SuperresBench {
         });
         name[0] = "tiled upscale (" + outcome.tiles() + " tiles)";
         stage[0].run();
-        BufferedImage upscaled = toImage(outcome.rgb(), w * s, h * s);
+        BufferedImage upscaled = ImageOps.fromInterleavedRgb(outcome.rgb(), w * s, h * s);
         name[0] = "to 8192×8192 image";
         stage[0].run();
         BufferedImage bicubic = ImageOps.resizeBicubic(source, w * s, h * s);
@@ -446,11 +446,11 @@ public class SuperresBench {
                     small = ImageOps.resizeBilinear(small, w, h);
                 }
                 long t0 = System.nanoTime();
-                int[] model = Tiled.upscale(net, s, TILE, rgb(small), w, h, p -> {
+                int[] model = Tiled.upscale(net, s, TILE, ImageOps.interleavedRgb(small), w, h, p -> {
                 }).rgb();
                 long took = ms(t0);
                 int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
-                BufferedImage modelImage = toImage(model, w * s, h * s);
+                BufferedImage modelImage = ImageOps.fromInterleavedRgb(model, w * s, h * s);
                 int[] modelArgb = ((DataBufferInt) modelImage.getRaster().getDataBuffer()).getData();
                 BufferedImage bicubicImage = ImageOps.resizeBicubic(small, w * s, h * s);
                 int[] bicubic = bicubicImage.getRGB(0, 0, w * s, h * s, null, 0, w * s);
@@ -639,29 +639,6 @@ public class SuperresBench {
     // ---------------------------------------------------------------- helpers
 
     /** As UpscaleTask.rgb. */
-    static int[] rgb(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        int[] rgb = new int[w * h * 3];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[i * 3] = (argb[i] >> 16) & 0xFF;
-            rgb[i * 3 + 1] = (argb[i] >> 8) & 0xFF;
-            rgb[i * 3 + 2] = argb[i] & 0xFF;
-        }
-        return rgb;
-    }
-
-    /** As UpscaleTask.toImage. */
-    static BufferedImage toImage(int[] rgb, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < px.length; i++) {
-            px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
-        }
-        return out;
-    }
-
     /** A raw output [1, 3, H, W] as HWC floats times {@code k}. */
     static float[] hwc(INDArray out, float k) {
         long[] s = out.shape();

@@ -46,6 +46,16 @@ public final class ImageOps {
         return rgb;
     }
 
+    /** The inverse of {@link #interleavedRgb}: an opaque {@code TYPE_INT_RGB} image. */
+    public static BufferedImage fromInterleavedRgb(int[] rgb, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((java.awt.image.DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < px.length; i++) {
+            px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
+        }
+        return out;
+    }
+
     /** Bicubic resize to an exact size. */
     public static BufferedImage resizeBicubic(BufferedImage src, int width, int height) {
         return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

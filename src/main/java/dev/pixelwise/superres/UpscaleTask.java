@@ -85,8 +85,8 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         context.stage("upscale " + TiledUpscaler.tileCount(w, h, options.tile()) + " tiles");
         long t1 = System.nanoTime();
         TiledUpscaler.Outcome outcome = new TiledUpscaler(network, s, options.tile())
-                .upscale(rgb(source), w, h, p -> context.progress(0.05 + 0.75 * p));
-        BufferedImage upscaled = toImage(outcome.rgb(), w * s, h * s);
+                .upscale(ImageOps.interleavedRgb(source), w, h, p -> context.progress(0.05 + 0.75 * p));
+        BufferedImage upscaled = ImageOps.fromInterleavedRgb(outcome.rgb(), w * s, h * s);
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
         }
@@ -125,26 +125,13 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         if (small.getWidth() != w || small.getHeight() != h) {
             small = ImageOps.resizeBilinear(small, w, h);
         }
-        int[] model = new TiledUpscaler(network, s, tile).upscale(rgb(small), w, h, p -> context.checkCancelled()).rgb();
+        int[] model = new TiledUpscaler(network, s, tile).upscale(ImageOps.interleavedRgb(small), w, h, p -> context.checkCancelled()).rgb();
         int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
-        int[] modelArgb = ((DataBufferInt) toImage(model, w * s, h * s).getRaster().getDataBuffer()).getData();
+        int[] modelArgb = ((DataBufferInt) ImageOps.fromInterleavedRgb(model, w * s, h * s).getRaster().getDataBuffer()).getData();
         int[] bicubic = ImageOps.resizeBicubic(small, w * s, h * s).getRGB(0, 0, w * s, h * s, null, 0, w * s);
         return new UpscaleResult.SelfCheck(
                 round(ImageQuality.psnr(ref, modelArgb)), round(ImageQuality.psnr(ref, bicubic)),
                 round(ImageQuality.ssim(ref, modelArgb, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
-    }
-
-    static int[] rgb(BufferedImage image) {
-        return ImageOps.interleavedRgb(image);
-    }
-
-    static BufferedImage toImage(int[] rgb, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < px.length; i++) {
-            px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
-        }
-        return out;
     }
 
     private static BufferedImage withAlpha(BufferedImage rgb, BufferedImage alphaSource) {
