@@ -381,7 +381,7 @@ class SameDiffOpsTest {
                     bufferOffsets.add(b.endTable());
                 }
             }
-            int buffers = tableVector(b, bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
+            int buffers = TinyModelBuilder.tableVector(b, bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
 
             Map<Integer, Integer> codeIndex = new LinkedHashMap<>();
             for (Op op : ops) {
@@ -395,12 +395,12 @@ class SameDiffOpsTest {
                 b.addInt(3, e.getKey(), -1);
                 codes[e.getValue()] = b.endTable();
             }
-            int codesVector = tableVector(b, codes);
+            int codesVector = TinyModelBuilder.tableVector(b, codes);
 
             int[] tensorOffsets = new int[tensors.size()];
             for (int i = 0; i < tensors.size(); i++) {
                 Tensor t = tensors.get(i);
-                int shape = intVector(b, t.shape());
+                int shape = TinyModelBuilder.intVector(b, t.shape());
                 int name = b.createString(t.name());
                 b.startTable(5);
                 b.addOffset(0, shape, 0);
@@ -409,14 +409,14 @@ class SameDiffOpsTest {
                 b.addOffset(3, name, 0);
                 tensorOffsets[i] = b.endTable();
             }
-            int tensorsVector = tableVector(b, tensorOffsets);
+            int tensorsVector = TinyModelBuilder.tableVector(b, tensorOffsets);
 
             int[] opOffsets = new int[ops.size()];
             for (int i = 0; i < ops.size(); i++) {
                 Op op = ops.get(i);
                 int options = op.options() == null ? 0 : op.options().applyAsInt(b);
-                int in = intVector(b, op.in());
-                int out = intVector(b, new int[]{op.out()});
+                int in = TinyModelBuilder.intVector(b, op.in());
+                int out = TinyModelBuilder.intVector(b, new int[]{op.out()});
                 b.startTable(5);
                 b.addInt(0, codeIndex.get(op.builtin()), -1);
                 b.addOffset(1, in, 0);
@@ -427,17 +427,17 @@ class SameDiffOpsTest {
                 }
                 opOffsets[i] = b.endTable();
             }
-            int opsVector = tableVector(b, opOffsets);
+            int opsVector = TinyModelBuilder.tableVector(b, opOffsets);
 
-            int inputs = intVector(b, new int[]{input});
-            int outputs = intVector(b, new int[]{output});
+            int inputs = TinyModelBuilder.intVector(b, new int[]{input});
+            int outputs = TinyModelBuilder.intVector(b, new int[]{output});
             b.startTable(4);
             b.addOffset(0, tensorsVector, 0);
             b.addOffset(1, inputs, 0);
             b.addOffset(2, outputs, 0);
             b.addOffset(3, opsVector, 0);
             int graph = b.endTable();
-            int graphs = tableVector(b, new int[]{graph});
+            int graphs = TinyModelBuilder.tableVector(b, new int[]{graph});
             b.startTable(5);
             b.addInt(0, 3, -1);
             b.addOffset(1, codesVector, 0);
@@ -445,22 +445,6 @@ class SameDiffOpsTest {
             b.addOffset(4, buffers, 0);
             b.finish(b.endTable(), "TFL3");
             return TfliteModel.read(b.sizedByteArray(), "tiny SameDiff test model");
-        }
-
-        private static int intVector(FlatBufferBuilder b, int[] values) {
-            b.startVector(4, values.length, 4);
-            for (int i = values.length - 1; i >= 0; i--) {
-                b.addInt(values[i]);
-            }
-            return b.endVector();
-        }
-
-        private static int tableVector(FlatBufferBuilder b, int[] offsets) {
-            b.startVector(4, offsets.length, 4);
-            for (int i = offsets.length - 1; i >= 0; i--) {
-                b.addOffset(offsets[i]);
-            }
-            return b.endVector();
         }
     }
 }

@@ -104,7 +104,7 @@ final class TinyModelBuilder {
         return b.sizedByteArray();
     }
 
-    private static int intVector(FlatBufferBuilder b, int[] values) {
+    static int intVector(FlatBufferBuilder b, int[] values) {
         b.startVector(4, values.length, 4);
         for (int i = values.length - 1; i >= 0; i--) {
             b.addInt(values[i]);
@@ -112,7 +112,7 @@ final class TinyModelBuilder {
         return b.endVector();
     }
 
-    private static int tableVector(FlatBufferBuilder b, int[] offsets) {
+    static int tableVector(FlatBufferBuilder b, int[] offsets) {
         b.startVector(4, offsets.length, 4);
         for (int i = offsets.length - 1; i >= 0; i--) {
             b.addOffset(offsets[i]);
