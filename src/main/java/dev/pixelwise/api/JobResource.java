@@ -4,6 +4,7 @@ import dev.pixelwise.imaging.ImageLimits;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobService;
+import dev.pixelwise.work.JobStatus;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +70,8 @@ public class JobResource {
         int timeout = syncTimeout(form.timeout());
         Job job = jobs.submit(task, form.image(), form.options());
         Uni<Job> finished = timeout == 0 ? Uni.createFrom().item(job)
-                : Uni.createFrom().completionStage(job.done()).ifNoItem().after(Duration.ofSeconds(timeout)).recoverWithItem(job);
+                : Uni.createFrom().completionStage(jobs.done(job)).ifNoItem().after(Duration.ofSeconds(timeout))
+                        .recoverWithItem(() -> jobs.find(job.id()).orElse(job));
         return finished.map(j -> switch (j.status()) {
             case SUCCEEDED, CANCELLED -> Response.ok(JobView.of(j)).location(location(j)).build();
             case FAILED -> ProblemMapper.problemResponse(j.error());
@@ -95,6 +97,7 @@ public class JobResource {
     @Path("/jobs/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking // reading the job may go to Redis
     @Operation(summary = "Server-sent events: the job JSON on every progress or status change, ending when it finishes")
     public Multi<JobView> events(@PathParam("id") String id) {
         Job job = jobs.get(id);
@@ -106,6 +109,9 @@ public class JobResource {
 
                 @Override
                 public synchronized void accept(Job j) {
+                    if (lastStatus instanceof JobStatus last && last.terminal()) {
+                        return; // the stream already ended
+                    }
                     boolean statusChanged = j.status() != lastStatus;
                     // Progress events are thinned to whole percents so a fast task cannot flood the stream.
                     if (statusChanged || j.progress() - lastProgress >= 0.01 || !java.util.Objects.equals(j.stage(), lastStage)) {
@@ -115,13 +121,18 @@ public class JobResource {
                         emitter.emit(JobView.of(j));
                     }
                     if (j.status().terminal()) {
-                        j.removeListener(this);
                         emitter.complete();
                     }
                 }
             };
-            emitter.onTermination(() -> job.removeListener(listener));
-            job.addListener(listener);
+            AutoCloseable watch = jobs.watch(job, listener);
+            emitter.onTermination(() -> {
+                try {
+                    watch.close();
+                } catch (Exception ignored) {
+                    // the stream is over either way
+                }
+            });
             listener.accept(job);
         });
     }

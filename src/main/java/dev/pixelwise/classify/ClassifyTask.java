@@ -58,6 +58,16 @@ public class ClassifyTask implements Task<ClassifyOptions> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return ClassifyResult.class;
+    }
+
+    @Override
+    public java.util.Optional<String> modelOf(ClassifyOptions options) {
+        return java.util.Optional.of(options.model());
+    }
+
+    @Override
     public ClassifyOptions parseOptions(JobOptions options) {
         return ClassifyOptions.parse(options, modelSpec());
     }

@@ -51,6 +51,11 @@ public class InspectTask implements Task<InspectTask.Options> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return Result.class;
+    }
+
+    @Override
     public Options parseOptions(JobOptions options) {
         return new Options(options.integer(THUMBNAIL));
     }

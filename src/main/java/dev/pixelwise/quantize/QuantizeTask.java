@@ -50,6 +50,11 @@ public class QuantizeTask implements Task<QuantizeOptions> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return QuantizeResult.class;
+    }
+
+    @Override
     public QuantizeOptions parseOptions(JobOptions options) {
         return QuantizeOptions.parse(options);
     }

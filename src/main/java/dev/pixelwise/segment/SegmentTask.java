@@ -55,6 +55,16 @@ public class SegmentTask implements Task<SegmentOptions> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return SegmentResult.class;
+    }
+
+    @Override
+    public java.util.Optional<String> modelOf(SegmentOptions options) {
+        return options.mode().equals("semantic") ? java.util.Optional.of(options.model()) : java.util.Optional.empty();
+    }
+
+    @Override
     public SegmentOptions parseOptions(JobOptions options) {
         return SegmentOptions.parse(options);
     }

@@ -55,6 +55,21 @@ public class UpscaleTask implements Task<UpscaleOptions> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return UpscaleResult.class;
+    }
+
+    @Override
+    public java.util.Optional<String> modelOf(UpscaleOptions options) {
+        return java.util.Optional.of(options.model());
+    }
+
+    @Override
+    public boolean heavy() {
+        return true;
+    }
+
+    @Override
     public UpscaleOptions parseOptions(JobOptions options) {
         return UpscaleOptions.parse(options);
     }

@@ -40,6 +40,8 @@ public class PageResource {
         static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running);
 
         static native TemplateInstance models(List<dev.pixelwise.zoo.ModelCard> models);
+
+        static native TemplateInstance about(dev.pixelwise.work.NodeReport node, long maxUploadMb, double maxMegapixels);
     }
 
     /** A task as the home page shows it. */
@@ -63,6 +65,14 @@ public class PageResource {
     @Operation(hidden = true)
     public TemplateInstance models() {
         return Templates.models(zoo.cards());
+    }
+
+    @GET
+    @Path("/about")
+    @Blocking
+    @Operation(hidden = true)
+    public TemplateInstance about() {
+        return Templates.about(jobs.about(), limits.maxUploadSize().asLongValue() >> 20, limits.maxPixels() / 1e6);
     }
 
     @GET

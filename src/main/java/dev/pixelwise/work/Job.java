@@ -33,6 +33,8 @@ public final class Job {
     private volatile Problem error;
     private volatile boolean cancelRequested;
     private volatile Thread runner;
+    private volatile String worker;
+    private volatile int attempts;
 
     Job(String id, String task, Instant createdAt, Path dir, Object options) {
         this.id = id;
@@ -54,6 +56,10 @@ public final class Job {
     public Problem error() { return error; }
     public List<String> files() { return List.copyOf(files); }
     public Path dir() { return dir; }
+    /** The node that ran (or runs) the job; null until a worker takes it. */
+    public String worker() { return worker; }
+    /** How many times a worker started the job (more than one after a worker died). */
+    public int attempts() { return attempts; }
     Object options() { return options; }
     boolean cancelRequested() { return cancelRequested; }
 
@@ -70,11 +76,34 @@ public final class Job {
         listeners.remove(listener);
     }
 
-    synchronized boolean start(Instant now) {
+    /** A read-only copy of a job whose state lives elsewhere (another node's, in Redis). */
+    static Job restore(String id, String task, Instant createdAt, JobStatus status, double progress, String stage,
+                       Instant startedAt, Instant finishedAt, Object result, Problem error, List<String> files,
+                       String worker, int attempts) {
+        Job job = new Job(id, task, createdAt, null, null);
+        job.status = status;
+        job.progress = progress;
+        job.stage = stage;
+        job.startedAt = startedAt;
+        job.finishedAt = finishedAt;
+        job.result = result;
+        job.error = error;
+        job.files.addAll(files);
+        job.worker = worker;
+        job.attempts = attempts;
+        if (status.terminal()) {
+            job.done.complete(job);
+        }
+        return job;
+    }
+
+    synchronized boolean start(Instant now, String node, int attempt) {
         if (status != JobStatus.QUEUED) {
             return false;
         }
         status = JobStatus.RUNNING;
+        worker = node;
+        attempts = attempt;
         startedAt = now;
         runner = Thread.currentThread();
         notifyListeners();

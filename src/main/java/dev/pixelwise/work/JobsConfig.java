@@ -5,14 +5,25 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The local worker pool and job lifetime. Checked at start-up by {@link WorkerPool}. */
 @ConfigMapping(prefix = "pixelwise.jobs")
 public interface JobsConfig {
 
-    /** Worker threads; defaults to the number of cores. */
+    /** Worker threads per compute device; defaults to the number of cores. */
     Optional<Integer> workers();
+
+    /**
+     * The most workers one task may hold at once, e.g. {@code task-workers.upscale=1}; a task not
+     * listed may use them all, except a heavy one, which leaves one free for the others.
+     */
+    Map<String, Integer> taskWorkers();
+
+    /** On shutdown, how long running jobs may take to finish before they are stopped (or re-queued, with Redis). */
+    @WithDefault("30s")
+    Duration shutdownGrace();
 
     /** Jobs that may wait for a worker; one more is answered with 429. */
     @WithDefault("16")

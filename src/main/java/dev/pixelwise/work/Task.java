@@ -30,6 +30,19 @@ public interface Task<O> {
     default void checkAgainst(O options, dev.pixelwise.imaging.ImageHeader header) {
     }
 
+    /** The model the options choose, for metrics; empty for tasks without one. */
+    default java.util.Optional<String> modelOf(O options) {
+        return java.util.Optional.empty();
+    }
+
+    /** What {@link #run} returns, so a result stored as JSON (Redis mode) reads back as the same type. */
+    Class<?> resultType();
+
+    /** Long-running tasks are kept off the last free worker so short jobs are not starved behind them. */
+    default boolean heavy() {
+        return false;
+    }
+
     /** Does the work. Returns the result object (serialised to JSON); files go through {@link JobContext#output}. */
     Object run(JobContext context, O options) throws Exception;
 }

@@ -1,28 +1,54 @@
 package dev.pixelwise.work;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the pool has a worker; reports its size and backlog. */
+/**
+ * Ready while jobs can be queued and run: the node's devices and workers (worker nodes), and
+ * the shared queue's reachability and backlog (Redis). An API-only node never loads ND4J here.
+ */
 @Readiness
 @ApplicationScoped
 public class WorkerPoolHealth implements HealthCheck {
 
-    private final WorkerPool pool;
+    private final Node node;
+    private final Instance<WorkerPool> pool;
+    private final JobService jobs;
+    private final Instance<RedisJobStore> redis;
 
-    public WorkerPoolHealth(WorkerPool pool) {
+    public WorkerPoolHealth(Node node, Instance<WorkerPool> pool, JobService jobs, Instance<RedisJobStore> redis) {
+        this.node = node;
         this.pool = pool;
+        this.jobs = jobs;
+        this.redis = redis;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("worker-pool")
-                .status(pool.workers() > 0)
-                .withData("device", "cpu")
-                .withData("workers", pool.workers())
-                .withData("queued", pool.queued())
-                .build();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("worker-pool").up()
+                .withData("node", node.name())
+                .withData("role", node.role().name().toLowerCase(java.util.Locale.ROOT))
+                .withData("queue", node.queue().name().toLowerCase(java.util.Locale.ROOT));
+        if (node.runsWorkers()) {
+            WorkerPool p = pool.get();
+            for (Devices.Device d : p.devices()) {
+                b.withData("device." + d.index(), d.name() + ", " + (d.totalMemory() >> 20) + " MiB"
+                        + (d.freeMemory() >= 0 ? " (" + (d.freeMemory() >> 20) + " MiB free)" : ""));
+            }
+            b.withData("backend", Devices.backend()).withData("workers", p.workers()).withData("busy", p.busy());
+        }
+        try {
+            if (node.queue() == Node.Queue.REDIS) {
+                b.withData("redis", redis.get().redis().execute("PING").toString());
+            }
+            b.withData("queued", jobs.queued());
+        } catch (RuntimeException e) {
+            b.down().withData("error", "The job queue is unreachable: " + e.getMessage());
+        }
+        return b.build();
     }
 }

@@ -55,6 +55,22 @@ class PagesTest {
     }
 
     @Test
+    void aboutPageShowsTheNodeItsDevicesAndTaskLimits() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        given().get("/about").then().statusCode(200)
+                .body(containsString("data-role>all<"))
+                .body(containsString("data-queue>local"))
+                .body(containsString("CpuBackend"))
+                .body(containsString("data-device=\"0\""))
+                .body(containsString("MiB"))
+                .body(containsString("<th scope=\"row\">upscale</th><td>" + Math.max(1, cores - 1) + "</td>"))
+                .body(containsString("<th scope=\"row\">inspect</th><td>" + cores + "</td>"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("\"backend\": \"CpuBackend\""))
+                .body(containsString("device.0"));
+    }
+
+    @Test
     void errorsOnPagesAreReadableHtml() {
         given().accept("text/html").get("/jobs/AAAAAAAAAAAAAAAAAAAAAA").then().statusCode(404)
                 .contentType(startsWith("text/html"))

@@ -39,6 +39,11 @@ public class HoldTask implements Task<HoldTask.Options> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return java.util.Map.class;
+    }
+
+    @Override
     public Options parseOptions(JobOptions options) {
         return new Options(options.integer(HOLD), options.bool(EXPLODE));
     }

@@ -1,0 +1,84 @@
+package dev.pixelwise.work;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The compute devices of this node as ND4J's backend sees them: one CPU device for the native
+ * backend, one entry per GPU for the CUDA backend (the {@code cuda} Maven profile). Worker
+ * groups are placed one per device.
+ */
+public final class Devices {
+
+    /** One device; memory in bytes (GPU memory, or the host's RAM for the CPU). */
+    @io.quarkus.qute.TemplateData
+    public record Device(int index, String kind, String name, long totalMemory, long freeMemory) {
+        public long totalMib() {
+            return totalMemory >> 20;
+        }
+
+        public long freeMib() {
+            return freeMemory >> 20;
+        }
+    }
+
+    private Devices() {
+    }
+
+    /** Loads the ND4J backend on first call (a second or two) and lists its devices. */
+    public static String backend() {
+        return Nd4j.getBackend().getClass().getSimpleName();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<Device> list() {
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        Object gpus = env.get("cuda.devicesInformation");
+        List<Device> devices = new ArrayList<>();
+        if (gpus instanceof List<?> list && !list.isEmpty()) {
+            int i = 0;
+            for (Object o : list) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                devices.add(new Device(i++, "gpu", String.valueOf(m.get("cuda.deviceName")),
+                        number(m.get("cuda.totalMemory")), number(m.get("cuda.freeMemory"))));
+            }
+            return devices;
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        devices.add(new Device(0, "cpu", cpuName() + " (" + Runtime.getRuntime().availableProcessors() + " cores)",
+                os.getTotalMemorySize(), os.getFreeMemorySize()));
+        return devices;
+    }
+
+    /** Binds the calling thread to a device, so graphs it loads and runs live there (GPU builds). */
+    static void bindCurrentThread(Device device) {
+        if (device.kind().equals("gpu")) {
+            Nd4j.getAffinityManager().unsafeSetDevice(device.index());
+        }
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : -1;
+    }
+
+    private static String cpuName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the generic name below is enough
+        }
+        return System.getProperty("os.arch") + " CPU";
+    }
+}

@@ -1,0 +1,335 @@
+package dev.pixelwise.work;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Several nodes of the packaged jar sharing a real Redis: an API node, worker nodes (one of them
+ * also serving the API), jobs moving between them, a worker killed with SIGKILL mid-job, and a
+ * job that keeps killing its workers. Runs in {@code verify}, after the jar is built.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisClusterIT {
+
+    private static final Path WORK = Path.of("target", "redis-it");
+    private static final Duration VISIBILITY = Duration.ofSeconds(3);
+    private static Process redis;
+    private static int redisPort;
+    private static final Map<String, Node> nodes = new LinkedHashMap<>();
+    private static File slowImage;
+    private static File quickImage;
+
+    private record Node(String name, int port, Process process) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Files.createDirectories(WORK);
+        Path server = Path.of("/usr/bin/redis-server");
+        if (!Files.isExecutable(server)) {
+            fail("This test needs Debian's redis-server (apt-get install redis-server; .ci/run installs it)");
+        }
+        redisPort = freePort();
+        redis = new ProcessBuilder(server.toString(), "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no")
+                .redirectErrorStream(true).redirectOutput(WORK.resolve("redis.log").toFile()).start();
+        waitFor("redis", () -> redisCli("PING").equals("PONG"), Duration.ofSeconds(20));
+
+        slowImage = WORK.resolve("noise.png").toFile();
+        ImageIO.write(noise(1600, 1200), "png", slowImage);
+        quickImage = WORK.resolve("small.png").toFile();
+        ImageIO.write(noise(96, 64), "png", quickImage);
+
+        // started together: the JVMs boot in parallel
+        start("api-1", "api");
+        start("worker-a", "worker");
+        start("worker-b", "all");
+        for (Node n : nodes.values()) {
+            awaitReady(n);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        nodes.values().forEach(n -> n.process().destroyForcibly());
+        if (redis != null) {
+            redis.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anyApiNodeAnswersForAnyJobAndItsEvents() throws Exception {
+        Node api = nodes.get("api-1");
+        Node other = nodes.get("worker-b");
+        JsonPath job = given().baseUri(api.url()).multiPart("image", quickImage).multiPart("k", "4")
+                .post("/api/v1/quantize").then().statusCode(200).extract().jsonPath();
+        String id = job.getString("id");
+        assertEquals("succeeded", job.getString("status"));
+        assertTrue(List.of("worker-a", "worker-b").contains(job.getString("worker")), job.getString("worker"));
+
+        JsonPath seen = given().baseUri(other.url()).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals("succeeded", seen.getString("status"));
+        assertEquals(job.getList("files"), seen.getList("files"));
+        byte[] png = given().baseUri(other.url()).get("/api/v1/jobs/" + id + "/files/k4.png").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        assertEquals(job.getList("result.variants").size(), 1);
+        assertTrue(png.length > 8 && png[1] == 'P', "a PNG from the other node");
+        given().baseUri(other.url()).get("/jobs/" + id).then().statusCode(200);
+
+        // a job submitted to one node, watched on another: the stream ends with the final state
+        String slowId = submit(api, slowImage, Map.of("k", "64", "restarts", "2"));
+        List<String> events = sse(other.url() + "/api/v1/jobs/" + slowId + "/events", Duration.ofSeconds(120));
+        assertTrue(events.size() >= 2, "events " + events.size());
+        assertTrue(events.get(events.size() - 1).contains("\"status\":\"succeeded\""), events.get(events.size() - 1));
+    }
+
+    @Test
+    @Order(2)
+    void cancellingOnOneApiNodeStopsTheJobOnItsWorker() {
+        String id = submit(nodes.get("worker-b"), slowImage, slowOptions());
+        JsonPath running = awaitJob(nodes.get("api-1"), id, j -> "running".equals(j.getString("status")) && j.getDouble("progress") > 0);
+        given().baseUri(nodes.get("api-1").url()).delete("/api/v1/jobs/" + id).then().statusCode(200);
+        awaitJob(nodes.get("worker-b"), id, j -> "cancelled".equals(j.getString("status")));
+        // the worker stopped: a quick job now finishes without waiting out the slow one
+        String quick = submit(nodes.get("api-1"), quickImage, Map.of("k", "4"));
+        awaitJob(nodes.get("api-1"), quick, j -> "succeeded".equals(j.getString("status")));
+        assertTrue(List.of("worker-a", "worker-b").contains(running.getString("worker")));
+    }
+
+    @Test
+    @Order(3)
+    void aFullSharedQueueIs429OnEveryApiNode() {
+        List<String> ids = new ArrayList<>();
+        try {
+            // two workers busy, two jobs waiting: the queue (capacity 2) is full for everyone
+            ids.add(submit(nodes.get("api-1"), slowImage, slowOptions()));
+            ids.add(submit(nodes.get("api-1"), slowImage, slowOptions()));
+            for (String id : ids) {
+                awaitJob(nodes.get("api-1"), id, j -> "running".equals(j.getString("status")));
+            }
+            ids.add(submit(nodes.get("api-1"), slowImage, slowOptions()));
+            ids.add(submit(nodes.get("worker-b"), slowImage, slowOptions()));
+            for (Node n : List.of(nodes.get("api-1"), nodes.get("worker-b"))) {
+                Response full = given().baseUri(n.url()).multiPart("task", "quantize").multiPart("image", quickImage)
+                        .post("/api/v1/jobs");
+                assertEquals(429, full.statusCode(), n.name() + ": " + full.asString());
+                assertTrue(Long.parseLong(full.header("Retry-After")) >= 1);
+                assertEquals("application/problem+json", full.contentType());
+            }
+        } finally {
+            ids.forEach(id -> given().baseUri(nodes.get("api-1").url()).delete("/api/v1/jobs/" + id));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aWorkerKilledMidJobLosesNothingAndTheJobFinishesOnce() throws Exception {
+        Node api = nodes.get("api-1");
+        String id = submit(api, slowImage, slowOptions());
+        JsonPath running = awaitJob(api, id, j -> "running".equals(j.getString("status")) && j.getDouble("progress") > 0.05);
+        String victim = running.getString("worker");
+        kill(victim);
+
+        JsonPath done = awaitJob(api, id, j -> j.getString("status").matches("succeeded|failed|cancelled"));
+        assertEquals("succeeded", done.getString("status"), done.prettify());
+        assertNotEquals(victim, done.getString("worker"), "another worker took it over");
+        assertEquals(2, done.getInt("attempts"));
+        assertEquals("1", redisCli("HGET", "pixelwise:job:" + id, "completions"), "finished exactly once");
+        start(victim, "worker"); // back to two workers for the next test
+        awaitReady(nodes.get(victim));
+    }
+
+    @Test
+    @Order(5)
+    void aJobThatKeepsKillingItsWorkersFailsAsPoison() throws Exception {
+        start("worker-c", "worker");
+        awaitReady(nodes.get("worker-c"));
+        Node api = nodes.get("api-1");
+        String id = submit(api, slowImage, slowOptions());
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            int a = attempt;
+            JsonPath running = awaitJob(api, id, j -> "running".equals(j.getString("status")) && j.getInt("attempts") == a
+                    && j.getDouble("progress") > 0);
+            kill(running.getString("worker"));
+        }
+        JsonPath failed = awaitJob(api, id, j -> j.getString("status").matches("succeeded|failed|cancelled"));
+        assertEquals("failed", failed.getString("status"), failed.prettify());
+        assertTrue(failed.getString("error.type").endsWith("/poison-job"), failed.getString("error.type"));
+        assertTrue(failed.getString("error.detail").contains("2 times"), failed.getString("error.detail"));
+        assertEquals("0", redisCli("HGET", "pixelwise:job:" + id, "completions"), "no attempt finished it");
+        // the surviving worker is fine and takes new work
+        String quick = submit(api, quickImage, Map.of("k", "4"));
+        awaitJob(api, quick, j -> "succeeded".equals(j.getString("status")));
+    }
+
+    // ---- the cluster ----
+
+    private static Map<String, String> slowOptions() {
+        return Map.of("k", "256", "restarts", "4", "tolerance", "0", "maxIterations", "1000");
+    }
+
+    private static void start(String name, String role) throws IOException {
+        int port = freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("pixelwise.jar", "target/quarkus-app/quarkus-run.jar");
+        Path data = WORK.resolve(name + "-data");
+        List<String> cmd = List.of(java, "-Xmx1g",
+                "-Dpixelwise.queue=redis", "-Dpixelwise.role=" + role, "-Dpixelwise.node-name=" + name,
+                "-Dquarkus.redis.hosts=redis://127.0.0.1:" + redisPort,
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dpixelwise.jobs.data-dir=" + data.toAbsolutePath(),
+                "-Dpixelwise.jobs.workers=1", "-Dpixelwise.jobs.queue-capacity=2", "-Dpixelwise.jobs.shutdown-grace=1s",
+                "-Dpixelwise.redis.visibility-timeout=" + VISIBILITY.toSeconds() + "s", "-Dpixelwise.redis.max-attempts=2",
+                "-Dpixelwise.zoo.fetch-on-start=false",
+                "-jar", jar);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(WORK.resolve(name + ".log").toFile())).start();
+        nodes.put(name, new Node(name, port, p));
+    }
+
+    private static void kill(String name) throws InterruptedException {
+        Node n = nodes.remove(name);
+        assertTrue(n != null, "no node " + name);
+        n.process().destroyForcibly(); // SIGKILL: no shutdown hook, no chance to hand the job back
+        n.process().waitFor();
+    }
+
+    private static void awaitReady(Node n) {
+        waitFor(n.name(), () -> {
+            if (!n.process().isAlive()) {
+                fail(n.name() + " exited; see " + WORK.resolve(n.name() + ".log"));
+            }
+            try {
+                return RestAssured.given().baseUri(n.url()).get("/q/health/ready").statusCode() == 200;
+            } catch (Exception e) { // not listening yet
+                return false;
+            }
+        }, Duration.ofSeconds(120));
+    }
+
+    private static String submit(Node n, File image, Map<String, String> options) {
+        var req = given().baseUri(n.url()).multiPart("task", "quantize").multiPart("image", image);
+        options.forEach(req::multiPart);
+        return req.post("/api/v1/jobs").then().statusCode(202).extract().jsonPath().getString("id");
+    }
+
+    private static JsonPath awaitJob(Node n, String id, Predicate<JsonPath> condition) {
+        JsonPath[] last = new JsonPath[1];
+        waitFor("job " + id, () -> {
+            last[0] = given().baseUri(n.url()).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            return condition.test(last[0]);
+        }, Duration.ofSeconds(180));
+        return last[0];
+    }
+
+    private static List<String> sse(String url, Duration limit) throws Exception {
+        HttpResponse<java.io.InputStream> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(limit).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, res.statusCode());
+        List<String> events = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("data:")) {
+                    events.add(line.substring(5));
+                }
+            }
+        }
+        return events;
+    }
+
+    private static String redisCli(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(redisPort)));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void waitFor(String what, java.util.function.BooleanSupplier ready, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ready.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        fail(what + " not ready within " + limit.toSeconds() + " s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A gradient with noise: many colours, so k-means has real work. */
+    private static BufferedImage noise(int w, int h) {
+        Random random = new Random(7);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = clamp(x * 255 / w + (int) (random.nextGaussian() * 40));
+                int g = clamp(y * 255 / h + (int) (random.nextGaussian() * 40));
+                int b = clamp((x + y) % 256 + (int) (random.nextGaussian() * 40));
+                img.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        return img;
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+}
