@@ -33,13 +33,44 @@ public final class Devices {
     private Devices() {
     }
 
-    /** Loads the ND4J backend on first call (a second or two) and lists its devices. */
+    /** ND4J's backend could not be loaded (e.g. the CUDA build on a host without an NVIDIA driver). */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(Throwable cause) {
+            super("No ND4J backend could be loaded: " + rootMessage(cause), cause);
+        }
+    }
+
+    /** Loads the ND4J backend on first call (a second or two). */
     public static String backend() {
-        return Nd4j.getBackend().getClass().getSimpleName();
+        try {
+            return Nd4j.getBackend().getClass().getSimpleName();
+        } catch (RuntimeException | LinkageError e) {
+            throw new Unavailable(e);
+        }
+    }
+
+    /** The backend's devices; {@link Unavailable} if it cannot load. */
+    public static List<Device> list() {
+        try {
+            return read();
+        } catch (RuntimeException | LinkageError e) {
+            throw new Unavailable(e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        String best = t.getMessage();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnsatisfiedLinkError || c.getCause() == null) {
+                best = c.getMessage();
+                break;
+            }
+        }
+        return best == null ? t.getClass().getSimpleName() : best;
     }
 
     @SuppressWarnings("unchecked")
-    public static List<Device> list() {
+    private static List<Device> read() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Object gpus = env.get("cuda.devicesInformation");
         List<Device> devices = new ArrayList<>();

@@ -58,7 +58,8 @@ public class JobRunner {
         String model = modelOf(task, options);
         Timer.builder("pixelwise.job.wait").description("Time jobs waited for a worker").tag("task", job.task())
                 .publishPercentileHistogram().register(metrics).record(Duration.between(job.createdAt(), start));
-        ScheduledFuture<?> timeout = timers.schedule(() -> timeOut(job), config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        Duration limit = config.timeoutFor(job.task());
+        ScheduledFuture<?> timeout = timers.schedule(() -> timeOut(job, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
         Timer.Sample sample = Timer.start(metrics);
         try {
             Object result = runTask(task, new JobContext(job, input, decoder), options);
@@ -92,9 +93,9 @@ public class JobRunner {
         return "/api/v1/jobs/" + job.id();
     }
 
-    private void timeOut(Job job) {
+    private void timeOut(Job job, Duration limit) {
         if (job.stop(new AppException.JobTimedOut("The job ran longer than the limit of "
-                + config.timeout().toSeconds() + " s and was stopped").toProblem(path(job)), clock.instant())) {
+                + limit.toSeconds() + " s and was stopped").toProblem(path(job)), clock.instant())) {
             LOG.warnf("Job %s (%s) timed out", job.id(), job.task());
         }
     }

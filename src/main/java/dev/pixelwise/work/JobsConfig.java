@@ -33,6 +33,13 @@ public interface JobsConfig {
     @WithDefault("5m")
     Duration timeout();
 
+    /** Per-task time limits that replace {@link #timeout()}, e.g. {@code task-timeouts.upscale=15m}. */
+    Map<String, Duration> taskTimeouts();
+
+    default Duration timeoutFor(String task) {
+        return taskTimeouts().getOrDefault(task, timeout());
+    }
+
     /** Finished jobs and their files are deleted this long after they finish. */
     @WithDefault("1h")
     Duration ttl();

@@ -317,7 +317,9 @@ public class RedisJobStore implements JobStore {
 
     /** Queued and running jobs live long enough for every attempt; finished ones for the TTL. */
     Duration unfinishedLifetime() {
-        return config.ttl().plus(Duration.ofHours(1)).plus(config.timeout().multipliedBy(redisConfig.maxAttempts() + 1L));
+        Duration longest = config.taskTimeouts().values().stream().max(Duration::compareTo).orElse(config.timeout());
+        longest = longest.compareTo(config.timeout()) > 0 ? longest : config.timeout();
+        return config.ttl().plus(Duration.ofHours(1)).plus(longest.multipliedBy(redisConfig.maxAttempts() + 1L));
     }
 
     Task<?> task(String name) {

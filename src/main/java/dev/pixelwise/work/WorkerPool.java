@@ -54,6 +54,7 @@ public class WorkerPool {
     private final List<Work> waiting = new ArrayList<>();
     private final Map<String, Integer> running = new HashMap<>();
     private final Map<String, Double> meanRunMillis = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> taskGauges = new ConcurrentHashMap<>();
     private final DrainRate drain = new DrainRate(Duration.ofMinutes(1));
     private final List<Thread> threads = new ArrayList<>();
     private List<Devices.Device> devices = List.of();
@@ -87,7 +88,12 @@ public class WorkerPool {
             if (!threads.isEmpty() || closing) {
                 return;
             }
-            devices = Devices.list();
+            try {
+                devices = Devices.list();
+            } catch (Devices.Unavailable e) {
+                LOG.error(e.getMessage());
+                throw new AppException.ModelUnavailable("This node has no usable compute device. " + e.getMessage());
+            }
             Map<Integer, AtomicInteger> perDevice = new HashMap<>();
             for (Devices.Device d : devices) {
                 AtomicInteger b = new AtomicInteger();
@@ -171,6 +177,8 @@ public class WorkerPool {
             }
             waiting.add(work);
             changed.signalAll();
+            taskGauges.computeIfAbsent(work.task, t -> Gauge.builder("pixelwise.queue.depth.task", this, p -> p.queuedByTask().getOrDefault(t, 0))
+                    .description("Jobs of one task waiting for a worker on this node").tag("task", t).register(registry));
         } finally {
             lock.unlock();
         }

@@ -35,11 +35,15 @@ public class WorkerPoolHealth implements HealthCheck {
                 .withData("queue", node.queue().name().toLowerCase(java.util.Locale.ROOT));
         if (node.runsWorkers()) {
             WorkerPool p = pool.get();
-            for (Devices.Device d : p.devices()) {
-                b.withData("device." + d.index(), d.name() + ", " + (d.totalMemory() >> 20) + " MiB"
-                        + (d.freeMemory() >= 0 ? " (" + (d.freeMemory() >> 20) + " MiB free)" : ""));
+            try {
+                for (Devices.Device d : p.devices()) {
+                    b.withData("device." + d.index(), d.name() + ", " + (d.totalMemory() >> 20) + " MiB"
+                            + (d.freeMemory() >= 0 ? " (" + (d.freeMemory() >> 20) + " MiB free)" : ""));
+                }
+                b.withData("backend", Devices.backend()).withData("workers", p.workers()).withData("busy", p.busy());
+            } catch (dev.pixelwise.problem.AppException e) {
+                return b.down().withData("error", e.getMessage()).build();
             }
-            b.withData("backend", Devices.backend()).withData("workers", p.workers()).withData("busy", p.busy());
         }
         try {
             if (node.queue() == Node.Queue.REDIS) {

@@ -174,12 +174,33 @@ class RedisClusterIT {
         assertNotEquals(victim, done.getString("worker"), "another worker took it over");
         assertEquals(2, done.getInt("attempts"));
         assertEquals("1", redisCli("HGET", "pixelwise:job:" + id, "completions"), "finished exactly once");
-        start(victim, "worker"); // back to two workers for the next test
+        start(victim, victim.equals("worker-b") ? "all" : "worker"); // back to two workers for the next test
         awaitReady(nodes.get(victim));
     }
 
     @Test
     @Order(5)
+    void aWorkerStoppedGracefullyHandsItsRunningJobBack() throws Exception {
+        Node api = nodes.get("api-1");
+        String id = submit(api, slowImage, slowOptions());
+        JsonPath running = awaitJob(api, id, j -> "running".equals(j.getString("status")) && j.getDouble("progress") > 0.05);
+        String stopped = running.getString("worker");
+        Node n = nodes.remove(stopped);
+        n.process().destroy(); // SIGTERM: shutdown-grace (1 s) is too short for the job, so it goes back to the queue
+        n.process().waitFor();
+        JsonPath done = awaitJob(api, id, j -> j.getString("status").matches("succeeded|failed|cancelled"));
+        assertEquals("succeeded", done.getString("status"), done.prettify());
+        assertNotEquals(stopped, done.getString("worker"));
+        assertEquals(1, done.getInt("attempts"), "a hand-back is not a failed attempt");
+        assertEquals("1", redisCli("HGET", "pixelwise:job:" + id, "completions"));
+        String log = Files.readString(WORK.resolve(stopped + ".log"));
+        assertTrue(log.contains("Job " + id + " went back to the queue at shutdown"), "the stopped node's log says so");
+        start(stopped, stopped.equals("worker-b") ? "all" : "worker");
+        awaitReady(nodes.get(stopped));
+    }
+
+    @Test
+    @Order(6)
     void aJobThatKeepsKillingItsWorkersFailsAsPoison() throws Exception {
         start("worker-c", "worker");
         awaitReady(nodes.get("worker-c"));

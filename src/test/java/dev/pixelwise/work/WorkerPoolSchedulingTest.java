@@ -1,0 +1,144 @@
+package dev.pixelwise.work;
+
+import dev.pixelwise.problem.AppException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pool's order and limits, without Quarkus: plain work items on a real pool. */
+class WorkerPoolSchedulingTest {
+
+    private WorkerPool pool;
+
+    private static JobsConfig config(int workers, int capacity, Map<String, Integer> taskWorkers) {
+        return new JobsConfig() {
+            public Optional<Integer> workers() { return Optional.of(workers); }
+            public Map<String, Integer> taskWorkers() { return taskWorkers; }
+            public Duration shutdownGrace() { return Duration.ofSeconds(1); }
+            public int queueCapacity() { return capacity; }
+            public Duration timeout() { return Duration.ofMinutes(1); }
+            public Map<String, Duration> taskTimeouts() { return Map.of(); }
+            public Duration ttl() { return Duration.ofHours(1); }
+            public Duration sweepInterval() { return Duration.ofMinutes(1); }
+            public Path dataDir() { return Path.of("target"); }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void shortJobsOvertakeLongOnesThatWaitBehindABusyWorker() throws Exception {
+        pool = new WorkerPool(config(1, 16, Map.of()), new SimpleMeterRegistry());
+        // teach the pool what each task costs
+        runAndWait(new WorkerPool.Work("slow", false, () -> sleep(300)));
+        runAndWait(new WorkerPool.Work("fast", false, () -> sleep(1)));
+
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(4);
+        pool.submit(new WorkerPool.Work("blocker", false, () -> await(release)));
+        for (String task : List.of("slow", "slow", "fast")) {
+            pool.submit(new WorkerPool.Work(task, false, () -> {
+                order.add(task);
+                all.countDown();
+            }));
+        }
+        all.countDown();
+        release.countDown();
+        assertTrue(all.await(10, TimeUnit.SECONDS));
+        assertEquals("fast", order.get(0), "the short job went first: " + order);
+    }
+
+    @Test
+    void aHeavyTaskLeavesAWorkerForTheOthers() throws Exception {
+        pool = new WorkerPool(config(2, 16, Map.of()), new SimpleMeterRegistry());
+        assertEquals(2, pool.workers() / Math.max(1, pool.devices().size()));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstHeavyRunning = new CountDownLatch(1);
+        CountDownLatch secondHeavyRan = new CountDownLatch(1);
+        CountDownLatch lightRan = new CountDownLatch(1);
+        pool.submit(new WorkerPool.Work("upscale", true, () -> {
+            firstHeavyRunning.countDown();
+            await(release);
+        }));
+        assertTrue(firstHeavyRunning.await(5, TimeUnit.SECONDS));
+        pool.submit(new WorkerPool.Work("upscale", true, secondHeavyRan::countDown));
+        pool.submit(new WorkerPool.Work("classify", false, lightRan::countDown));
+        assertTrue(lightRan.await(5, TimeUnit.SECONDS), "the free worker took the light job");
+        assertEquals(1, secondHeavyRan.getCount(), "the second heavy job waits although a worker is free");
+        release.countDown();
+        assertTrue(secondHeavyRan.await(5, TimeUnit.SECONDS), "and runs once the first is done");
+    }
+
+    @Test
+    void configuredTaskLimitsAndAFullQueue() throws Exception {
+        pool = new WorkerPool(config(2, 1, Map.of("quantize", 1)), new SimpleMeterRegistry());
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        pool.submit(new WorkerPool.Work("quantize", false, () -> {
+            running.countDown();
+            await(release);
+        }));
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        pool.submit(new WorkerPool.Work("quantize", false, () -> { })); // waits: quantize may hold one worker
+        AppException.QueueFull full = assertThrows(AppException.QueueFull.class,
+                () -> pool.submit(new WorkerPool.Work("inspect", false, () -> { })));
+        assertTrue(full.getMessage().contains("retry in about"), full.getMessage());
+        assertTrue(pool.retryAfterSeconds() >= 1);
+        release.countDown();
+    }
+
+    @Test
+    void retryAfterFollowsTheMeasuredDrainRate() {
+        DrainRate rate = new DrainRate(Duration.ofMinutes(1));
+        assertEquals(7, rate.retryAfterSeconds(6.5), "no finishes yet: the fallback estimate");
+        for (int i = 0; i < 50; i++) {
+            rate.record();
+        }
+        assertEquals(1, rate.retryAfterSeconds(6.5), "fifty finishes just now: a slot frees within a second");
+    }
+
+    private void runAndWait(WorkerPool.Work work) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        pool.submit(new WorkerPool.Work(work.task, work.heavy, () -> {
+            work.body.run();
+            done.countDown();
+        }));
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        sleep(20); // the pool records the run time after the body returns
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
