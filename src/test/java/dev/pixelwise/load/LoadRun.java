@@ -120,12 +120,14 @@ public final class LoadRun {
 
     /**
      * http: every answer by status ("io:…" for transport failures, counted in httpOther); problems:
-     * every non-2xx answer by status, problem type and Retry-After presence. jobsPerSecond = succeeded
+     * every non-2xx answer by status, problem type and Retry-After presence; retryAfterSeconds: the
+     * Retry-After values received and how often. jobsPerSecond = succeeded
      * jobs / elapsed seconds (load phase plus the drain of accepted jobs).
      */
     public record Summary(String baseUrl, String startedAt, int clients, double durationSeconds, double elapsedSeconds,
                           long seed, Map<String, Integer> mix, long requests, Map<String, Long> http, long http2xx,
-                          long http429, long http503, long httpOther, Map<String, Long> problems, long succeeded,
+                          long http429, long http503, long httpOther, Map<String, Long> problems,
+                          Map<String, Long> retryAfterSeconds, long succeeded,
                           double jobsPerSecond, Map<String, TaskSummary> tasks, List<String> hungJobs, long unexpected,
                           List<String> unexpectedSamples, MetricsSampler.Report resources) {
 
@@ -317,6 +319,9 @@ public final class LoadRun {
         out.printf(Locale.ROOT, "HTTP: %d requests; 2xx %d, 429 %d, 503 %d, other %d  %s%n", s.requests(), s.http2xx(),
                 s.http429(), s.http503(), s.httpOther(), s.http());
         s.problems().forEach((k, v) -> out.printf(Locale.ROOT, "  non-2xx %-45s %d%n", k, v));
+        if (!s.retryAfterSeconds().isEmpty()) {
+            out.printf(Locale.ROOT, "  Retry-After seconds received: %s%n", s.retryAfterSeconds());
+        }
         out.printf(Locale.ROOT, "Jobs: %d succeeded, %.2f jobs/s%n%n", s.succeeded(), s.jobsPerSecond());
         out.printf(Locale.ROOT, "%-9s %9s %9s %7s %5s %9s %8s %10s %10s %10s %10s %10s%n", "task", "submitted", "succeeded",
                 "failed", "hung", "abandoned", "rejected", "e2e p50", "e2e p99", "e2e max", "srv p50", "srv p99");

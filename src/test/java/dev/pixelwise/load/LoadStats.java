@@ -19,6 +19,8 @@ final class LoadStats {
     private final Map<String, LongAdder> http = new ConcurrentHashMap<>();
     /** Every non-2xx answer by status, problem type and whether it carried Retry-After. */
     private final Map<String, LongAdder> problems = new ConcurrentHashMap<>();
+    /** Retry-After values the server sent (seconds, as sent) and how often. */
+    private final Map<String, LongAdder> retryAfter = new ConcurrentHashMap<>();
     private final Map<String, TaskCounters> tasks = new ConcurrentHashMap<>();
     private final List<String> hung = Collections.synchronizedList(new ArrayList<>());
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
@@ -48,6 +50,9 @@ final class LoadStats {
             String key = status + " " + (problemType == null ? "-" : problemType)
                     + (retryAfter != null ? " retry-after" : " no-retry-after");
             problems.computeIfAbsent(key, k -> new LongAdder()).increment();
+        }
+        if (retryAfter != null) {
+            this.retryAfter.computeIfAbsent(retryAfter.trim(), k -> new LongAdder()).increment();
         }
     }
 
@@ -111,7 +116,7 @@ final class LoadStats {
         }
         return new LoadRun.Summary(o.baseUrl().toString(), startedAt, o.clients(), o.duration().toMillis() / 1000.0,
                 elapsedSeconds, o.seed(), o.mix(), requests.get(), httpCounts, ok, tooMany, unavailable, other,
-                counts(problems), completed, elapsedSeconds > 0 ? completed / elapsedSeconds : 0, perTask, hungJobs,
+                counts(problems), counts(retryAfter), completed, elapsedSeconds > 0 ? completed / elapsedSeconds : 0, perTask, hungJobs,
                 unexpectedCount.get(), samples, resources);
     }
 
