@@ -8,6 +8,8 @@
 #          The soak starts the app with pixelwise.jobs.ttl=2m and sweep-interval=30s, so that finished
 #          jobs are expired during the run and retention reaches a steady state; with the default 1 h
 #          TTL, job records and files grow for the whole run by design, which would hide a leak.
+#          It keeps sampling 170 s after the last job (TTL + one sweep + margin): by then every job
+#          has expired, so files on disk should be back to none and the heap to its idle floor.
 #
 # Environment:
 #   APP_JAVA_OPTS   extra JVM/app options for the started app, e.g. "-Dpixelwise.jobs.workers=2"
@@ -31,7 +33,7 @@ shift || true
 case "$mode" in
   smoke) run_args=(--clients 4 --duration 10s --sample-every 2s --prime 1 --settle 3s) ;;
   load) run_args=(--clients 64 --duration 60s --sample-every 5s --prime 2 --settle 10s) ;;
-  soak) run_args=(--clients 8 --duration 10m --sample-every 10s --warmup 3m --prime 2 --settle 30s)
+  soak) run_args=(--clients 8 --duration 10m --sample-every 10s --warmup 3m --prime 2 --settle 170s)
         mode_opts="-Dpixelwise.jobs.ttl=2m -Dpixelwise.jobs.sweep-interval=30s" ;;
   *) echo "Usage: $0 [smoke|load|soak] [LoadRun options...]" >&2; exit 1 ;;
 esac

@@ -25,9 +25,9 @@ import java.util.function.ToDoubleFunction;
  */
 final class MetricsSampler {
 
-    /** One poll; -1 where the value was not available (metric missing, folder unreadable). */
+    /** One poll; jobsEnded = the server's count of jobs that succeeded, failed or were cancelled; -1 where the value was not available (metric missing, folder unreadable). */
     record Sample(double t, long heapUsed, long heapMax, long gcLiveData, long threads, long openFiles,
-                  long filesOnDisk, long queueDepth, long workersBusy) {
+                  long filesOnDisk, long queueDepth, long workersBusy, long jobsEnded) {
     }
 
     /** Start (first sample), end (last sample), max over the run. */
@@ -36,8 +36,9 @@ final class MetricsSampler {
 
     /**
      * Growth between the first and last window after warm-up, both inside the load phase.
-     * heapFloor = lowest heap sample in the window (what survived the app's own collections);
-     * the others are window means (gcLiveData: the JVM's live old-gen size after its last major GC).
+     * heapFloor and filesOnDiskFloor = lowest sample in the window (what survived the app's own
+     * collections, and the expiry sweeps); the others are window means (gcLiveData: the JVM's live
+     * old-gen size after its last major GC); jobsPerSecond = jobs the server ended per second in the window.
      */
     record Growth(double windowSeconds, double firstWindowStart, double lastWindowEnd,
                   Map<String, Delta> metrics) {
@@ -106,7 +107,7 @@ final class MetricsSampler {
         }
         Sample s = new Sample(t, get(m, "heap_used"), get(m, "heap_max"), get(m, "jvm_gc_live_data_size_bytes"),
                 get(m, "jvm_threads_live_threads"), get(m, "process_files_open_files"), countFiles(),
-                get(m, "pixelwise_queue_depth"), get(m, "pixelwise_workers_busy"));
+                get(m, "pixelwise_queue_depth"), get(m, "pixelwise_workers_busy"), get(m, "jobs_ended"));
         synchronized (samples) {
             samples.add(s);
         }
@@ -117,12 +118,14 @@ final class MetricsSampler {
         return v == null ? -1 : Math.round(v);
     }
 
-    /** The unlabelled gauges by name, plus heap used/max summed over the heap pools. */
+    /** The unlabelled gauges by name, heap used/max summed over the heap pools, and jobs ended summed over tasks. */
     static Map<String, Double> parse(String text) {
         Map<String, Double> out = new LinkedHashMap<>();
         double heapUsed = 0;
         double heapMax = 0;
         boolean sawHeap = false;
+        double jobsEnded = 0;
+        boolean sawJobs = false;
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -143,9 +146,16 @@ final class MetricsSampler {
                 sawHeap = true;
             } else if (name.startsWith("jvm_memory_max_bytes{") && name.contains("area=\"heap\"") && value > 0) {
                 heapMax += value; // G1 reports -1 for eden and survivor; old gen carries -Xmx
+            } else if (name.startsWith("pixelwise_jobs_total{") && (name.contains("status=\"succeeded\"")
+                    || name.contains("status=\"failed\"") || name.contains("status=\"cancelled\""))) {
+                jobsEnded += value;
+                sawJobs = true;
             } else if (!name.contains("{")) {
                 out.put(name, value);
             }
+        }
+        if (sawJobs) {
+            out.put("jobs_ended", jobsEnded);
         }
         if (sawHeap) {
             out.put("heap_used", heapUsed);
@@ -222,6 +232,8 @@ final class MetricsSampler {
         out.put("threads", delta(mean(first, Sample::threads), mean(last, Sample::threads)));
         out.put("openFiles", delta(mean(first, Sample::openFiles), mean(last, Sample::openFiles)));
         out.put("filesOnDisk", delta(mean(first, Sample::filesOnDisk), mean(last, Sample::filesOnDisk)));
+        out.put("filesOnDiskFloor", delta(min(first, Sample::filesOnDisk), min(last, Sample::filesOnDisk)));
+        out.put("jobsPerSecond", delta(rate(first), rate(last)));
         return new Growth(window, from, to, out);
     }
 
@@ -231,6 +243,12 @@ final class MetricsSampler {
 
     private static double min(List<Sample> s, ToDoubleFunction<Sample> f) {
         return s.stream().mapToDouble(f).filter(v -> v >= 0).min().orElse(Double.NaN);
+    }
+
+    private static double rate(List<Sample> s) {
+        Sample a = s.get(0);
+        Sample b = s.get(s.size() - 1);
+        return a.jobsEnded() < 0 || b.t() <= a.t() ? Double.NaN : (b.jobsEnded() - a.jobsEnded()) / (b.t() - a.t());
     }
 
     private static double mean(List<Sample> s, ToDoubleFunction<Sample> f) {
