@@ -118,6 +118,7 @@ fi
 
 extra=()
 [[ -n "$data_dir" ]] && extra+=(--data-dir "$data_dir")
+[[ -n "$app_pid" ]] && extra+=(--app-pid "$app_pid")
 # shellcheck disable=SC2206
 load_args=(${LOAD_ARGS:-})
 {

@@ -41,12 +41,13 @@ public final class LoadRun {
      * @param maxRetryWait the longest a client sleeps on one Retry-After
      * @param settle       after the last job, keep sampling this long (threads, files going back down)
      * @param jsonOut      where the JSON summary goes; may be null
+     * @param appPid       the server's process id when it runs on this machine (for its RSS); may be null
      * @param primeRounds  before the clock starts, this many rounds of one job per task, one at a time
      *                     (models load, the JIT warms); not counted
      */
     public record Options(URI baseUrl, int clients, Duration duration, long maxRequests, Map<String, Integer> mix, long seed,
                           boolean allowRemote, Path dataDir, Duration sampleEvery, Duration warmup, Duration jobTimeout,
-                          Duration maxRetryWait, Duration settle, Path jsonOut, int primeRounds) {
+                          Duration maxRetryWait, Duration settle, Path jsonOut, Long appPid, int primeRounds) {
 
         public static final String DEFAULT_MIX = "inspect=1,quantize=1,classify=1,upscale=1,segment=1";
 
@@ -69,42 +70,47 @@ public final class LoadRun {
         /** 64 clients for 60 s, every task alike, seed 1, samples every 5 s, no data folder, no JSON file. */
         public static Options defaults(URI baseUrl) {
             return new Options(baseUrl, 64, Duration.ofSeconds(60), 1_000_000, LoadTasks.parseMix(DEFAULT_MIX), 1, false, null,
-                    Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(6), Duration.ofSeconds(30), Duration.ofSeconds(5), null, 0);
+                    Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(6), Duration.ofSeconds(30), Duration.ofSeconds(5), null, null, 0);
         }
 
         public Options withClients(int n) {
             return new Options(baseUrl, n, duration, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
-                    jobTimeout, maxRetryWait, settle, jsonOut, primeRounds);
+                    jobTimeout, maxRetryWait, settle, jsonOut, appPid, primeRounds);
         }
 
         public Options withDuration(Duration d) {
             return new Options(baseUrl, clients, d, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
-                    jobTimeout, maxRetryWait, settle, jsonOut, primeRounds);
+                    jobTimeout, maxRetryWait, settle, jsonOut, appPid, primeRounds);
         }
 
         public Options withDataDir(Path dir) {
             return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dir, sampleEvery, warmup,
-                    jobTimeout, maxRetryWait, settle, jsonOut, primeRounds);
+                    jobTimeout, maxRetryWait, settle, jsonOut, appPid, primeRounds);
         }
 
         public Options withSampling(Duration every, Duration warmupTime, Duration settleTime) {
             return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dataDir, every, warmupTime,
-                    jobTimeout, maxRetryWait, settleTime, jsonOut, primeRounds);
+                    jobTimeout, maxRetryWait, settleTime, jsonOut, appPid, primeRounds);
         }
 
         public Options withJobTimeout(Duration timeout) {
             return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
-                    timeout, maxRetryWait, settle, jsonOut, primeRounds);
+                    timeout, maxRetryWait, settle, jsonOut, appPid, primeRounds);
+        }
+
+        public Options withAppPid(Long pid) {
+            return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
+                    jobTimeout, maxRetryWait, settle, jsonOut, pid, primeRounds);
         }
 
         public Options withPrimeRounds(int rounds) {
             return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
-                    jobTimeout, maxRetryWait, settle, jsonOut, rounds);
+                    jobTimeout, maxRetryWait, settle, jsonOut, appPid, rounds);
         }
 
         public Options withJsonOut(Path file) {
             return new Options(baseUrl, clients, duration, maxRequests, mix, seed, allowRemote, dataDir, sampleEvery, warmup,
-                    jobTimeout, maxRetryWait, settle, file, primeRounds);
+                    jobTimeout, maxRetryWait, settle, file, appPid, primeRounds);
         }
     }
 
@@ -165,7 +171,7 @@ public final class LoadRun {
             System.err.println("Priming: " + LoadClient.prime(o, http, fixtures));
         }
         LoadStats stats = new LoadStats();
-        MetricsSampler sampler = new MetricsSampler(http, o.baseUrl(), o.dataDir(), o.sampleEvery());
+        MetricsSampler sampler = new MetricsSampler(http, o.baseUrl(), o.dataDir(), o.appPid(), o.sampleEvery());
         String startedAt = Instant.now().toString();
         sampler.sampleNow();
         sampler.start();
@@ -237,6 +243,7 @@ public final class LoadRun {
               --job-timeout D      report an accepted job as hung after this long (6m)
               --max-retry-wait D   longest sleep on one Retry-After (30s)
               --json PATH          write the JSON summary here
+              --app-pid PID        the server's pid, when local, to sample its RSS from /proc
               --prime N            first, N rounds of one job per task, one at a time, not counted (0)
               --allow-remote       allow a base URL that is not loopback
             """;
@@ -257,6 +264,7 @@ public final class LoadRun {
         Duration maxRetryWait = Duration.ofSeconds(30);
         Path json = null;
         int prime = 0;
+        Long pid = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--allow-remote")) {
@@ -285,6 +293,7 @@ public final class LoadRun {
                 case "--max-retry-wait" -> maxRetryWait = duration(v);
                 case "--json" -> json = Path.of(v);
                 case "--prime" -> prime = Integer.parseInt(v);
+                case "--app-pid" -> pid = Long.valueOf(v);
                 default -> throw new IllegalArgumentException("Unknown option " + a);
             }
         }
@@ -292,7 +301,7 @@ public final class LoadRun {
             throw new IllegalArgumentException("--base-url is required");
         }
         Options o = new Options(base, clients, duration, maxRequests, LoadTasks.parseMix(mix), seed, allowRemote, dataDir, every,
-                warmup, jobTimeout, maxRetryWait, settle, json, prime);
+                warmup, jobTimeout, maxRetryWait, settle, json, pid, prime);
         requireLoopback(o.baseUrl(), o.allowRemote());
         return o;
     }
@@ -335,7 +344,11 @@ public final class LoadRun {
             out.printf(Locale.ROOT, "%nServer (%d samples every %.0f s)  start → end (max)%n", r.samples(), r.everySeconds());
             out.printf(Locale.ROOT, "  heap used MB      %s   of max %s%n", mb(r.heapUsed()), r.heapMaxBytes() < 0 ? "?"
                     : String.valueOf(r.heapMaxBytes() >> 20));
+            out.printf(Locale.ROOT, "  heap committed MB %s%n", mb(r.heapCommitted()));
             out.printf(Locale.ROOT, "  gc live data MB   %s%n", mb(r.gcLiveData()));
+            if (r.rss().max() > 0) {
+                out.printf(Locale.ROOT, "  process RSS MB    %s%n", mb(r.rss()));
+            }
             out.printf(Locale.ROOT, "  live threads      %s%n", plain(r.threads()));
             out.printf(Locale.ROOT, "  open files        %s%n", plain(r.openFiles()));
             out.printf(Locale.ROOT, "  files in data dir %s%n", plain(r.filesOnDisk()));

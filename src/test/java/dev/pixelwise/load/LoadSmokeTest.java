@@ -39,6 +39,7 @@ class LoadSmokeTest {
                 .withDuration(Duration.ofSeconds(8))
                 .withDataDir(dataDir)
                 .withSampling(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1))
+                .withAppPid(ProcessHandle.current().pid()) // the test server runs in this JVM
                 .withPrimeRounds(1)
                 .withJsonOut(Path.of("target/load/smoke-test.json"));
 

@@ -25,9 +25,13 @@ import java.util.function.ToDoubleFunction;
  */
 final class MetricsSampler {
 
-    /** One poll; jobsEnded = the server's count of jobs that succeeded, failed or were cancelled; -1 where the value was not available (metric missing, folder unreadable). */
-    record Sample(double t, long heapUsed, long heapMax, long gcLiveData, long threads, long openFiles,
-                  long filesOnDisk, long queueDepth, long workersBusy, long jobsEnded) {
+    /**
+     * One poll; jobsEnded = the server's count of jobs that succeeded, failed or were cancelled;
+     * rssBytes = the server process's resident set (heap, ND4J's off-heap buffers, code), read from
+     * /proc when its pid is known, since /q/metrics has no RSS; RSS minus heapCommitted is roughly
+     * the native part; -1 where the value was not available (metric missing, folder unreadable). */
+    record Sample(double t, long heapUsed, long heapCommitted, long heapMax, long gcLiveData, long threads, long openFiles,
+                  long filesOnDisk, long queueDepth, long workersBusy, long jobsEnded, long rssBytes) {
     }
 
     /** Start (first sample), end (last sample), max over the run. */
@@ -48,22 +52,26 @@ final class MetricsSampler {
     record Delta(double first, double last, double change) {
     }
 
-    record Report(int samples, double everySeconds, long heapMaxBytes, Range heapUsed, Range gcLiveData, Range threads,
-                  Range openFiles, Range filesOnDisk, Range queueDepth, Growth growth, List<Sample> series) {
+    record Report(int samples, double everySeconds, long heapMaxBytes, Range heapUsed, Range heapCommitted,
+                  Range gcLiveData, Range rss,
+                  Range threads, Range openFiles, Range filesOnDisk, Range queueDepth, Growth growth, List<Sample> series) {
     }
 
     private final HttpClient http;
     private final URI metrics;
     private final Path dataDir;
+    private final Path procStatus;
     private final Duration every;
     private final List<Sample> samples = new ArrayList<>();
     private final long t0 = System.nanoTime();
     private Thread thread;
 
-    MetricsSampler(HttpClient http, URI base, Path dataDir, Duration every) {
+    /** @param appPid the server's process id when it runs on this machine, for its RSS; null if unknown */
+    MetricsSampler(HttpClient http, URI base, Path dataDir, Long appPid, Duration every) {
         this.http = http;
         this.metrics = base.resolve("/q/metrics");
         this.dataDir = dataDir;
+        this.procStatus = appPid == null ? null : Path.of("/proc", appPid.toString(), "status");
         this.every = every;
     }
 
@@ -105,9 +113,9 @@ final class MetricsSampler {
         } catch (IOException e) {
             // a sample with -1s shows the gap
         }
-        Sample s = new Sample(t, get(m, "heap_used"), get(m, "heap_max"), get(m, "jvm_gc_live_data_size_bytes"),
+        Sample s = new Sample(t, get(m, "heap_used"), get(m, "heap_committed"), get(m, "heap_max"), get(m, "jvm_gc_live_data_size_bytes"),
                 get(m, "jvm_threads_live_threads"), get(m, "process_files_open_files"), countFiles(),
-                get(m, "pixelwise_queue_depth"), get(m, "pixelwise_workers_busy"), get(m, "jobs_ended"));
+                get(m, "pixelwise_queue_depth"), get(m, "pixelwise_workers_busy"), get(m, "jobs_ended"), rss());
         synchronized (samples) {
             samples.add(s);
         }
@@ -123,6 +131,7 @@ final class MetricsSampler {
         Map<String, Double> out = new LinkedHashMap<>();
         double heapUsed = 0;
         double heapMax = 0;
+        double heapCommitted = 0;
         boolean sawHeap = false;
         double jobsEnded = 0;
         boolean sawJobs = false;
@@ -144,6 +153,8 @@ final class MetricsSampler {
             if (name.startsWith("jvm_memory_used_bytes{") && name.contains("area=\"heap\"")) {
                 heapUsed += value;
                 sawHeap = true;
+            } else if (name.startsWith("jvm_memory_committed_bytes{") && name.contains("area=\"heap\"")) {
+                heapCommitted += value;
             } else if (name.startsWith("jvm_memory_max_bytes{") && name.contains("area=\"heap\"") && value > 0) {
                 heapMax += value; // G1 reports -1 for eden and survivor; old gen carries -Xmx
             } else if (name.startsWith("pixelwise_jobs_total{") && (name.contains("status=\"succeeded\"")
@@ -160,8 +171,26 @@ final class MetricsSampler {
         if (sawHeap) {
             out.put("heap_used", heapUsed);
             out.put("heap_max", heapMax);
+            out.put("heap_committed", heapCommitted);
         }
         return out;
+    }
+
+    /** VmRSS from /proc/PID/status in bytes; -1 without a pid or on a system without /proc. */
+    private long rss() {
+        if (procStatus == null) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(procStatus)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024; // the kernel reports kB
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone or unreadable: -1
+        }
+        return -1;
     }
 
     /** Regular files under the data folder; -1 when there is none to look at. Tolerates files vanishing mid-walk. */
@@ -202,7 +231,7 @@ final class MetricsSampler {
         }
         long heapMax = all.stream().mapToLong(Sample::heapMax).max().orElse(-1);
         return new Report(all.size(), every.toMillis() / 1000.0, heapMax,
-                range(all, Sample::heapUsed), range(all, Sample::gcLiveData), range(all, Sample::threads),
+                range(all, Sample::heapUsed), range(all, Sample::heapCommitted), range(all, Sample::gcLiveData), range(all, Sample::rssBytes), range(all, Sample::threads),
                 range(all, Sample::openFiles), range(all, Sample::filesOnDisk), range(all, Sample::queueDepth),
                 growth(all, warmupSeconds, loadEndSeconds), all);
     }
@@ -229,6 +258,8 @@ final class MetricsSampler {
         Map<String, Delta> out = new LinkedHashMap<>();
         out.put("heapFloorBytes", delta(min(first, Sample::heapUsed), min(last, Sample::heapUsed)));
         out.put("gcLiveDataBytes", delta(mean(first, Sample::gcLiveData), mean(last, Sample::gcLiveData)));
+        out.put("rssBytes", delta(mean(first, Sample::rssBytes), mean(last, Sample::rssBytes)));
+        out.put("rssMinusHeapCommittedBytes", delta(mean(first, s -> nonHeap(s)), mean(last, s -> nonHeap(s))));
         out.put("threads", delta(mean(first, Sample::threads), mean(last, Sample::threads)));
         out.put("openFiles", delta(mean(first, Sample::openFiles), mean(last, Sample::openFiles)));
         out.put("filesOnDisk", delta(mean(first, Sample::filesOnDisk), mean(last, Sample::filesOnDisk)));
@@ -243,6 +274,10 @@ final class MetricsSampler {
 
     private static double min(List<Sample> s, ToDoubleFunction<Sample> f) {
         return s.stream().mapToDouble(f).filter(v -> v >= 0).min().orElse(Double.NaN);
+    }
+
+    private static double nonHeap(Sample s) {
+        return s.rssBytes() < 0 || s.heapCommitted() < 0 ? -1 : s.rssBytes() - s.heapCommitted();
     }
 
     private static double rate(List<Sample> s) {
