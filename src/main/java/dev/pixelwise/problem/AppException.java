@@ -105,12 +105,23 @@ public abstract sealed class AppException extends RuntimeException
         public JobTimedOut(String detail) {
             super(503, "job-timeout", "Job timed out", detail, null);
         }
+
+        /** Every 503 says when to come back; a busy server may finish the same job later. */
+        @Override
+        public Long retryAfterSeconds() {
+            return 60L;
+        }
     }
 
     /** 503: the model a job needs is not on this server (yet); the message says why. */
     public static final class ModelUnavailable extends AppException {
         public ModelUnavailable(String detail) {
             super(503, "model-unavailable", "Model unavailable", detail, null);
+        }
+
+        @Override
+        public Long retryAfterSeconds() {
+            return 30L;
         }
     }
 }

@@ -69,8 +69,8 @@ public class JobRunner {
         } catch (AppException e) {
             job.fail(e.toProblem(path(job)), clock.instant());
         } catch (OutOfMemoryError e) {
-            job.fail(Problem.of(503, "out-of-memory", "Not enough memory",
-                    "The server ran out of memory for this job; try a smaller image", path(job)), clock.instant());
+            job.fail(new Problem(Problem.TYPE_BASE + "out-of-memory", "Not enough memory", 503,
+                    "The server ran out of memory for this job; try a smaller image", path(job), null, 60L), clock.instant());
         } catch (Exception | LinkageError | AssertionError e) {
             LOG.errorf(e, "Job %s (%s) failed", job.id(), job.task());
             job.fail(Problem.of(500, "internal", "Internal error",

@@ -87,23 +87,6 @@ public final class GraphFile {
         }
     }
 
-    /** Activations a session may keep for reuse between calls; SameDiff's default is a quarter of the heap size. */
-    static final long SESSION_CACHE_BYTES = 64L << 20;
-
-    /**
-     * Gives the calling thread's inference session a small array cache before its first run.
-     * SameDiff's default keeps released activations up to 25% of {@code Pointer.maxBytes()} off
-     * the heap, which the JVM cannot see and a big tiled upscale fills.
-     */
-    public static void boundSessionCache(SameDiff sd) {
-        sd.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> {
-            InferenceSession session = new InferenceSession(sd);
-            double fraction = Math.min(0.25, Math.max(1e-4, (double) SESSION_CACHE_BYTES / org.bytedeco.javacpp.Pointer.maxBytes()));
-            session.setMmgr(new org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr(fraction, 1024, 2.0));
-            return session;
-        });
-    }
-
     /** Frees the inference sessions (and their array caches) of threads other than the current one. */
     public static void closeOtherSessions(SameDiff sd) {
         long me = Thread.currentThread().getId();

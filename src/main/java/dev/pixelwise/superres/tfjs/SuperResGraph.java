@@ -115,7 +115,6 @@ public final class SuperResGraph implements AutoCloseable {
         }
         INDArray input = nchw.dataType() == DataType.FLOAT ? nchw : nchw.castTo(DataType.FLOAT);
         try {
-            GraphFile.boundSessionCache(sd);
             return sd.output(Map.of(TfjsSameDiffImporter.INPUT, input), TfjsSameDiffImporter.OUTPUT)
                     .get(TfjsSameDiffImporter.OUTPUT);
         } finally {

@@ -147,7 +147,6 @@ public final class SameDiffGraph implements AutoCloseable {
         checkInput(nchwInput);
         INDArray input = nchwInput.dataType() == DataType.FLOAT ? nchwInput : nchwInput.castTo(DataType.FLOAT);
         try {
-            GraphFile.boundSessionCache(sd);
             Map<String, INDArray> out = sd.output(Map.of(SameDiffImporter.INPUT, input), outputNames);
             Map<String, INDArray> ordered = new LinkedHashMap<>();
             for (String name : outputNames) {
