@@ -9,7 +9,7 @@ public abstract sealed class AppException extends RuntimeException
         permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
         AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
-        AppException.RateLimited {
+        AppException.RateLimited, AppException.UploadTimedOut {
 
     private final int status;
     private final String type;
@@ -135,6 +135,13 @@ public abstract sealed class AppException extends RuntimeException
         @Override
         public Long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+    }
+
+    /** 408: the request body was still arriving when the upload deadline passed. */
+    public static final class UploadTimedOut extends AppException {
+        public UploadTimedOut(String detail) {
+            super(408, "upload-timeout", "Upload too slow", detail, null);
         }
     }
 }
