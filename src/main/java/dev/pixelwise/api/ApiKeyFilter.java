@@ -84,12 +84,25 @@ public class ApiKeyFilter {
     }
 
     /**
-     * True for the API. Doubled slashes and case are folded first so no spelling of an API path
-     * that a resource might still match slips past (fails closed).
+     * True for the API, failing closed: a path is guarded if any segment, percent-decoded,
+     * lower-cased and without matrix parameters ({@code ;x}, which routing ignores), is
+     * {@code api}. No page, static file or job id has such a segment, and no spelling of an API
+     * path (doubled or encoded slashes, {@code /api;x/}, case) slips past.
      */
     static boolean guards(String normalizedPath) {
-        String path = normalizedPath.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
-        return path.equals("/api") || path.startsWith("/api/");
+        String path;
+        try {
+            path = java.net.URLDecoder.decode(normalizedPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return true;
+        }
+        for (String segment : path.toLowerCase(Locale.ROOT).replace('\\', '/').split("/")) {
+            int matrix = segment.indexOf(';');
+            if ((matrix < 0 ? segment : segment.substring(0, matrix)).equals("api")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String presentedKey(HttpServerRequest request) {

@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,10 +106,23 @@ class ApiKeyTest {
     void noSpellingOfAnApiPathGetsPastTheCheck() {
         for (String path : List.of("//api/v1/tasks", "/api//v1/tasks", "/api/./v1/tasks", "/static/../api/v1/tasks",
                 "/%61pi/v1/tasks", "/api/v1/%74asks", "/API/v1/tasks", "/api/v1/tasks/", "/api/v1/tasks?x=1",
-                "/api/v1/tasks;x=1", "/api")) {
+                "/api/v1/tasks;x=1", "/api;x/v1/tasks", "/api;/v1/tasks", "/API;x=1/v1/tasks", "/api/v1;x/tasks",
+                "/api%2Fv1%2Ftasks", "/api%2fv1/tasks", "/%2Fapi/v1/tasks", "/api")) {
             int status = given().urlEncodingEnabled(false).get(path).statusCode();
             assertNotEquals(200, status, path);
             assertTrue(status == 401 || status == 404 || status == 400, path + " answered " + status);
+        }
+    }
+
+    @Test
+    void onlyApiPathsAreGuarded() {
+        for (String path : List.of("/api", "/api/v1/tasks", "//api/v1", "/API/v1", "/api;x/v1", "/x/../api/v1", "/api%2Fv1",
+                "/%61pi/v1", "/static/..%2Fapi/v1", "/a%ZZ")) {
+            assertTrue(ApiKeyFilter.guards(path), path);
+        }
+        for (String path : List.of("/", "/jobs/AAAAAAAAAAAAAAAAAAAAAA", "/models", "/static/app.js", "/static/api.js",
+                "/q/health/live", "/q/metrics", "/apis", "/rapid")) {
+            assertFalse(ApiKeyFilter.guards(path), path);
         }
     }
 
