@@ -91,7 +91,8 @@ class PathSafetyTest {
                 "thumbnail.png\0", "..%2", "%%32%65%%32%65%2Finput")) {
             String response = rawGet("/api/v1/jobs/" + id + "/files/" + name);
             String printable = name.replace("\0", "<NUL>");
-            assertTrue(response.startsWith("HTTP/1.1 400 "), printable + ": " + response.lines().findFirst().orElse(""));
+            // Netty answers a request line it cannot parse as HTTP/1.0.
+            assertTrue(response.matches("(?s)HTTP/1\\.[01] 400 .*"), printable + ": " + response.lines().findFirst().orElse(""));
             assertEquals("", response.substring(response.indexOf("\r\n\r\n") + 4), printable + " has a body");
         }
     }
