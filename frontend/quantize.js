@@ -257,7 +257,7 @@
         num(fmtNum(v.deltaE, 2)),
         num(isNum(v.iterations) ? String(v.iterations) : '—'),
         el('td', null, convergedText(v.converged)),
-        el('td', null, el('a', { href: fileUrl(src.file), download: src.file, class: 'q-download' }, [
+        el('td', null, el('a', { href: `${fileUrl(src.file)}?download=1`, download: src.file, class: 'q-download' }, [
           'PNG', el('span', { class: 'visually-hidden' }, ` of k = ${v.k}`),
         ])),
       ]);

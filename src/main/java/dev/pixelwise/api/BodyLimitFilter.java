@@ -1,12 +1,10 @@
 package dev.pixelwise.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.ImageLimits;
 import dev.pixelwise.problem.AppException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,17 +57,6 @@ public class BodyLimitFilter {
     }
 
     private void tooLarge(RoutingContext ctx, String detail) {
-        HttpServerResponse response = ctx.response();
-        String body;
-        try {
-            body = json.writeValueAsString(new AppException.PayloadTooLarge(detail).toProblem(ctx.request().path()));
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":413}";
-        }
-        // Close the connection: the client may still be sending a body we will not read.
-        response.setStatusCode(413)
-                .putHeader(HttpHeaders.CONTENT_TYPE, dev.pixelwise.problem.Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(body);
+        ProblemMapper.send(ctx, new AppException.PayloadTooLarge(detail), json);
     }
 }

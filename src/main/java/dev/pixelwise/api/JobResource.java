@@ -15,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -140,13 +141,26 @@ public class JobResource {
     @GET
     @Path("/jobs/{id}/files/{name}")
     @Produces(MediaType.WILDCARD)
-    @Operation(summary = "Download a file the job produced")
-    public Response file(@PathParam("id") String id, @PathParam("name") String name) {
-        java.nio.file.Path path = jobs.file(id, name);
+    @Operation(summary = "A file the job produced", description = "Shown in the browser (inline); with download=1 "
+            + "it is offered as a download (attachment).")
+    public Response file(@PathParam("id") String id, @PathParam("name") String name,
+                         @QueryParam("download") String download) {
+        boolean attachment = asDownload(download);
+        java.nio.file.Path path = jobs.file(id, name); // only names the job registered; never the upload
         return Response.ok(path.toFile(), contentType(name))
-                .header("Content-Disposition", "inline; filename=\"" + name + "\"")
+                .header("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\"" + name + "\"")
                 .header("Cache-Control", "private, max-age=3600")
                 .build();
+    }
+
+    private static boolean asDownload(String raw) {
+        if (raw == null || raw.equals("0") || raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.equals("1") || raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new AppException.BadOption("download", "must be 1 or 0");
     }
 
     @GET

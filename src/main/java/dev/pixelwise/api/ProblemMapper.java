@@ -1,8 +1,12 @@
 package dev.pixelwise.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.problem.Problem;
 import dev.pixelwise.web.ErrorPage;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -56,6 +60,30 @@ public class ProblemMapper {
             r.header("Retry-After", problem.retryAfter());
         }
         return r.build();
+    }
+
+    /**
+     * The same problem JSON for answers written below JAX-RS by the Vert.x filters (body limit, API
+     * key, upload deadline). The connection is closed when the client may still be sending a body
+     * that will never be read.
+     */
+    static io.vertx.core.Future<Void> send(RoutingContext ctx, AppException e, ObjectMapper json) {
+        Problem problem = e.toProblem(ctx.request().path());
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException impossible) {
+            body = "{\"status\":" + problem.status() + "}";
+        }
+        HttpServerResponse response = ctx.response().setStatusCode(problem.status())
+                .putHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (problem.retryAfter() != null) {
+            response.putHeader("Retry-After", String.valueOf(problem.retryAfter()));
+        }
+        if (!ctx.request().isEnded()) {
+            response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+        }
+        return response.end(body);
     }
 
     private static Response respond(Problem problem, UriInfo uri, HttpHeaders headers) {

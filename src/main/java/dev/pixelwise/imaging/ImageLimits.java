@@ -25,4 +25,12 @@ public interface ImageLimits {
     /** Longest a single decode may take before it is aborted. */
     @WithDefault("10s")
     Duration decodeTimeout();
+
+    /**
+     * Longest a request body may take to arrive, however steadily it trickles; then the request
+     * is answered 408 and the connection closed. ({@code quarkus.http.idle-timeout} only catches
+     * a client that stops sending altogether.)
+     */
+    @WithDefault("2m")
+    Duration uploadTimeout();
 }

@@ -8,7 +8,8 @@ package dev.pixelwise.problem;
 public abstract sealed class AppException extends RuntimeException
         permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
-        AppException.JobTimedOut, AppException.ModelUnavailable {
+        AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
+        AppException.RateLimited, AppException.UploadTimedOut {
 
     private final int status;
     private final String type;
@@ -122,6 +123,36 @@ public abstract sealed class AppException extends RuntimeException
         @Override
         public Long retryAfterSeconds() {
             return 30L;
+        }
+    }
+
+    /** 401: API keys are on and the request carries none, or an unknown one. */
+    public static final class Unauthorized extends AppException {
+        public Unauthorized(String detail) {
+            super(401, "unauthorized", "API key required", detail, null);
+        }
+    }
+
+    /** 429: this API key used up its request budget; try again when its bucket has a token. */
+    public static final class RateLimited extends AppException {
+        private final long retryAfterSeconds;
+
+        public RateLimited(long retryAfterSeconds) {
+            super(429, "rate-limited", "Too many requests",
+                    "This API key is over its request rate; retry in about " + retryAfterSeconds + " s", null);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        @Override
+        public Long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** 408: the request body was still arriving when the upload deadline passed. */
+    public static final class UploadTimedOut extends AppException {
+        public UploadTimedOut(String detail) {
+            super(408, "upload-timeout", "Upload too slow", detail, null);
         }
     }
 }

@@ -153,6 +153,10 @@ public class JobService {
         return config.dataDir().resolve("jobs");
     }
 
+    /**
+     * Deletes a job folder. Failures name the job folder and the file within it, never the full
+     * path (I/O messages carry it), so upload locations stay out of the log.
+     */
     static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
@@ -162,11 +166,12 @@ public class JobService {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    LOG.warnf("Could not delete %s: %s", p, e.getMessage());
+                    LOG.warnf("Could not delete '%s' of folder %s: %s", root.relativize(p), root.getFileName(),
+                            e.getClass().getSimpleName());
                 }
             });
         } catch (IOException e) {
-            LOG.warnf("Could not delete %s: %s", root, e.getMessage());
+            LOG.warnf("Could not delete folder %s: %s", root.getFileName(), e.getClass().getSimpleName());
         }
     }
 }

@@ -40,6 +40,11 @@ class ImageDecoderTest {
             public Duration decodeTimeout() {
                 return decodeTimeout;
             }
+
+            @Override
+            public Duration uploadTimeout() {
+                return Duration.ofMinutes(2);
+            }
         };
     }
 

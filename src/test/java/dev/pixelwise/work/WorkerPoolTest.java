@@ -128,11 +128,12 @@ class WorkerPoolTest {
         assertEquals("succeeded", awaitStatus(id, Duration.ofSeconds(10), "succeeded", "failed"));
         Path dir = Path.of("target/pixelwise-tight-data/jobs", id);
         assertTrue(Files.exists(dir.resolve("thumbnail.png")), "files exist before expiry");
+        assertTrue(Files.exists(dir.resolve("input")), "the uploaded original is kept until expiry");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (Files.exists(dir) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertFalse(Files.exists(dir), "job folder deleted after the TTL");
+        assertFalse(Files.exists(dir), "job folder, with the uploaded original, deleted after the TTL");
         given().get("/api/v1/jobs/" + id).then().statusCode(404);
     }
 }

@@ -1,0 +1,109 @@
+package dev.pixelwise.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.problem.AppException;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * How upload bodies are received, so that slow clients cost neither threads nor disk for long.
+ * <ul>
+ * <li>Multipart bodies are read by Vert.x's body handler on the event loop, before any resource
+ * runs; Quarkus REST then takes the parsed form. Its own parser would read the body in a blocking
+ * loop on a worker thread for as long as the client takes, and keeps a half-received upload file
+ * when the connection drops; Vert.x deletes it.</li>
+ * <li>A body must arrive within {@code pixelwise.limits.upload-timeout}, however steadily it
+ * trickles: then 408 and the connection is closed. ({@code quarkus.http.idle-timeout} only cuts
+ * off a client that stops sending altogether.)</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class UploadReader {
+
+    /** After the API key check and the declared-length check (filters are ordered by -priority), before any resource. */
+    static final int ROUTE_ORDER = -100;
+    private static final Logger LOG = Logger.getLogger(UploadReader.class);
+
+    private final ImageLimits limits;
+    private final ObjectMapper json;
+    private final BodyHandler multipart;
+
+    public UploadReader(ImageLimits limits, ObjectMapper json,
+                        @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
+        this.limits = limits;
+        this.json = json;
+        if (limits.uploadTimeout().toMillis() < 1) {
+            throw new IllegalStateException("pixelwise.limits.upload-timeout must be positive, was " + limits.uploadTimeout());
+        }
+        this.multipart = BodyHandler.create(uploadsDirectory)
+                .setBodyLimit(limits.maxUploadSize().asLongValue()) // over it: 413, mapped by BodyLimitFilter
+                .setDeleteUploadedFilesOnEnd(true)
+                .setMergeFormAttributes(false);
+    }
+
+    void deadline(@Observes Filters filters) {
+        filters.register(this::watch, 900);
+    }
+
+    void bodies(@Observes Router router) {
+        router.route().order(ROUTE_ORDER).handler(ctx -> {
+            String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            if (type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
+                multipart.handle(ctx); // continues with the next route once the whole body is in
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().order(ROUTE_ORDER).failureHandler(ctx -> {
+            if (ctx.response().ended() || ctx.failure() instanceof HttpClosedException) {
+                // Cut off by the deadline or the idle timeout, or the client left: there is nobody to
+                // answer, and a routine disconnect is not worth an error with a stack trace.
+                LOG.debugf("Upload to %s ended early: %s", ctx.request().path(), String.valueOf(ctx.failure()));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private void watch(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            // The timer runs on this request's event loop, so it never races the body handler.
+            long timer = ctx.vertx().setTimer(limits.uploadTimeout().toMillis(), id -> cutOff(ctx));
+            ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+        }
+        ctx.next();
+    }
+
+    private void cutOff(RoutingContext ctx) {
+        if (ctx.request().isEnded() || ctx.response().ended()) {
+            return; // the body arrived; the request is merely slow to answer (a synchronous job)
+        }
+        if (ctx.response().headWritten()) {
+            drop(ctx);
+        } else {
+            ProblemMapper.send(ctx, new AppException.UploadTimedOut("The request body did not arrive within "
+                    + limits.uploadTimeout().toSeconds() + " s"), json).onComplete(written -> drop(ctx));
+        }
+    }
+
+    /** Stops reading the rest of the body: the stream under HTTP/2, the connection under HTTP/1. */
+    private static void drop(RoutingContext ctx) {
+        if (ctx.request().version() == HttpVersion.HTTP_2) {
+            ctx.response().reset();
+        } else {
+            ctx.request().connection().close();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.pixelwise.api;
+
+import dev.pixelwise.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.pixelwise.api.SlowClientProfile.IDLE_TIMEOUT_MS;
+import static dev.pixelwise.api.SlowClientProfile.UPLOAD_TIMEOUT_MS;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Uploads that stall or trickle are cut off (idle timeout, upload deadline), leave no upload file
+ * behind and never hold a worker: the body is read before any resource or job runs.
+ */
+@QuarkusTest
+@TestProfile(SlowClientProfile.class)
+class SlowClientTest {
+
+    /** Slack for a busy two-core machine on top of each timeout. */
+    static final long SLACK_MS = 3000;
+
+    @Test
+    void aClientThatStopsSendingIsCutOffByTheIdleTimeout() throws Exception {
+        try (SlowUpload client = SlowUpload.start(100_000)) {
+            client.send(64);
+            SlowUpload.Ending end = client.awaitEnd(IDLE_TIMEOUT_MS + UPLOAD_TIMEOUT_MS + SLACK_MS);
+            assertTrue(end.closed(), "still open after " + end.afterMs() + " ms");
+            assertTrue(end.afterMs() >= IDLE_TIMEOUT_MS - 500 && end.afterMs() < IDLE_TIMEOUT_MS + SLACK_MS,
+                    "closed after " + end.afterMs() + " ms; idle timeout " + IDLE_TIMEOUT_MS);
+        }
+        assertNoUploadFilesLeft();
+    }
+
+    /** One byte every 500 ms is never idle, so only the upload deadline stops it: 408, then the connection closes. */
+    @Test
+    void aClientThatTricklesIsCutOffByTheUploadDeadline() throws Exception {
+        try (SlowUpload client = SlowUpload.start(100_000)) {
+            client.trickle(500);
+            SlowUpload.Ending end = client.awaitEnd(UPLOAD_TIMEOUT_MS + SLACK_MS);
+            assertTrue(end.closed(), "still open after " + end.afterMs() + " ms");
+            assertTrue(end.afterMs() >= UPLOAD_TIMEOUT_MS - 500, "cut off after " + end.afterMs() + " ms, before the deadline");
+            assertTrue(end.response().startsWith("HTTP/1.1 408 "), end.response());
+            assertTrue(end.response().contains("application/problem+json"), end.response());
+            assertTrue(end.response().contains("upload-timeout"), end.response());
+        }
+        assertNoUploadFilesLeft();
+    }
+
+    /** More slow uploads than there are request threads (and job workers) do not delay a normal one. */
+    @Test
+    void slowClientsHoldNoThread() throws Exception {
+        given().multiPart("image", TestImages.photo("cat.bmp").toFile()).post("/api/v1/inspect").then()
+                .statusCode(200); // warm up, so the clock below measures waiting, not class loading
+        List<SlowUpload> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < SlowClientProfile.REQUEST_THREADS + 1; i++) {
+                SlowUpload client = SlowUpload.start(100_000);
+                client.trickle(500);
+                clients.add(client);
+            }
+            SlowUpload stalled = SlowUpload.start(100_000);
+            stalled.send(64);
+            clients.add(stalled);
+            Thread.sleep(1000);
+            long start = System.nanoTime();
+            given().multiPart("image", TestImages.photo("cat.bmp").toFile()).post("/api/v1/inspect").then()
+                    .statusCode(200).body("status", equalTo("succeeded"));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 2500, "a normal job took " + ms + " ms beside slow uploads");
+            assertTrue(clients.stream().limit(SlowClientProfile.REQUEST_THREADS + 1).allMatch(SlowUpload::isOpen),
+                    "the tricklers were still uploading meanwhile");
+            for (SlowUpload client : clients) {
+                assertTrue(client.awaitEnd(UPLOAD_TIMEOUT_MS + SLACK_MS).closed());
+            }
+        } finally {
+            for (SlowUpload client : clients) {
+                client.close();
+            }
+        }
+        given().multiPart("image", TestImages.photo("cat.bmp").toFile()).post("/api/v1/inspect").then().statusCode(200);
+        assertNoUploadFilesLeft();
+    }
+
+    private Set<Path> uploadsBefore;
+
+    @BeforeEach
+    void noteUploadFiles() throws IOException {
+        uploadsBefore = uploadFiles();
+    }
+
+    /** Half-received uploads are deleted when their connection ends. */
+    void assertNoUploadFilesLeft() throws Exception {
+        Set<Path> left = Set.of();
+        for (int i = 0; i < 40; i++) {
+            left = new HashSet<>(uploadFiles());
+            left.removeAll(uploadsBefore);
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(Set.of(), left, "upload files left behind");
+    }
+
+    static Set<Path> uploadFiles() throws IOException {
+        Path uploads = Path.of(SlowClientProfile.DATA_DIR, "uploads");
+        if (!Files.isDirectory(uploads)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(uploads)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /** A multipart upload over a raw socket that declares a body and then sends it as slowly as asked. */
+    static final class SlowUpload implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final long startNanos = System.nanoTime();
+        private volatile boolean peerClosed;
+        private Thread trickler;
+
+        private SlowUpload(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+        }
+
+        static SlowUpload start(int declaredBytes) throws IOException {
+            Socket socket = new Socket("localhost", RestAssured.port);
+            String boundary = "slow-boundary";
+            String head = "POST /api/v1/inspect HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+                    + "Content-Length: " + declaredBytes + "\r\n\r\n"
+                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"slow.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n";
+            SlowUpload upload = new SlowUpload(socket);
+            upload.out.write(head.getBytes(StandardCharsets.US_ASCII));
+            upload.out.flush();
+            return upload;
+        }
+
+        void send(int bytes) throws IOException {
+            out.write(new byte[bytes]);
+            out.flush();
+        }
+
+        /** Sends one byte every {@code periodMs} from a background thread until the server stops it. */
+        void trickle(long periodMs) {
+            trickler = new Thread(() -> {
+                try {
+                    while (!peerClosed) {
+                        out.write(0);
+                        out.flush();
+                        Thread.sleep(periodMs);
+                    }
+                } catch (IOException | InterruptedException stopped) {
+                    // the server closed the connection, or the test is over
+                }
+            }, "trickler");
+            trickler.setDaemon(true);
+            trickler.start();
+        }
+
+        boolean isOpen() {
+            return !peerClosed;
+        }
+
+        record Ending(boolean closed, long afterMs, String response) {
+        }
+
+        /** Reads whatever the server answers until it closes the connection or {@code withinMs} pass. */
+        Ending awaitEnd(long withinMs) throws IOException {
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            long deadline = startNanos + withinMs * 1_000_000;
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[4096];
+            boolean closed = false;
+            while (!closed && System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                try {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        closed = true;
+                    } else {
+                        response.write(buf, 0, n);
+                    }
+                } catch (java.net.SocketTimeoutException timeout) {
+                    break;
+                } catch (SocketException reset) {
+                    closed = true;
+                }
+            }
+            peerClosed |= closed;
+            return new Ending(closed, (System.nanoTime() - startNanos) / 1_000_000,
+                    response.toString(StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public void close() throws IOException {
+            peerClosed = true;
+            if (trickler != null) {
+                trickler.interrupt();
+            }
+            socket.close();
+        }
+    }
+}
