@@ -9,7 +9,7 @@ public abstract sealed class AppException extends RuntimeException
         permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
         AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
-        AppException.RateLimited, AppException.UploadTimedOut {
+        AppException.RateLimited, AppException.UploadTimedOut, AppException.QueueUnavailable {
 
     private final int status;
     private final String type;
@@ -153,6 +153,18 @@ public abstract sealed class AppException extends RuntimeException
     public static final class UploadTimedOut extends AppException {
         public UploadTimedOut(String detail) {
             super(408, "upload-timeout", "Upload too slow", detail, null);
+        }
+    }
+
+    /** 503: the shared job queue (Redis) is unreachable or too busy right now; nothing was queued. */
+    public static final class QueueUnavailable extends AppException {
+        public QueueUnavailable(String detail, Throwable cause) {
+            super(503, "queue-unavailable", "Job queue unavailable", detail, cause);
+        }
+
+        @Override
+        public Long retryAfterSeconds() {
+            return 5L;
         }
     }
 }

@@ -127,6 +127,16 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Job submit(Task<?> task, Object options, Map<String, String> fields, Path upload) {
+        try {
+            return submitNow(task, options, fields, upload);
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private Job submitNow(Task<?> task, Object options, Map<String, String> fields, Path upload) {
         String id = JobId.next();
         byte[] input;
         try {
@@ -154,6 +164,16 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job> find(String id) {
+        try {
+            return findNow(id);
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private Optional<Job> findNow(String id) {
         Map<String, String> h = hashes.hgetall(keys.job(id));
         if (h == null || h.isEmpty() || !h.containsKey("task")) {
             return Optional.empty();
@@ -172,18 +192,38 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Job cancel(Job job) {
+        try {
+            return cancelNow(job);
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private Job cancelNow(Job job) {
         Response r = redis.execute("EVAL", CANCEL, "1", keys.job(job.id()), millis(Instant.now()),
                 Long.toString(config.ttl().toSeconds()));
         if (r != null && r.toLong() == 1) {
             pubsub.publish(keys.cancels(), job.id());
             publish(job.id(), JobStatus.CANCELLED);
         }
-        return find(job.id()).orElse(job);
+        return findNow(job.id()).orElse(job);
     }
 
     /** Produced files are copied once into this node's cache folder and served from there. */
     @Override
     public Path file(Job job, String name) {
+        try {
+            return fileNow(job, name);
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private Path fileNow(Job job, String name) {
         Path cached = cacheRoot().resolve(job.id()).resolve(name);
         if (Files.isRegularFile(cached)) {
             return cached;
@@ -253,9 +293,25 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public long queued() {
+        try {
+            return queuedNow();
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private long queuedNow() {
         long len = redis.stream(String.class).xlen(keys.queue());
         long pending = redis.stream(String.class).xpending(keys.queue(), RedisKeys.GROUP).getPendingCount();
         return Math.max(0, len - pending);
+    }
+
+    /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
+    static AppException.QueueUnavailable unavailable(RuntimeException e) {
+        LOG.warnf("Redis call failed: %s", e.toString());
+        return new AppException.QueueUnavailable("The job queue is unavailable or too busy right now; retry shortly", e);
     }
 
     long retryAfterSeconds() {
