@@ -4,11 +4,17 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** How fast jobs leave a queue, measured over a sliding window; the basis of {@code Retry-After}. */
+/**
+ * How fast jobs leave a queue, measured over a sliding window, and how many clients were just
+ * turned away: the basis of {@code Retry-After}.
+ */
 final class DrainRate {
+
+    private static final long REFUSAL_WINDOW_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final long windowNanos;
     private final Deque<Long> finishes = new ArrayDeque<>();
+    private final Deque<Long> refusals = new ArrayDeque<>();
 
     DrainRate(Duration window) {
         this.windowNanos = window.toNanos();
@@ -20,20 +26,29 @@ final class DrainRate {
         trim(now);
     }
 
+    /** A client was answered 429. */
+    synchronized void recordRefusal() {
+        long now = System.nanoTime();
+        refusals.addLast(now);
+        trim(now);
+    }
+
     /**
-     * Seconds until one more slot is likely free: the mean gap between recent finishes, or the
-     * fallback estimate while fewer than two finishes were seen in the window.
+     * Seconds until a slot is likely free for this client: the mean gap between recent finishes
+     * (or the fallback estimate while fewer than two were seen), times the clients refused in the
+     * last second plus this one, since they are all waiting for the same slots. Telling every
+     * refused client "1 s" would have them all come back together and most be refused again.
      */
     synchronized long retryAfterSeconds(double fallbackSeconds) {
         long now = System.nanoTime();
         trim(now);
-        double seconds;
+        double gap;
         if (finishes.size() >= 2) {
-            seconds = (now - finishes.peekFirst()) / 1e9 / finishes.size();
+            gap = (now - finishes.peekFirst()) / 1e9 / finishes.size();
         } else {
-            seconds = fallbackSeconds;
+            gap = fallbackSeconds;
         }
-        return Math.max(1, Math.min(600, (long) Math.ceil(seconds)));
+        return Math.max(1, Math.min(600, (long) Math.ceil(gap * (refusals.size() + 1))));
     }
 
     private void trim(long now) {
@@ -42,6 +57,12 @@ final class DrainRate {
         }
         while (finishes.size() > 4096) {
             finishes.removeFirst();
+        }
+        while (!refusals.isEmpty() && now - refusals.peekFirst() > REFUSAL_WINDOW_NANOS) {
+            refusals.removeFirst();
+        }
+        while (refusals.size() > 4096) {
+            refusals.removeFirst();
         }
     }
 }

@@ -156,7 +156,9 @@ public class RedisJobStore implements JobStore {
                 Integer.toString(config.queueCapacity()), id);
         if (added == null) {
             redis.key().del(jobKey, keys.file(id, JobService.INPUT_FILE));
-            throw new AppException.QueueFull(retryAfterSeconds());
+            long wait = retryAfterSeconds();
+            drain.recordRefusal();
+            throw new AppException.QueueFull(wait);
         }
         publish(id, JobStatus.QUEUED);
         return Job.restore(id, task.name(), now, JobStatus.QUEUED, 0, null, null, null, null, null, List.of(), null, 0);

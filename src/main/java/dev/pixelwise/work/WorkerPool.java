@@ -173,7 +173,9 @@ public class WorkerPool {
                 throw new AppException.QueueFull(retryAfterSeconds());
             }
             if (waiting.size() >= config.queueCapacity()) {
-                throw new AppException.QueueFull(retryAfterSeconds());
+                long wait = retryAfterSeconds();
+                drain.recordRefusal();
+                throw new AppException.QueueFull(wait);
             }
             waiting.add(work);
             changed.signalAll();

@@ -114,6 +114,11 @@ class WorkerPoolSchedulingTest {
             rate.record();
         }
         assertEquals(1, rate.retryAfterSeconds(6.5), "fifty finishes just now: a slot frees within a second");
+        DrainRate slow = new DrainRate(Duration.ofMinutes(1));
+        for (int i = 0; i < 9; i++) {
+            slow.recordRefusal();
+        }
+        assertEquals(20, slow.retryAfterSeconds(2.0), "nine clients refused just now wait for the same slots: (9 + 1) × 2 s");
     }
 
     private void runAndWait(WorkerPool.Work work) throws InterruptedException {
