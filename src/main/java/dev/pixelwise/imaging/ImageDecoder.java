@@ -66,7 +66,7 @@ public class ImageDecoder {
         ImageFormat format = sniff(file);
         StoredData stored = checkStructure(format, file);
         ImageHeader header;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(format);
             try {
                 reader.setInput(in, false, true);
@@ -95,11 +95,12 @@ public class ImageDecoder {
         String colorModel;
         int bitDepth;
         java.awt.color.ICC_Profile pngProfile;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (GuardedImageInputStream in = open(file)) {
             ImageReader reader = readerFor(header.format());
             ScheduledFuture<?> abort = watchdog.schedule(() -> {
                 timedOut.set(true);
                 reader.abort();
+                in.stop(); // for readers that never look at abort()
             }, limits.decodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
                 // Metadata is never read: the JDK's PNG reader inflates compressed text without a limit.
@@ -143,6 +144,14 @@ public class ImageDecoder {
         ImageInfo info = new ImageInfo(header.format(), upright.getWidth(), upright.getHeight(), colorModel, bitDepth,
                 hasAlpha, orientation, srgb.iccConverted());
         return new DecodedImage(upright, info);
+    }
+
+    private static GuardedImageInputStream open(Path file) throws IOException {
+        ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
+        if (in == null) {
+            throw new IOException("no image input stream for " + file);
+        }
+        return new GuardedImageInputStream(in);
     }
 
     private static AppException truncated(ImageFormat format, Exception e) {
