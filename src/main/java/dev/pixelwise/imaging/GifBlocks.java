@@ -44,6 +44,7 @@ final class GifBlocks {
                         in.skipNBytes(1); // label
                         skipSubBlocks(in);
                     }
+                    case 0x00 -> { } // a stray block terminator some encoders add; readers skip it
                     case TRAILER -> {
                         if (images == 0) {
                             throw corrupt("it has no image");
