@@ -185,7 +185,7 @@ public class JobResource {
     }
 
     private static int syncTimeout(String raw) {
-        if (raw == null || raw.isBlank()) {
+        if (raw == null) {
             return DEFAULT_SYNC_TIMEOUT_S;
         }
         try {

@@ -10,9 +10,9 @@ import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The one image decoder of the app. Order matters: sniff the magic bytes, read the header's
- * dimensions and refuse what is over the pixel limit, check the file is complete, and only then
- * decode pixels, under a watchdog that aborts a decode running past its time limit.
+ * The one image decoder of the app. Order matters: sniff the magic bytes, walk the file's structure
+ * (complete, no loops, no floods of chunks or segments), read the header's dimensions and refuse
+ * what is over the pixel limit or more than the stored data can hold, and only then decode pixels,
+ * under a watchdog that aborts a decode running past its time limit.
  */
 @ApplicationScoped
 @Startup // scans ImageIO plugins at boot, not on the first upload
@@ -54,9 +55,18 @@ public class ImageDecoder {
 
     /** Format and stored dimensions, with every check that needs no pixel decoding. */
     public ImageHeader probe(Path file) {
+        return inspect(file).header();
+    }
+
+    /** The header, and the PNG iCCP chunk the structural walk kept (the reader skips metadata). */
+    private record Inspection(ImageHeader header, byte[] pngIccp) {
+    }
+
+    private Inspection inspect(Path file) {
         ImageFormat format = sniff(file);
+        StoredData stored = checkStructure(format, file);
         ImageHeader header;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(format);
             try {
                 reader.setInput(in, false, true);
@@ -64,17 +74,20 @@ public class ImageDecoder {
             } finally {
                 reader.dispose();
             }
+        } catch (EOFException e) {
+            throw truncated(format, e);
         } catch (IOException | RuntimeException e) {
             throw new AppException.UnprocessableImage("The " + format + " header cannot be read: " + reason(e), e);
         }
         checkDimensions(header);
-        checkComplete(format, file);
-        return header;
+        stored.requireFor(header);
+        return new Inspection(header, stored instanceof PngChunks.Layout png ? png.iccp() : null);
     }
 
     /** An upright sRGB image, or a 415/422 {@link AppException} that says why not. */
     public DecodedImage decode(Path file) {
-        ImageHeader header = probe(file);
+        Inspection inspection = inspect(file);
+        ImageHeader header = inspection.header();
         int orientation = header.format() == ImageFormat.JPEG ? ExifOrientation.read(file) : 1;
         List<String> warnings = new ArrayList<>();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -82,18 +95,19 @@ public class ImageDecoder {
         String colorModel;
         int bitDepth;
         java.awt.color.ICC_Profile pngProfile;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (GuardedImageInputStream in = open(file)) {
             ImageReader reader = readerFor(header.format());
             ScheduledFuture<?> abort = watchdog.schedule(() -> {
                 timedOut.set(true);
                 reader.abort();
+                in.stop(); // for readers that never look at abort()
             }, limits.decodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
-                // PNG metadata is read for its iCCP chunk, which the JDK reader otherwise ignores.
-                reader.setInput(in, false, header.format() != ImageFormat.PNG);
+                // Metadata is never read: the JDK's PNG reader inflates compressed text without a limit.
+                reader.setInput(in, false, true);
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
                 raw = reader.read(0);
-                pngProfile = header.format() == ImageFormat.PNG ? PngIcc.profile(reader.getImageMetadata(0)) : null;
+                pngProfile = PngIcc.profile(inspection.pngIccp());
                 var rawType = reader.getRawImageType(0);
                 var model = rawType != null ? rawType.getColorModel() : raw.getColorModel();
                 colorModel = PixelConversion.describe(model);
@@ -105,6 +119,9 @@ public class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             if (timedOut.get()) {
                 throw tooSlow();
+            }
+            if (e instanceof EOFException) {
+                throw truncated(header.format(), e);
             }
             throw new AppException.UnprocessableImage("The " + header.format() + " data cannot be decoded: " + reason(e), e);
         } catch (OutOfMemoryError e) {
@@ -127,6 +144,18 @@ public class ImageDecoder {
         ImageInfo info = new ImageInfo(header.format(), upright.getWidth(), upright.getHeight(), colorModel, bitDepth,
                 hasAlpha, orientation, srgb.iccConverted());
         return new DecodedImage(upright, info);
+    }
+
+    private static GuardedImageInputStream open(Path file) throws IOException {
+        ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
+        if (in == null) {
+            throw new IOException("no image input stream for " + file);
+        }
+        return new GuardedImageInputStream(in);
+    }
+
+    private static AppException truncated(ImageFormat format, Exception e) {
+        return new AppException.UnprocessableImage("The " + format + " file is truncated: its data ends too soon", e);
     }
 
     private AppException tooSlow() {
@@ -152,7 +181,9 @@ public class ImageDecoder {
 
     private void checkDimensions(ImageHeader header) {
         if (header.width() <= 0 || header.height() <= 0) {
-            throw new AppException.UnprocessableImage("The header claims an empty image (" + header.width() + "×" + header.height() + ")");
+            // A negative size is an unsigned one past 2^31 (TIFF's LONG fields): absurd either way.
+            String what = header.width() < 0 || header.height() < 0 ? "an impossible size" : "an empty image";
+            throw new AppException.UnprocessableImage("The header claims " + what + " (" + header.width() + "×" + header.height() + ")");
         }
         if (header.pixels() > limits.maxPixels()) {
             throw new AppException.UnprocessableImage(String.format(Locale.ROOT,
@@ -162,35 +193,27 @@ public class ImageDecoder {
     }
 
     /**
-     * Cheap structural checks that catch truncated or damaged files before we pay for decoding:
-     * every PNG chunk's CRC (the JDK reader does not verify them), and a JPEG end-of-image marker.
+     * Cheap structural walks that catch truncated, damaged, looping or flooded files before a
+     * reader sees them (readers trust what they are told): see each walker for what it checks.
      */
-    private static void checkComplete(ImageFormat format, Path file) {
-        if (format == ImageFormat.PNG) {
-            PngChunks.verify(file);
-        } else if (format == ImageFormat.JPEG) {
-            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-                long length = raf.length();
-                int tail = (int) Math.min(length, 64 * 1024);
-                byte[] bytes = new byte[tail];
-                raf.seek(length - tail);
-                raf.readFully(bytes);
-                if (!containsEndOfImage(bytes)) {
-                    throw new AppException.UnprocessableImage("The JPEG file is truncated (no end-of-image marker)");
-                }
-            } catch (IOException e) {
-                throw new AppException.UnprocessableImage("The upload could not be read", e);
+    private static StoredData checkStructure(ImageFormat format, Path file) {
+        return switch (format) {
+            case PNG -> PngChunks.verify(file);
+            case TIFF -> TiffDirectories.verify(file);
+            case JPEG -> {
+                JpegMarkers.verify(file);
+                yield StoredData.UNJUDGED;
             }
-        }
-    }
-
-    private static boolean containsEndOfImage(byte[] bytes) {
-        for (int i = bytes.length - 2; i >= 0; i--) {
-            if (bytes[i] == (byte) 0xFF && bytes[i + 1] == (byte) 0xD9) {
-                return true;
+            case GIF -> {
+                GifBlocks.verify(file);
+                yield StoredData.UNJUDGED;
             }
-        }
-        return false;
+            case WEBP -> {
+                RiffChunks.verify(file);
+                yield StoredData.UNJUDGED;
+            }
+            case BMP -> StoredData.UNJUDGED; // the reader checks the declared sizes against the header itself
+        };
     }
 
     private static ImageReader readerFor(ImageFormat format) {

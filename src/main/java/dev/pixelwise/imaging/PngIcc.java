@@ -1,12 +1,10 @@
 package dev.pixelwise.imaging;
 
-import org.w3c.dom.Node;
-
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -20,27 +18,31 @@ final class PngIcc {
     private PngIcc() {
     }
 
-    static ICC_Profile profile(IIOMetadata metadata) {
-        if (metadata == null) {
+    /**
+     * @param iccp the iCCP chunk's data: profile name, NUL, compression method, zlib-compressed profile
+     * @return the profile, or null for none, sRGB, non-RGB or broken profiles
+     */
+    static ICC_Profile profile(byte[] iccp) {
+        if (iccp == null) {
             return null;
         }
-        Node root = metadata.getAsTree("javax_imageio_png_1.0");
-        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if ("iCCP".equals(n.getNodeName()) && n instanceof IIOMetadataNode node
-                    && node.getUserObject() instanceof byte[] compressed) {
-                String name = node.getAttribute("profileName");
-                if (name != null && name.toLowerCase(Locale.ROOT).contains("srgb")) {
-                    return null; // already what we convert to
-                }
-                try {
-                    ICC_Profile profile = ICC_Profile.getInstance(inflate(compressed));
-                    return profile.getColorSpaceType() == ColorSpace.TYPE_RGB ? profile : null;
-                } catch (IllegalArgumentException | DataFormatException e) {
-                    return null; // a broken profile must not fail the image; sRGB is the sane default
-                }
-            }
+        int nul = 0;
+        while (nul < iccp.length && nul < 80 && iccp[nul] != 0) {
+            nul++;
         }
-        return null;
+        if (nul >= iccp.length - 1 || iccp[nul] != 0 || iccp[nul + 1] != 0) {
+            return null; // no terminator, or a compression method other than deflate
+        }
+        String name = new String(iccp, 0, nul, StandardCharsets.ISO_8859_1);
+        if (name.toLowerCase(Locale.ROOT).contains("srgb")) {
+            return null; // already what we convert to
+        }
+        try {
+            ICC_Profile profile = ICC_Profile.getInstance(inflate(Arrays.copyOfRange(iccp, nul + 2, iccp.length)));
+            return profile.getColorSpaceType() == ColorSpace.TYPE_RGB ? profile : null;
+        } catch (IllegalArgumentException | DataFormatException e) {
+            return null; // a broken profile must not fail the image; sRGB is the sane default
+        }
     }
 
     private static byte[] inflate(byte[] compressed) throws DataFormatException {

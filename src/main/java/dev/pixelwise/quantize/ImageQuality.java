@@ -15,6 +15,8 @@ package dev.pixelwise.quantize;
  */
 public final class ImageQuality {
     private static final int RADIUS = 5;          // 11-tap window: int(3.5 * 1.5 + 0.5), as scipy/skimage
+    /** Smallest width and height {@link #ssim} accepts: one whole window. */
+    public static final int MIN_SSIM_SIDE = 2 * RADIUS + 1;
     private static final double SIGMA = 1.5;
     private static final double C1 = Math.pow(0.01 * 255, 2);
     private static final double C2 = Math.pow(0.03 * 255, 2);

@@ -2,6 +2,8 @@ package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.DecodedImage;
 import dev.pixelwise.imaging.ImageEncoder;
+import dev.pixelwise.imaging.ImageHeader;
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
@@ -57,6 +59,17 @@ public class QuantizeTask implements Task<QuantizeOptions> {
     @Override
     public QuantizeOptions parseOptions(JobOptions options) {
         return QuantizeOptions.parse(options);
+    }
+
+    /** Every variant is scored with SSIM, whose window needs a few pixels; refuse smaller images up front. */
+    @Override
+    public void checkAgainst(QuantizeOptions options, ImageHeader header) {
+        int min = ImageQuality.MIN_SSIM_SIDE;
+        if (header.width() < min || header.height() < min) {
+            throw new AppException.UnprocessableImage("Quantize needs an image of at least " + min + "×" + min
+                    + " pixels (its quality scores use an " + min + "×" + min + " window); this one is "
+                    + header.width() + "×" + header.height());
+        }
     }
 
     @Override

@@ -123,13 +123,17 @@ public class PageResource {
 
     /**
      * The form names each option {@code task.option} so one form can hold every task's fields;
-     * keep the chosen task's and drop the rest. An unticked checkbox sends nothing, so a boolean
-     * option missing from the form is false.
+     * keep the chosen task's and drop the rest. A browser sends every input, so an empty one means
+     * "not set" and is dropped (the API refuses empty fields). An unticked checkbox sends nothing,
+     * so a boolean option missing from the form is false.
      */
     static Map<String, String> optionsOf(Task<?> task, Map<String, String> fields) {
         Map<String, String> options = new LinkedHashMap<>();
         String prefix = task.name() + ".";
         fields.forEach((name, value) -> {
+            if (value == null || value.isBlank()) {
+                return;
+            }
             if (name.startsWith(prefix)) {
                 options.put(name.substring(prefix.length()), value);
             } else if (!name.contains(".")) {

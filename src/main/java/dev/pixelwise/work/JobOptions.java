@@ -21,17 +21,24 @@ public final class JobOptions {
         this.fields = Map.copyOf(fields);
     }
 
-    /** The trimmed value, or the spec's default when the field is absent or blank. */
+    /**
+     * The trimmed value, or the spec's default when the field is absent. A field sent empty is
+     * refused rather than read as "default": over the API it is usually an unset variable. (The
+     * page's form drops its empty inputs before they get here.)
+     */
     public String raw(OptionSpec spec) {
-        read.add(spec.name());
-        String v = fields.get(spec.name());
-        return v == null || v.isBlank() ? spec.defaultValue() : v.trim();
+        return present(spec) ? fields.get(spec.name()).trim() : spec.defaultValue();
     }
 
+    /** Whether the field was sent; refuses one sent empty, like {@link #raw}. */
     public boolean present(OptionSpec spec) {
         read.add(spec.name());
         String v = fields.get(spec.name());
-        return v != null && !v.isBlank();
+        if (v != null && v.isBlank()) {
+            throw new AppException.BadOption(spec.name(), "is empty; leave the field out to use "
+                    + (spec.defaultValue() == null ? "none" : "the default, " + spec.defaultValue()));
+        }
+        return v != null;
     }
 
     public int integer(OptionSpec spec) {
