@@ -93,21 +93,31 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /** {@code data} as one zlib stream (PNG's IDAT, iCCP, zTXt). */
+    public static byte[] zlib(byte[] data) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buf, 0, deflater.deflate(buf));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
     /** Inserts an iCCP chunk carrying {@code iccProfile} right after the PNG's IHDR. */
     public static byte[] withIccp(byte[] png, String profileName, byte[] iccProfile) {
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
-        deflater.setInput(iccProfile);
-        deflater.finish();
-        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        while (!deflater.finished()) {
-            zipped.write(buf, 0, deflater.deflate(buf));
-        }
+        byte[] zipped = zlib(iccProfile);
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         data.writeBytes(profileName.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         data.write(0); // name terminator
         data.write(0); // compression method: deflate
-        data.writeBytes(zipped.toByteArray());
+        data.writeBytes(zipped);
         int afterIhdr = 8 + 8 + 13 + 4;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(png, 0, afterIhdr);

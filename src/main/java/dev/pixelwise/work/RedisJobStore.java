@@ -127,13 +127,7 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Job submit(Task<?> task, Object options, Map<String, String> fields, Path upload) {
-        try {
-            return submitNow(task, options, fields, upload);
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        return guarded(() -> submitNow(task, options, fields, upload));
     }
 
     private Job submitNow(Task<?> task, Object options, Map<String, String> fields, Path upload) {
@@ -166,13 +160,7 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job> find(String id) {
-        try {
-            return findNow(id);
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        return guarded(() -> findNow(id));
     }
 
     private Optional<Job> findNow(String id) {
@@ -194,13 +182,7 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public Job cancel(Job job) {
-        try {
-            return cancelNow(job);
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        return guarded(() -> cancelNow(job));
     }
 
     private Job cancelNow(Job job) {
@@ -216,13 +198,7 @@ public class RedisJobStore implements JobStore {
     /** Produced files are copied once into this node's cache folder and served from there. */
     @Override
     public Path file(Job job, String name) {
-        try {
-            return fileNow(job, name);
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        return guarded(() -> fileNow(job, name));
     }
 
     private Path fileNow(Job job, String name) {
@@ -295,13 +271,7 @@ public class RedisJobStore implements JobStore {
 
     @Override
     public long queued() {
-        try {
-            return queuedNow();
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        return guarded(() -> queuedNow());
     }
 
     private long queuedNow() {
@@ -311,9 +281,15 @@ public class RedisJobStore implements JobStore {
     }
 
     /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
-    static AppException.QueueUnavailable unavailable(RuntimeException e) {
-        LOG.warnf("Redis call failed: %s", e.toString());
-        return new AppException.QueueUnavailable("The job queue is unavailable or too busy right now; retry shortly", e);
+    private static <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warnf("Redis call failed: %s", e.toString());
+            throw new AppException.QueueUnavailable("The job queue is unavailable or too busy right now; retry shortly", e);
+        }
     }
 
     long retryAfterSeconds() {

@@ -1,5 +1,7 @@
 package dev.pixelwise.hostile;
 
+import dev.pixelwise.TestImages;
+
 import dev.pixelwise.hostile.HostileFormats.IfdEntry;
 import dev.pixelwise.hostile.HostileFormats.Seed;
 
@@ -26,7 +28,6 @@ import java.util.zip.ZipOutputStream;
 import static dev.pixelwise.hostile.HostileFormats.LONG;
 import static dev.pixelwise.hostile.HostileFormats.SHORT;
 import static dev.pixelwise.hostile.HostileFormats.chunk;
-import static dev.pixelwise.hostile.HostileFormats.encode;
 import static dev.pixelwise.hostile.HostileFormats.gifControl;
 import static dev.pixelwise.hostile.HostileFormats.gifFrame;
 import static dev.pixelwise.hostile.HostileFormats.gifHeader;
@@ -217,7 +218,7 @@ public final class HostileCorpus {
     // ---- headers claiming far more pixels than allowed: 422 from the header alone ----
 
     private static void hugeHeaders(List<Sample> out) {
-        byte[] tinyIdat = zlib(new byte[64]);
+        byte[] tinyIdat = TestImages.zlib(new byte[64]);
         refuse(out, "png-65535x65535.png", png(ihdr(65535, 65535, 8, 2), chunk("IDAT", tinyIdat), iend()));
         refuse(out, "png-2147483647-square.png", png(ihdr(Integer.MAX_VALUE, Integer.MAX_VALUE, 8, 6), chunk("IDAT", tinyIdat), iend()));
         refuse(out, "png-1x2147483647.png", png(ihdr(1, Integer.MAX_VALUE, 8, 0), chunk("IDAT", tinyIdat), iend()));
@@ -286,7 +287,7 @@ public final class HostileCorpus {
     // ---- PNG structure ----
 
     private static void pngStructure(List<Sample> out) {
-        byte[] idat = zlib(new byte[4 * (1 + 4)]);
+        byte[] idat = TestImages.zlib(new byte[4 * (1 + 4)]);
         byte[] head = ihdr(4, 4, 8, 0);
         refuse(out, "png-no-ihdr.png", png(chunk("IDAT", idat), iend()));
         refuse(out, "png-no-idat.png", png(head, iend()));
@@ -297,7 +298,7 @@ public final class HostileCorpus {
         badCrc[8 + 25 + 8 + idat.length] ^= 0x01;
         refuse(out, "png-bad-crc.png", badCrc);
         refuse(out, "png-garbage-idat.png", png(head, chunk("IDAT", filled(40, 0xA5)), iend()));
-        refuse(out, "png-short-idat.png", png(head, chunk("IDAT", zlib(new byte[3])), iend()));
+        refuse(out, "png-short-idat.png", png(head, chunk("IDAT", TestImages.zlib(new byte[3])), iend()));
         refuse(out, "png-palette-without-plte.png", png(ihdr(4, 4, 8, 3), chunk("IDAT", idat), iend()));
         refuse(out, "png-bad-bit-depth.png", png(ihdr(4, 4, 7, 2), chunk("IDAT", idat), iend()));
         refuse(out, "png-bad-color-type.png", png(ihdr(4, 4, 8, 5), chunk("IDAT", idat), iend()));
@@ -477,10 +478,10 @@ public final class HostileCorpus {
         valid(out, "jpeg-garbage-icc.jpg", HostileFormats.withSegment(jpeg, 0xE2,
                 ByteBuilder.be().ascii("ICC_PROFILE").u8(0).u8(1).u8(1).bytes(filled(200, 0x5A)).toByteArray()));
         valid(out, "cmyk.jpg", HostileFormats.cmykJpeg(40, 24));
-        valid(out, "png-16bit-rgb.png", encode(HostileFormats.sixteenBit(40, 24, false), "png"));
-        valid(out, "png-16bit-rgba.png", encode(HostileFormats.sixteenBit(40, 24, true), "png"));
+        valid(out, "png-16bit-rgb.png", TestImages.encode(HostileFormats.sixteenBit(40, 24, false), "png"));
+        valid(out, "png-16bit-rgba.png", TestImages.encode(HostileFormats.sixteenBit(40, 24, true), "png"));
         BufferedImage gray16 = new BufferedImage(40, 24, BufferedImage.TYPE_USHORT_GRAY);
-        valid(out, "png-16bit-gray.png", encode(gray16, "png"));
+        valid(out, "png-16bit-gray.png", TestImages.encode(gray16, "png"));
         valid(out, "tiff-16bit-gray.tif", HostileFormats.grayTiff(40, 24, 16, 0));
         valid(out, "tiff-gray-hand-made.tif", HostileFormats.grayTiff(16, 8, 0));
         valid(out, "webp-lossless-hand-made.webp", seed("webp"));
@@ -545,21 +546,6 @@ public final class HostileCorpus {
         return out;
     }
 
-    static byte[] zlib(byte[] data) {
-        Deflater deflater = new Deflater();
-        try {
-            deflater.setInput(data);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[4096];
-            while (!deflater.finished()) {
-                out.write(buf, 0, deflater.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
 
     private static byte[] zip(String name, byte[] content) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -1,5 +1,7 @@
 package dev.pixelwise.hostile;
 
+import dev.pixelwise.TestImages;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -63,11 +65,11 @@ public final class HostileFormats {
     private static List<Seed> buildSeeds() {
         BufferedImage card = card(48, 32, 1);
         return List.of(
-                new Seed("png", encode(card, "png")),
-                new Seed("jpg", encode(card, "jpeg")),
-                new Seed("gif", encode(card, "gif")),
-                new Seed("bmp", encode(card, "bmp")),
-                new Seed("tif", encode(card, "tiff")),
+                new Seed("png", TestImages.encode(card, "png")),
+                new Seed("jpg", TestImages.encode(card, "jpeg")),
+                new Seed("gif", TestImages.encode(card, "gif")),
+                new Seed("bmp", TestImages.encode(card, "bmp")),
+                new Seed("tif", TestImages.encode(card, "tiff")),
                 new Seed("webp", webpLossless(48, 32, (x, y) -> (x / 4 + y / 4) % 2 == 0)));
     }
 
@@ -75,16 +77,6 @@ public final class HostileFormats {
     public record Seed(String extension, byte[] bytes) {
     }
 
-    static byte[] encode(BufferedImage image, String format) {
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     // ---- PNG ----
 

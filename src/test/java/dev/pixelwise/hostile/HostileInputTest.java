@@ -56,7 +56,7 @@ class HostileInputTest {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final String BOUNDARY = "pixelwise-hostile-corpus-7f3a9c0d";
 
-    static final byte[] GOOD_IMAGE = HostileFormats.encode(HostileFormats.card(48, 32, 7), "png");
+    static final byte[] GOOD_IMAGE = dev.pixelwise.TestImages.encode(HostileFormats.card(48, 32, 7), "png");
     static final File GOOD_IMAGE_FILE = write("good.png", GOOD_IMAGE);
     static boolean warm;
 
