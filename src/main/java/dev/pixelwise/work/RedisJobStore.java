@@ -50,12 +50,17 @@ public class RedisJobStore implements JobStore {
 
     private static final Logger LOG = Logger.getLogger(RedisJobStore.class);
 
-    /** Queue only while fewer than capacity entries wait (entries are deleted once acknowledged). */
+    /**
+     * Queue only while fewer than capacity entries wait (entries are deleted once acknowledged, or
+     * cancelled); the job remembers its entry so a cancel can take it out of the queue.
+     */
     private static final String SUBMIT = """
             local len = redis.call('XLEN', KEYS[1])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])[1]
             if len - pending >= tonumber(ARGV[2]) then return false end
-            return redis.call('XADD', KEYS[1], '*', 'job', ARGV[3])
+            local entry = redis.call('XADD', KEYS[1], '*', 'job', ARGV[3])
+            redis.call('HSET', KEYS[2], 'entry', entry)
+            return entry
             """;
 
     private static final String CANCEL = """
@@ -63,6 +68,11 @@ public class RedisJobStore implements JobStore {
             if s ~= 'queued' and s ~= 'running' then return 0 end
             redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished', ARGV[1], 'stage', '')
             redis.call('EXPIRE', KEYS[1], ARGV[2])
+            if s == 'queued' then
+              -- frees its queue slot now; a worker that already read the entry sees 'cancelled' and skips it
+              local entry = redis.call('HGET', KEYS[1], 'entry')
+              if entry then redis.call('XDEL', KEYS[2], entry) end
+            end
             return 1
             """;
 
@@ -146,7 +156,7 @@ public class RedisJobStore implements JobStore {
                 "progress", "0", "fields", write(fields), "attempts", "0", "completions", "0"));
         redis.key().expire(jobKey, keep);
         blobs.set(keys.file(id, JobService.INPUT_FILE), input, new SetArgs().ex(keep));
-        Response added = redis.execute("EVAL", SUBMIT, "1", keys.queue(), RedisKeys.GROUP,
+        Response added = redis.execute("EVAL", SUBMIT, "2", keys.queue(), jobKey, RedisKeys.GROUP,
                 Integer.toString(config.queueCapacity()), id);
         if (added == null) {
             redis.key().del(jobKey, keys.file(id, JobService.INPUT_FILE));
@@ -186,7 +196,7 @@ public class RedisJobStore implements JobStore {
     }
 
     private Job cancelNow(Job job) {
-        Response r = redis.execute("EVAL", CANCEL, "1", keys.job(job.id()), millis(Instant.now()),
+        Response r = redis.execute("EVAL", CANCEL, "2", keys.job(job.id()), keys.queue(), millis(Instant.now()),
                 Long.toString(config.ttl().toSeconds()));
         if (r != null && r.toLong() == 1) {
             pubsub.publish(keys.cancels(), job.id());

@@ -78,7 +78,7 @@ public class RedisWorker {
     private static final String REQUEUE = """
             if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[1] then return 0 end
             redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', tonumber(ARGV[1]) - 1, 'progress', '0', 'stage', '')
-            redis.call('XADD', KEYS[2], '*', 'job', ARGV[2])
+            redis.call('HSET', KEYS[1], 'entry', redis.call('XADD', KEYS[2], '*', 'job', ARGV[2]))
             redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
             redis.call('XDEL', KEYS[2], ARGV[4])
             return 1
@@ -196,7 +196,7 @@ public class RedisWorker {
     }
 
     private void dispatch(StreamMessage<String, String, String> message) {
-        String id = message.payload().get("job");
+        String id = message.payload() == null ? null : message.payload().get("job"); // a cancelled entry may be gone
         String taskName = id == null ? null : store.hashes().hget(keys.job(id), "task");
         Task<?> task = taskName == null ? null : store.task(taskName);
         if (task == null) {
