@@ -19,7 +19,6 @@ public final class Job {
     private final String task;
     private final Instant createdAt;
     private final Path dir;
-    private final Object options;
     private final List<String> files = new CopyOnWriteArrayList<>();
     private final List<Consumer<Job>> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Job> done = new CompletableFuture<>();
@@ -36,12 +35,11 @@ public final class Job {
     private volatile String worker;
     private volatile int attempts;
 
-    Job(String id, String task, Instant createdAt, Path dir, Object options) {
+    Job(String id, String task, Instant createdAt, Path dir) {
         this.id = id;
         this.task = task;
         this.createdAt = createdAt;
         this.dir = dir;
-        this.options = options;
     }
 
     public String id() { return id; }
@@ -60,7 +58,6 @@ public final class Job {
     public String worker() { return worker; }
     /** How many times a worker started the job (more than one after a worker died). */
     public int attempts() { return attempts; }
-    Object options() { return options; }
     boolean cancelRequested() { return cancelRequested; }
 
     /** Completes when the job reaches a terminal status. */
@@ -80,7 +77,7 @@ public final class Job {
     static Job restore(String id, String task, Instant createdAt, JobStatus status, double progress, String stage,
                        Instant startedAt, Instant finishedAt, Object result, Problem error, List<String> files,
                        String worker, int attempts) {
-        Job job = new Job(id, task, createdAt, null, null);
+        Job job = new Job(id, task, createdAt, null);
         job.status = status;
         job.progress = progress;
         job.stage = stage;

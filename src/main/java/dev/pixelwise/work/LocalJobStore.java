@@ -47,7 +47,7 @@ final class LocalJobStore implements JobStore {
             JobService.deleteTree(dir);
             throw new UncheckedIOException("Could not store the upload", e);
         }
-        Job job = new Job(id, task.name(), clock.instant(), dir, options);
+        Job job = new Job(id, task.name(), clock.instant(), dir);
         jobs.put(id, job);
         WorkerPool.Work work = new WorkerPool.Work(task.name(), task.heavy(), () -> {
             queued.remove(id);

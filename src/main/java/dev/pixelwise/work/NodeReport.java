@@ -25,7 +25,7 @@ public record NodeReport(String node, String role, String queue, String backend,
         }
         Map<String, Integer> limits = new java.util.TreeMap<>();
         for (Task<?> t : tasks) {
-            limits.put(t.name(), pool.limitFor(new WorkerPool.Work(t.name(), t.heavy(), () -> { })));
+            limits.put(t.name(), pool.limitFor(t.name(), t.heavy()));
         }
         return new NodeReport(node.name(), lower(node.role()), lower(node.queue()), Devices.backend(), pool.devices(),
                 workersPerDevice, pool.workers(), pool.busy(), queued, limits, Runtime.version().toString(), nd4j);

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,9 +63,13 @@ public class RedisWorker {
             return 1
             """;
 
-    /** The one place a job ends on a worker: only the attempt that owns it may finish it. */
+    /**
+     * The one place a job ends on a worker: only the attempt that owns it may finish it. Returns 1
+     * when it did, 0 when the job is already over (cancelled), -1 when a later attempt owns it.
+     */
     private static final String FINISH = """
-            if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[1] then return 0 end
+            if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+            if redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[1] then return -1 end
             redis.call('HSET', KEYS[1], 'status', ARGV[2], 'finished', ARGV[3], 'progress', ARGV[4], 'stage', '',
                        'result', ARGV[5], 'error', ARGV[6], 'files', ARGV[7])
             redis.call('HINCRBY', KEYS[1], 'completions', 1)
@@ -238,7 +241,7 @@ public class RedisWorker {
         Running run = null;
         try {
             Map<String, String> h = store.hashes().hgetall(jobKey);
-            Job job = new Job(id, task.name(), RedisJobStore.instant(h.get("created")), dir, null);
+            Job job = new Job(id, task.name(), RedisJobStore.instant(h.get("created")), dir);
             run = new Running(entry, job, (int) attempt, heartbeat, new boolean[1]);
             running.put(id, run);
             Object options;
@@ -290,9 +293,8 @@ public class RedisWorker {
     private void finish(Running run, JobStatus status, double progress, Object result, Problem error, List<String> files) {
         String id = run.job().id();
         String jobKey = keys.job(id);
-        String owner = store.hashes().hget(jobKey, "attempts");
-        String current = store.hashes().hget(jobKey, "status");
-        boolean ours = "running".equals(current) && Integer.toString(run.attempt()).equals(owner);
+        Map<String, String> now = store.hashes().hmget(jobKey, "status", "attempts");
+        boolean ours = "running".equals(now.get("status")) && Integer.toString(run.attempt()).equals(now.get("attempts"));
         Duration ttl = config.ttl();
         if (ours && status == JobStatus.SUCCEEDED) {
             for (String name : files) {
@@ -308,15 +310,15 @@ public class RedisWorker {
         Response r = store.redis().execute("EVAL", FINISH, "1", jobKey, Integer.toString(run.attempt()), status.json(),
                 RedisJobStore.millis(runner.now()), Double.toString(progress), result == null ? "" : store.write(result),
                 error == null ? "" : store.write(error), store.write(files), Long.toString(ttl.toSeconds()));
-        boolean finished = r != null && r.toLong() == 1;
-        if (finished) {
+        long outcome = r == null ? 0 : r.toLong();
+        if (outcome == 1) {
             store.redis().key().expire(keys.file(id, JobService.INPUT_FILE), ttl);
             store.publish(id, status);
-            ack(run.entry());
-        } else if (!"running".equals(store.hashes().hget(jobKey, "status"))) {
-            ack(run.entry()); // cancelled, or finished by nobody else: the entry is done with
         }
-        // otherwise another worker took the job over and owns the entry now
+        if (outcome >= 0) {
+            ack(run.entry()); // finished here, or cancelled meanwhile: the entry is done with
+        }
+        // -1: another worker took the job over and owns the entry now
     }
 
     private void requeue(Running run, String id) {
@@ -342,12 +344,6 @@ public class RedisWorker {
         store.redis().execute("XDEL", keys.queue(), entry);
     }
 
-    /** For the about page: the jobs this node runs now. */
-    public Map<String, String> runningJobs() {
-        Map<String, String> out = new HashMap<>();
-        running.forEach((id, r) -> out.put(id, r.job().task()));
-        return out;
-    }
 
     private static void sleep(long ms) {
         try {

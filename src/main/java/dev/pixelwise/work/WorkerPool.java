@@ -203,12 +203,12 @@ public class WorkerPool {
     }
 
     /** The most jobs of one task that may run at once. */
-    int limitFor(Work work) {
-        Integer configured = config.taskWorkers().get(work.task);
+    int limitFor(String task, boolean heavy) {
+        Integer configured = config.taskWorkers().get(task);
         if (configured != null) {
             return configured;
         }
-        return work.heavy ? Math.max(1, workers() - 1) : workers();
+        return heavy ? Math.max(1, workers() - 1) : workers();
     }
 
     /** The eligible waiting job with the earliest expected finish, aged by its wait. Caller holds the lock. */
@@ -217,7 +217,7 @@ public class WorkerPool {
         double bestScore = Double.MAX_VALUE;
         long now = System.nanoTime();
         for (Work w : waiting) {
-            if (running.getOrDefault(w.task, 0) >= limitFor(w)) {
+            if (running.getOrDefault(w.task, 0) >= limitFor(w.task, w.heavy)) {
                 continue;
             }
             double waitedMillis = (now - w.enqueuedNanos) / 1e6;
@@ -299,12 +299,4 @@ public class WorkerPool {
         threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
     }
 
-    boolean closing() {
-        lock.lock();
-        try {
-            return closing;
-        } finally {
-            lock.unlock();
-        }
-    }
 }
