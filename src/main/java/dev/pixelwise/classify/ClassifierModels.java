@@ -1,6 +1,7 @@
 package dev.pixelwise.classify;
 
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelZoo;
 import dev.pixelwise.zoo.tflite.SameDiffGraph;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The classification models of the zoo, each loaded once (lazily, on first use) into a SameDiff
@@ -34,7 +34,7 @@ public class ClassifierModels {
     private final ModelZoo zoo;
     private final ClassifyConfig config;
     private final MeterRegistry metrics;
-    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final LoadedModels<Loaded> loaded = new LoadedModels<>();
 
     public ClassifierModels(ModelZoo zoo, ClassifyConfig config, MeterRegistry metrics) {
         this.zoo = zoo;
@@ -51,13 +51,7 @@ public class ClassifierModels {
     }
 
     Loaded get(String id) {
-        Loaded l = loaded.get(id);
-        if (l != null) {
-            return l;
-        }
-        synchronized (this) {
-            return loaded.computeIfAbsent(id, this::load);
-        }
+        return loaded.get(id, this::load);
     }
 
     private Loaded load(String id) {
@@ -110,6 +104,6 @@ public class ClassifierModels {
 
     @PreDestroy
     void close() {
-        loaded.values().forEach(l -> l.runner().close());
+        loaded.forEach(l -> l.runner().close());
     }
 }

@@ -2,6 +2,7 @@ package dev.pixelwise.segment;
 
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelZoo;
 import dev.pixelwise.zoo.tflite.SameDiffGraph;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** DeepLab-style models of the zoo: the whole image stretched to the input size, a class per pixel back. */
 @ApplicationScoped
@@ -27,20 +26,14 @@ public class SemanticSegmenter {
     }
 
     private final ModelZoo zoo;
-    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final LoadedModels<Loaded> loaded = new LoadedModels<>();
 
     public SemanticSegmenter(ModelZoo zoo) {
         this.zoo = zoo;
     }
 
     Loaded get(String id) {
-        Loaded l = loaded.get(id);
-        if (l != null) {
-            return l;
-        }
-        synchronized (this) {
-            return loaded.computeIfAbsent(id, this::load);
-        }
+        return loaded.get(id, this::load);
     }
 
     /** Class index per pixel of the model's input grid (row-major, input height × width). */
@@ -82,6 +75,6 @@ public class SemanticSegmenter {
 
     @PreDestroy
     void close() {
-        loaded.values().forEach(l -> l.graph().close());
+        loaded.forEach(l -> l.graph().close());
     }
 }

@@ -3,6 +3,7 @@ package dev.pixelwise.superres;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.superres.tfjs.SuperResGraph;
 import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
+import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelZoo;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,15 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** ESRGAN generators from the zoo, one SameDiff graph per model and scale, loaded on first use. */
 @ApplicationScoped
 public class SuperResModels {
 
     private final ModelZoo zoo;
-    private final Map<String, SuperResGraph> graphs = new ConcurrentHashMap<>();
+    private final LoadedModels<SuperResGraph> graphs = new LoadedModels<>();
 
     public SuperResModels(ModelZoo zoo) {
         this.zoo = zoo;
@@ -35,14 +34,7 @@ public class SuperResModels {
     }
 
     private SuperResGraph graph(String model, int scale) {
-        String key = model + "@x" + scale;
-        SuperResGraph g = graphs.get(key);
-        if (g != null) {
-            return g;
-        }
-        synchronized (this) {
-            return graphs.computeIfAbsent(key, k -> load(model, scale));
-        }
+        return graphs.get(model + "@x" + scale, k -> load(model, scale));
     }
 
     private SuperResGraph load(String model, int scale) {
@@ -63,6 +55,6 @@ public class SuperResModels {
 
     @PreDestroy
     void close() {
-        graphs.values().forEach(SuperResGraph::close);
+        graphs.forEach(SuperResGraph::close);
     }
 }
