@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -34,16 +33,16 @@ public class JobService {
 
     private final JobsConfig config;
     private final ImageDecoder decoder;
-    private final Map<String, Task<?>> tasks = new LinkedHashMap<>();
+    private final TaskCatalog tasks;
     private final JobStore store;
     private final Node node;
     private final Instance<WorkerPool> pool;
 
-    public JobService(JobsConfig config, ImageDecoder decoder, Instance<Task<?>> available, Node node,
+    public JobService(JobsConfig config, ImageDecoder decoder, TaskCatalog tasks, Node node,
                       Instance<WorkerPool> pool, JobRunner runner, Instance<RedisJobStore> redis) {
         this.config = config;
         this.decoder = decoder;
-        available.stream().sorted(Comparator.comparing(Task::name)).forEach(t -> tasks.put(t.name(), t));
+        this.tasks = tasks;
         this.node = node;
         this.pool = pool;
         this.store = node.queue() == Node.Queue.REDIS ? redis.get()
@@ -62,15 +61,12 @@ public class JobService {
     }
 
     public Collection<Task<?>> tasks() {
-        return tasks.values();
+        return tasks.all();
     }
 
     public Task<?> task(String name) {
-        Task<?> task = tasks.get(name);
-        if (task == null) {
-            throw new AppException.NotFound("There is no task '" + name + "'; tasks: " + String.join(", ", tasks.keySet()));
-        }
-        return task;
+        return tasks.find(name).orElseThrow(() -> new AppException.NotFound(
+                "There is no task '" + name + "'; tasks: " + String.join(", ", tasks.names())));
     }
 
     /**

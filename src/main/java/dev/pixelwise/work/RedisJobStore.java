@@ -16,7 +16,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +82,7 @@ public class RedisJobStore implements JobStore {
     final ValueCommands<String, byte[]> blobs;
     final PubSubCommands<String> pubsub;
     private final ObjectMapper json;
-    private final Map<String, Task<?>> tasks = new HashMap<>();
+    private final TaskCatalog tasks;
     private final Node node;
     private final DrainRate drain = new DrainRate(Duration.ofMinutes(1));
     private final Map<String, Set<Consumer<Job>>> watchers = new ConcurrentHashMap<>();
@@ -96,7 +94,7 @@ public class RedisJobStore implements JobStore {
     private PubSubCommands.RedisSubscriber subscriber;
 
     public RedisJobStore(RedisConfig redisConfig, JobsConfig config, RedisDataSource redis, ObjectMapper mapper,
-                         Instance<Task<?>> available, Node node) {
+                         TaskCatalog tasks, Node node) {
         this.keys = new RedisKeys(redisConfig.prefix());
         this.redisConfig = redisConfig;
         this.config = config;
@@ -105,7 +103,7 @@ public class RedisJobStore implements JobStore {
         this.blobs = redis.value(byte[].class);
         this.pubsub = redis.pubsub(String.class);
         this.json = mapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        available.forEach(t -> tasks.put(t.name(), t));
+        this.tasks = tasks;
         this.node = node;
     }
 
@@ -178,7 +176,7 @@ public class RedisJobStore implements JobStore {
         if (h == null || h.isEmpty() || !h.containsKey("task")) {
             return Optional.empty();
         }
-        Task<?> task = tasks.get(h.get("task"));
+        Task<?> task = tasks.find(h.get("task")).orElse(null);
         JobStatus status = JobStatus.valueOf(h.get("status").toUpperCase(java.util.Locale.ROOT));
         Object result = task == null ? null : read(h.get("result"), task.resultType());
         Problem error = read(h.get("error"), Problem.class);
@@ -367,7 +365,7 @@ public class RedisJobStore implements JobStore {
     }
 
     Task<?> task(String name) {
-        return tasks.get(name);
+        return tasks.find(name).orElse(null);
     }
 
     Path cacheRoot() {
