@@ -19,14 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Properties;
 
 /**
  * What every imported SameDiff graph shares: the cache file (a small header — magic, format
  * version, {@link Properties} text — followed by SameDiff's FlatBuffers without training state)
- * and the release of ND4J's off-heap memory, which the JVM does not count.
+ * and the release of ND4J's off-heap memory, which the JVM does not count. {@link GraphRunner} runs them.
  */
 public final class GraphFile {
 
@@ -84,19 +82,6 @@ public final class GraphFile {
             return new Contents(p, SameDiff.fromFlatBuffers(ByteBuffer.wrap(all, headerLength, all.length - headerLength).slice(), false));
         } catch (RuntimeException e) {
             throw new IOException(file + " holds an unreadable SameDiff graph: " + e, e);
-        }
-    }
-
-    /** Frees the inference sessions (and their array caches) of threads other than the current one. */
-    public static void closeOtherSessions(SameDiff sd) {
-        long me = Thread.currentThread().getId();
-        Iterator<Map.Entry<Long, InferenceSession>> it = sd.getSessions().entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, InferenceSession> e = it.next();
-            if (e.getKey() != me) {
-                closeSession(e.getValue());
-                it.remove();
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pixelwise.superres.tfjs;
 
 import dev.pixelwise.zoo.GraphFile;
+import dev.pixelwise.zoo.GraphRunner;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,7 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -27,10 +27,9 @@ import java.util.Properties;
  *
  * <h2>Threads and memory</h2>
  * As {@code dev.pixelwise.zoo.tflite.SameDiffGraph}: {@link #output} is {@code synchronized} (one instance
- * per worker for parallelism); SameDiff keeps one inference session with an array cache per calling thread
- * and the sessions of other threads are closed after each call. The array returned by {@link #output}
- * belongs to the caller, who should {@link INDArray#close() close} it (ND4J's off-heap memory is not
- * counted by the JVM heap). {@link #close()} frees the sessions and the weight arrays.
+ * per worker for parallelism) and runs through a {@link GraphRunner}, whose array pool holds about one
+ * tile's working set between calls. The array returned by {@link #output} belongs to the caller, who should
+ * {@link INDArray#close() close} it. {@link #close()} frees the pool and the weight arrays.
  *
  * <h2>File format</h2>
  * {@link #save} writes a small header (magic, format version, then {@link Properties} text: source,
@@ -51,10 +50,12 @@ public final class SuperResGraph implements AutoCloseable {
     private final int scale;
     private final String architecture;
     private final float valueScale;
+    private final GraphRunner runner;
 
     SuperResGraph(SameDiff sd, String source, String fingerprint, int channels, int scale, String architecture,
                   float valueScale) {
         this.sd = sd;
+        this.runner = new GraphRunner(sd, TfjsSameDiffImporter.INPUT);
         this.source = source;
         this.fingerprint = fingerprint;
         this.channels = channels;
@@ -115,13 +116,11 @@ public final class SuperResGraph implements AutoCloseable {
         }
         INDArray input = nchw.dataType() == DataType.FLOAT ? nchw : nchw.castTo(DataType.FLOAT);
         try {
-            return sd.output(Map.of(TfjsSameDiffImporter.INPUT, input), TfjsSameDiffImporter.OUTPUT)
-                    .get(TfjsSameDiffImporter.OUTPUT);
+            return runner.run(input, TfjsSameDiffImporter.OUTPUT).get(TfjsSameDiffImporter.OUTPUT);
         } finally {
             if (input != nchw) {
                 input.close();
             }
-            GraphFile.closeOtherSessions(sd);
         }
     }
 
@@ -176,6 +175,7 @@ public final class SuperResGraph implements AutoCloseable {
     /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
     @Override
     public synchronized void close() {
+        runner.close();
         GraphFile.closeAll(sd);
     }
 

@@ -1,6 +1,7 @@
 package dev.pixelwise.zoo.tflite;
 
 import dev.pixelwise.zoo.GraphFile;
+import dev.pixelwise.zoo.GraphRunner;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,13 +25,11 @@ import java.util.Properties;
  *
  * <h2>Threads and memory</h2>
  * Not for concurrent use: {@link #output} is {@code synchronized}, so one instance serves one call at a
- * time (make one instance per worker for parallelism; they share nothing). SameDiff keeps one inference
- * session with an array cache per calling thread; after each call the sessions of <em>other</em> threads
- * are closed, so an instance handed from thread to thread holds at most one session's cache. The arrays
- * returned by {@link #output} are detached from that cache and belong to the caller, who should
- * {@link INDArray#close() close} them when done (ND4J's off-heap memory is not counted by the JVM heap and
- * is only reclaimed late by the garbage collector otherwise). {@link #close()} frees the sessions and the
- * constant (weight) arrays.
+ * time (make one instance per worker for parallelism; they share nothing). The graph runs through a
+ * {@link GraphRunner}: a plan per input shape and a pool of intermediate arrays that are freed
+ * deterministically, not left to the garbage collector. The arrays returned by {@link #output} belong to
+ * the caller, who should {@link INDArray#close() close} them when done (ND4J's off-heap memory is not
+ * counted by the JVM heap). {@link #close()} frees the pool and the constant (weight) arrays.
  *
  * <h2>File format</h2>
  * {@link #save} writes a small header (magic, format version, the tflite sha256, input size and quantisation,
@@ -53,10 +51,12 @@ public final class SameDiffGraph implements AutoCloseable {
     private final float inputScale;
     private final float inputZeroPoint;
     private final List<String> outputNames;
+    private final GraphRunner runner;
 
     SameDiffGraph(SameDiff sd, String source, String tfliteSha256, int channels, int height, int width,
                   float inputScale, float inputZeroPoint, List<String> outputNames) {
         this.sd = sd;
+        this.runner = new GraphRunner(sd, SameDiffImporter.INPUT);
         this.source = source;
         this.tfliteSha256 = tfliteSha256;
         this.channels = channels;
@@ -147,17 +147,11 @@ public final class SameDiffGraph implements AutoCloseable {
         checkInput(nchwInput);
         INDArray input = nchwInput.dataType() == DataType.FLOAT ? nchwInput : nchwInput.castTo(DataType.FLOAT);
         try {
-            Map<String, INDArray> out = sd.output(Map.of(SameDiffImporter.INPUT, input), outputNames);
-            Map<String, INDArray> ordered = new LinkedHashMap<>();
-            for (String name : outputNames) {
-                ordered.put(name, out.get(name));
-            }
-            return ordered;
+            return runner.run(input, outputNames);
         } finally {
             if (input != nchwInput) {
                 input.close();
             }
-            GraphFile.closeOtherSessions(sd);
         }
     }
 
@@ -172,6 +166,7 @@ public final class SameDiffGraph implements AutoCloseable {
     /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
     @Override
     public synchronized void close() {
+        runner.close();
         GraphFile.closeAll(sd);
     }
 
