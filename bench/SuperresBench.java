@@ -143,7 +143,7 @@ public class SuperresBench {
                 Tiled.Outcome[] last = new Tiled.Outcome[1];
                 tiled = timed(() -> last[0] = Tiled.upscale(net, SCALE, TILE, rgb, size, size, p -> {
                 }));
-                tiledRgb = last[0].rgb();
+                tiledRgb = interleaved(last[0].rgb());
                 tiles = last[0].tiles();
                 untiled = timed(() -> net.run(rgb, size, size));
                 try (INDArray in = graph.inputFromRgb(rgb, size, size); INDArray out = graph.output(in)) {
@@ -374,7 +374,7 @@ public class SuperresBench {
         });
         name[0] = "tiled upscale (" + outcome.tiles() + " tiles)";
         stage[0].run();
-        BufferedImage upscaled = ImageOps.fromInterleavedRgb(outcome.rgb(), w * s, h * s);
+        BufferedImage upscaled = ImageOps.wrapPackedRgb(outcome.rgb(), w * s, h * s);
         name[0] = "to 8192×8192 image";
         stage[0].run();
         BufferedImage bicubic = ImageOps.resizeBicubic(source, w * s, h * s);
@@ -450,7 +450,7 @@ public class SuperresBench {
                 }).rgb();
                 long took = ms(t0);
                 int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
-                BufferedImage modelImage = ImageOps.fromInterleavedRgb(model, w * s, h * s);
+                BufferedImage modelImage = ImageOps.wrapPackedRgb(model, w * s, h * s);
                 int[] modelArgb = ((DataBufferInt) modelImage.getRaster().getDataBuffer()).getData();
                 BufferedImage bicubicImage = ImageOps.resizeBicubic(small, w * s, h * s);
                 int[] bicubic = bicubicImage.getRGB(0, 0, w * s, h * s, null, 0, w * s);
@@ -578,6 +578,17 @@ public class SuperresBench {
     }
 
     /** Access to the package-private dev.pixelwise.superres.TiledUpscaler. */
+    /** Packed 0xRRGGBB (TiledUpscaler's output) as interleaved R, G, B values. */
+    static int[] interleaved(int[] packed) {
+        int[] rgb = new int[packed.length * 3];
+        for (int i = 0; i < packed.length; i++) {
+            rgb[i * 3] = packed[i] >> 16 & 0xFF;
+            rgb[i * 3 + 1] = packed[i] >> 8 & 0xFF;
+            rgb[i * 3 + 2] = packed[i] & 0xFF;
+        }
+        return rgb;
+    }
+
     static final class Tiled {
         static final int CONTEXT;
         private static final Class<?> NETWORK;

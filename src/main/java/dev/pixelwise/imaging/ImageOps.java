@@ -56,6 +56,17 @@ public final class ImageOps {
         return out;
     }
 
+    /** A {@code TYPE_INT_RGB} image over packed 0xRRGGBB pixels (width × height, row-major), without copying them. */
+    public static BufferedImage wrapPackedRgb(int[] rgb, int width, int height) {
+        if (rgb.length != Math.multiplyExact(width, height)) {
+            throw new IllegalArgumentException(rgb.length + " pixels for " + width + "×" + height);
+        }
+        int[] masks = {0xFF0000, 0xFF00, 0xFF};
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createPackedRaster(
+                new java.awt.image.DataBufferInt(rgb, rgb.length), width, height, width, masks, null);
+        return new BufferedImage(new java.awt.image.DirectColorModel(24, masks[0], masks[1], masks[2]), raster, false, null);
+    }
+
     /** Bicubic resize to an exact size. */
     public static BufferedImage resizeBicubic(BufferedImage src, int width, int height) {
         return resize(src, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

@@ -21,6 +21,7 @@ final class TiledUpscaler {
         int[] run(int[] rgb, int width, int height);
     }
 
+    /** {@code rgb}: the enlarged image as packed 0xRRGGBB, (w·s) × (h·s), as a {@code TYPE_INT_RGB} raster holds it. */
     record Outcome(int[] rgb, int tiles, int retriedTiles) {
     }
 
@@ -41,7 +42,8 @@ final class TiledUpscaler {
      * @param progress receives 0..1 after every tile (and may throw to cancel)
      */
     Outcome upscale(int[] rgb, int w, int h, DoubleConsumer progress) {
-        int[] out = new int[w * scale * h * scale * 3];
+        // Packed, not interleaved: a quarter of the heap for 8192×8192, and the image needs no second copy.
+        int[] out = new int[Math.multiplyExact(w * scale, h * scale)];
         int cols = (w + tile - 1) / tile;
         int rows = (h + tile - 1) / tile;
         int total = cols * rows;
@@ -90,12 +92,14 @@ final class TiledUpscaler {
         tiles++;
         int s = scale;
         int upW = cw * s;
-        int rowLen = tw * s * 3;
+        int rowLen = tw * s;
         for (int y = 0; y < th * s; y++) {
             int srcRow = (ty - y0) * s + y;
             int src = (srcRow * upW + (tx - x0) * s) * 3;
-            int dst = ((ty * s + y) * (w * s) + tx * s) * 3;
-            System.arraycopy(up, src, out, dst, rowLen);
+            int dst = (ty * s + y) * (w * s) + tx * s;
+            for (int x = 0; x < rowLen; x++, src += 3) {
+                out[dst + x] = up[src] << 16 | up[src + 1] << 8 | up[src + 2];
+            }
         }
     }
 

@@ -101,7 +101,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         long t1 = System.nanoTime();
         TiledUpscaler.Outcome outcome = new TiledUpscaler(network, s, options.tile())
                 .upscale(ImageOps.interleavedRgb(source), w, h, p -> context.progress(0.05 + 0.75 * p));
-        BufferedImage upscaled = ImageOps.fromInterleavedRgb(outcome.rgb(), w * s, h * s);
+        BufferedImage upscaled = ImageOps.wrapPackedRgb(outcome.rgb(), w * s, h * s);
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
         }
@@ -142,11 +142,10 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         }
         int[] model = new TiledUpscaler(network, s, tile).upscale(ImageOps.interleavedRgb(small), w, h, p -> context.checkCancelled()).rgb();
         int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
-        int[] modelArgb = ((DataBufferInt) ImageOps.fromInterleavedRgb(model, w * s, h * s).getRaster().getDataBuffer()).getData();
         int[] bicubic = ImageOps.resizeBicubic(small, w * s, h * s).getRGB(0, 0, w * s, h * s, null, 0, w * s);
         return new UpscaleResult.SelfCheck(
-                round(ImageQuality.psnr(ref, modelArgb)), round(ImageQuality.psnr(ref, bicubic)),
-                round(ImageQuality.ssim(ref, modelArgb, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
+                round(ImageQuality.psnr(ref, model)), round(ImageQuality.psnr(ref, bicubic)),
+                round(ImageQuality.ssim(ref, model, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
     }
 
     private static BufferedImage withAlpha(BufferedImage rgb, BufferedImage alphaSource) {
