@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * the child reports its own VmHWM from /proc/self/status (heap and native together), the parent also
  * samples the child's VmRSS.</li>
  * <li><b>Self-check</b> on the shared photos as {@code UpscaleTask.selfCheck}: crop to a multiple of 4,
- * shrink ×4 ({@code ImageOps.fit}, bilinear halvings), enlarge back with esrgan-medium x4 (tiled) and
+ * shrink ×4 ({@code ImageOps.shrinkBicubic}, antialiased bicubic), enlarge back with esrgan-medium x4 (tiled) and
  * with bicubic; PSNR and SSIM against the crop, plus mean Sobel gradient magnitude of the luma relative
  * to the original as a sharpness number. Side-by-side crops are written for a look.</li>
  * </ol>
@@ -441,10 +441,7 @@ public class SuperresBench {
                 int w = source.getWidth() / s;
                 int h = source.getHeight() / s;
                 BufferedImage reference = source.getSubimage(0, 0, w * s, h * s);
-                BufferedImage small = ImageOps.fit(reference, Math.max(w, h));
-                if (small.getWidth() != w || small.getHeight() != h) {
-                    small = ImageOps.resizeBilinear(small, w, h);
-                }
+                BufferedImage small = ImageOps.shrinkBicubic(reference, w, h);
                 long t0 = System.nanoTime();
                 int[] model = Tiled.upscale(net, s, TILE, ImageOps.interleavedRgb(small), w, h, p -> {
                 }).rgb();
@@ -475,7 +472,7 @@ public class SuperresBench {
         md.append(String.format(Locale.ROOT, "- PSNR target (ESRGAN ≥ bicubic − 0.5 dB): met on %d of %d; sharper by the "
                         + "gradient measure (ESRGAN > bicubic): %d of %d%n", met, SELF_CHECK.size(), sharper, SELF_CHECK.size()));
         md.append("- PSNR over RGB and SSIM as ImageQuality (the app's self-check numbers); reference = the photo cropped to a "
-                + "multiple of 4; small = ImageOps.fit (bilinear halvings). Gradient = mean Sobel magnitude of the luma, as a "
+                + "multiple of 4; small = ImageOps.shrinkBicubic (antialiased bicubic). Gradient = mean Sobel magnitude of the luma, as a "
                 + "fraction of the reference's (1.00 = as much edge energy as the original). Crops side by side "
                 + "(bicubic | ESRGAN | original): target/bench/superres-selfcheck-*.png\n");
         return md.toString();
