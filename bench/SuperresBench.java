@@ -5,7 +5,6 @@ import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.quantize.ImageQuality;
 import dev.pixelwise.superres.tfjs.SuperResGraph;
 import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,12 +12,8 @@ import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -31,9 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleConsumer;
-import java.util.stream.Stream;
 
 /**
  * Super-resolution benchmark (run through bench/superres.sh; a benchmark, not a timed test), in one run:
@@ -45,10 +38,6 @@ import java.util.stream.Stream;
  * (bench/esrgan_torch_bench.py, torch.set_num_threads(2)) on the identical 8-bit input. 2 warm-up runs,
  * then 5 timed; median and best. Also the untiled single forward on both sides, and PyTorch cut into the
  * same tiles. Max |Δ| of the raw outputs (0..255 scale) proves it is the same network.</li>
- * <li><b>Peak RSS</b>: a 2048×2048 input at x4 with esrgan-medium in a separate child JVM doing what
- * {@code UpscaleTask.run} does (tiled upscale, 8192×8192 image, bicubic beside it, the three PNGs);
- * the child reports its own VmHWM from /proc/self/status (heap and native together), the parent also
- * samples the child's VmRSS.</li>
  * <li><b>Self-check</b> on the shared photos as {@code UpscaleTask.selfCheck}: crop to a multiple of 4,
  * shrink ×4 ({@code ImageOps.shrinkBicubic}, antialiased bicubic), enlarge back with esrgan-medium x4 (tiled) and
  * with bicubic; PSNR and SSIM against the crop, plus mean Sobel gradient magnitude of the luma relative
@@ -59,9 +48,8 @@ import java.util.stream.Stream;
  * (another runtime package even under the same package name), so it is reached by reflection, the
  * network being a {@link Proxy} of its {@code Network} interface.
  *
- * <p>Options: {@code --rss-heap=SIZE,...} (one child per -Xmx, "default" = no -Xmx as the Dockerfile runs the app;
- * default 2g,3g,default), {@code --skip-speed}, {@code --skip-rss},
- * {@code --skip-selfcheck}.
+ * <p>Options: {@code --skip-speed}, {@code --skip-selfcheck}. The peak RSS of a 2048×2048 x4 job is measured
+ * on the app itself by bench/upscale-rss.sh, which bench/superres.sh runs afterwards.
  */
 public class SuperresBench {
 
@@ -76,13 +64,7 @@ public class SuperresBench {
     static final List<String> SELF_CHECK = List.of("cat.bmp", "bird.bmp", "parrot.jpg", "grace_hopper.bmp", "sunflower.bmp");
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--rss-child")) {
-            rssChild(args);
-            return;
-        }
         List<String> opts = List.of(args);
-        List<String> heaps = List.of(opts.stream().filter(a -> a.startsWith("--rss-heap=")).map(a -> a.substring(11))
-                .findFirst().orElse("2g,3g,default").split(","));
         Files.createDirectories(OUT);
         String loadBefore = loadAverage();
         String env = String.format(Locale.ROOT, "%d cores seen by the JVM, ND4J max threads %d, OMP_NUM_THREADS=%s, "
@@ -94,9 +76,6 @@ public class SuperresBench {
         StringBuilder md = new StringBuilder();
         if (!opts.contains("--skip-speed")) {
             md.append(speed()).append('\n');
-        }
-        if (!opts.contains("--skip-rss")) {
-            md.append(rss(heaps)).append('\n');
         }
         if (!opts.contains("--skip-selfcheck")) {
             md.append(selfCheck()).append('\n');
@@ -238,182 +217,7 @@ public class SuperresBench {
         return new ObjectMapper().readTree(json);
     }
 
-    // ---------------------------------------------------------------- 2. peak RSS in a child JVM
-
-    static String rss(List<String> heaps) throws Exception {
-        Path modelJson = modelJson("medium");
-        Path input = OUT.resolve("superres-2048.png");
-        BufferedImage kite = ImageIO.read(PHOTOS.resolve("kite_and_cold.jpg").toFile());
-        // Cover-fit kite_and_cold.jpg (1352×900) to 2048 high, centre 2048 wide: a real photo, no stretching.
-        int fw = (int) Math.round(kite.getWidth() * 2048.0 / kite.getHeight());
-        BufferedImage big = ImageOps.resizeBicubic(kite, fw, 2048).getSubimage((fw - 2048) / 2, 0, 2048, 2048);
-        ImageEncoder.writePng(big, input);
-        Path work = OUT.resolve("superres-rss");
-        Files.createDirectories(work);
-
-        StringBuilder md = new StringBuilder();
-        md.append("### Peak RSS: 2048×2048 → 8192×8192, esrgan-medium x4, tiled (tile ").append(TILE)
-                .append("), one child JVM per heap setting\n\n");
-        md.append("| child heap | **peak RSS (VmHWM), MiB** | < 4 GiB | VmHWM after the tiles, MiB | sampled VmRSS max, MiB | "
-                + "heap committed max, MiB | GCs | tiles (redone) | tiles s | whole job s | process wall s |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        JsonNode first = null;
-        for (String heap : heaps) {
-            List<String> cmd = new ArrayList<>(List.of("java"));
-            if (!heap.equals("default")) {
-                cmd.add("-Xmx" + heap);
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "bench/SuperresBench.java", "--rss-child",
-                    modelJson.toString(), OUT.resolve("samediff").resolve("esrgan-medium-x4.samediff.fb").toString(),
-                    input.toString(), work.toString()));
-            System.out.println("peak RSS, heap " + heap + ": " + String.join(" ", cmd.subList(0, cmd.indexOf("-cp")))
-                    + " … --rss-child (2048×2048 x4, esrgan-medium); load average " + loadAverage());
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            AtomicLong sampled = new AtomicLong();
-            Thread sampler = new Thread(() -> {
-                Path status = Path.of("/proc", Long.toString(p.pid()), "status");
-                while (p.isAlive()) {
-                    try {
-                        sampled.accumulateAndGet(statusKb(Files.readString(status), "VmRSS"), Math::max);
-                        Thread.sleep(100);
-                    } catch (IOException | InterruptedException | RuntimeException e) {
-                        return;
-                    }
-                }
-            });
-            sampler.setDaemon(true);
-            sampler.start();
-            String result = null;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    System.out.println("  child: " + line);
-                    if (line.startsWith("{")) {
-                        result = line;
-                    }
-                }
-            }
-            int rc = p.waitFor();
-            long wall = ms(t0);
-            if (rc != 0 || result == null) {
-                throw new IllegalStateException("the peak-RSS child failed (exit " + rc + ")");
-            }
-            try (Stream<Path> files = Files.list(work)) { // three PNGs of up to 8192×8192: not worth keeping
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            JsonNode j = new ObjectMapper().readTree(result);
-            first = first == null ? j : first;
-            double hwm = j.get("vmhwm_kb").asLong() / 1024.0;
-            JsonNode tiles = j.get("stages").get(1);
-            md.append(String.format(Locale.ROOT, "| %s (max %d MiB) | **%.0f** | %s | %.0f | %.0f | %d | %d | %d (%d) | %.1f | %.1f | %.1f |%n",
-                    heap.equals("default") ? "default" : "-Xmx" + heap, j.get("xmx_mb").asLong(), hwm,
-                    hwm < 4096 ? "yes" : "**no**", tiles.get("vmhwm_kb").asLong() / 1024.0, sampled.get() / 1024.0,
-                    j.get("heap_committed_max_mb").asLong(), j.get("gcs").asLong(), j.get("tiles").asInt(),
-                    j.get("retried").asInt(), tiles.get("ms").asLong() / 1000.0, j.get("total_ms").asLong() / 1000.0,
-                    wall / 1000.0));
-        }
-        md.append('\n');
-        md.append("Stages of the ").append(heaps.get(0).equals("default") ? "default-heap" : "-Xmx" + heaps.get(0))
-                .append(" run:\n\n");
-        md.append("| stage | ms | VmHWM after, MiB | heap used after, MiB | heap committed after, MiB |\n|---|---|---|---|---|\n");
-        for (JsonNode s : first.get("stages")) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %d |%n", s.get("stage").asText(), s.get("ms").asLong(),
-                    s.get("vmhwm_kb").asLong() / 1024.0, s.get("heap_used_mb").asDouble(), s.get("heap_committed_mb").asLong()));
-        }
-        md.append('\n');
-        md.append(String.format(Locale.ROOT, "- peak RSS = the child's own VmHWM from /proc/self/status at the end (heap and "
-                + "native together); \"sampled\" = the parent reading the child's VmRSS every 100 ms. Input = "
-                + "kite_and_cold.jpg cover-fitted to 2048×2048 (bicubic). The child does what UpscaleTask.run does: load "
-                + "the graph, tiled upscale (tile %d, network adapter of SuperResModels), the 8192×8192 image, bicubic "
-                + "beside it, upscaled/bicubic/original PNGs. \"whole job\" = graph load to last PNG; \"process wall\" "
-                + "adds JVM start and compiling this source file. GCs = collections counted by the JVM's collector beans.%n",
-                TILE));
-        return md.toString();
-    }
-
-    /** The child: what UpscaleTask.run does for one job, reporting its own peak RSS. */
-    static void rssChild(String[] a) throws Exception {
-        Path modelJson = Path.of(a[1]);
-        Path cache = Path.of(a[2]);
-        Path input = Path.of(a[3]);
-        Path work = Path.of(a[4]);
-        List<String> stages = new ArrayList<>();
-        long t0 = System.nanoTime();
-        long[] mark = {t0};
-        Runnable[] stage = new Runnable[1];
-        String[] name = {""};
-        long[] committedMax = {0};
-        stage[0] = () -> {
-            long now = System.nanoTime();
-            committedMax[0] = Math.max(committedMax[0], Runtime.getRuntime().totalMemory() >> 20);
-            String s = String.format(Locale.ROOT, "{\"stage\":\"%s\",\"ms\":%d,\"vmhwm_kb\":%d,\"heap_used_mb\":%.1f,"
-                            + "\"heap_committed_mb\":%d}", name[0], (now - mark[0]) / 1_000_000, selfKb("VmHWM"), heapUsedMb(),
-                    Runtime.getRuntime().totalMemory() >> 20);
-            System.out.println("stage " + s);
-            stages.add(s);
-            mark[0] = now;
-        };
-        SuperResGraph graph = new TfjsSameDiffImporter().loadOrImport(modelJson, cache);
-        name[0] = "load graph";
-        stage[0].run();
-        BufferedImage source = ImageIO.read(input.toFile());
-        int w = source.getWidth();
-        int h = source.getHeight();
-        int s = graph.scale();
-        int total = ((w + TILE - 1) / TILE) * ((h + TILE - 1) / TILE);
-        int[] done = {0};
-        long tUp = System.nanoTime();
-        Tiled.Outcome outcome = Tiled.upscale(network(graph), s, TILE, ImageOps.interleavedRgb(source), w, h, p -> {
-            if (++done[0] % 16 == 0 || done[0] == total) {
-                committedMax[0] = Math.max(committedMax[0], Runtime.getRuntime().totalMemory() >> 20);
-                System.out.printf(Locale.ROOT, "%d/%d tiles, %.0f s, VmRSS %d MiB, heap committed %d MiB%n", done[0], total,
-                        (System.nanoTime() - tUp) / 1e9, selfKb("VmRSS") >> 10, Runtime.getRuntime().totalMemory() >> 20);
-            }
-        });
-        name[0] = "tiled upscale (" + outcome.tiles() + " tiles)";
-        stage[0].run();
-        BufferedImage upscaled = ImageOps.wrapPackedRgb(outcome.rgb(), w * s, h * s);
-        name[0] = "to 8192×8192 image";
-        stage[0].run();
-        BufferedImage bicubic = ImageOps.resizeBicubic(source, w * s, h * s);
-        name[0] = "bicubic 8192×8192";
-        stage[0].run();
-        ImageEncoder.writePng(upscaled, work.resolve("upscaled.png"));
-        ImageEncoder.writePng(bicubic, work.resolve("bicubic.png"));
-        ImageEncoder.writePng(source, work.resolve("original.png"));
-        name[0] = "three PNGs";
-        stage[0].run();
-        long total_ms = ms(t0);
-        graph.close();
-        long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(c -> c > 0).sum();
-        System.out.printf(Locale.ROOT, "{\"vmhwm_kb\":%d,\"total_ms\":%d,\"tiles\":%d,\"retried\":%d,\"xmx_mb\":%d,"
-                        + "\"heap_committed_max_mb\":%d,\"gcs\":%d,\"javacpp_max_physical_mb\":%.1f,\"stages\":[%s]}%n",
-                selfKb("VmHWM"), total_ms, outcome.tiles(), outcome.retriedTiles(), Runtime.getRuntime().maxMemory() >> 20,
-                committedMax[0], gcs, Pointer.maxPhysicalBytes() / 1048576.0, String.join(",", stages));
-    }
-
-    static long selfKb(String key) {
-        try {
-            return statusKb(Files.readString(Path.of("/proc/self/status")), key);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    static long statusKb(String status, String key) {
-        return status.lines().filter(l -> l.startsWith(key + ":"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
-    }
-
-    static double heapUsedMb() {
-        Runtime r = Runtime.getRuntime();
-        return (r.totalMemory() - r.freeMemory()) / 1048576.0;
-    }
-
-    // ---------------------------------------------------------------- 3. self-check on the shared photos
+    // ---------------------------------------------------------------- 2. self-check on the shared photos
 
     static String selfCheck() throws Exception {
         StringBuilder md = new StringBuilder();

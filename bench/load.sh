@@ -43,72 +43,13 @@ out="target/load"
 mkdir -p "$out"
 report="$out/$mode-$stamp"
 
-needs_build() {
-  [[ ! -f target/quarkus-app/quarkus-run.jar || ! -f target/test-classes/dev/pixelwise/load/LoadRun.class ]] && return 0
-  [[ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -type f -print -quit)" ]]
-}
-
-app_pid=""
-stop_app() {
-  if [[ -n "$app_pid" ]] && kill -0 "$app_pid" 2>/dev/null; then
-    kill "$app_pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$app_pid" 2>/dev/null || true
-  fi
-  app_pid=""
-}
+. bench/common.sh
 trap stop_app EXIT
 
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  echo "No free port found" >&2
-  exit 1
-}
-
 if [[ -z "${BASE_URL:-}" ]]; then
-  if needs_build; then
-    echo "Building the app and the test classes..." >&2
-    if [[ -e /tmp/mvn.lock ]] && command -v flock >/dev/null; then
-      flock /tmp/mvn.lock ./mvnw -B -q package -DskipTests
-    else
-      ./mvnw -B -q package -DskipTests
-    fi
-  fi
-  port="$(free_port)"
+  build_if_needed target/test-classes/dev/pixelwise/load/LoadRun.class
   data_dir="$(pwd)/$report-data"
-  rm -rf "$data_dir"
-  mkdir -p "$data_dir"
-  base="http://127.0.0.1:$port"
-  export PIXELWISE_MODEL_MIRROR="${PIXELWISE_MODEL_MIRROR:-$(cd .. && pwd)/shared/models}"
-  # shellcheck disable=SC2086  # the option strings are word lists on purpose
-  java -Xmx"${APP_XMX:-2g}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
-    -Dpixelwise.jobs.data-dir="$data_dir" ${mode_opts:-} ${APP_JAVA_OPTS:-} \
-    -jar target/quarkus-app/quarkus-run.jar >"$report-app.log" 2>&1 &
-  app_pid=$!
-  echo "App pid $app_pid on $base, data $data_dir, log $report-app.log" >&2
-  for i in $(seq 240); do
-    if curl -sf "$base/q/health/ready" >/dev/null 2>&1; then
-      break
-    fi
-    if ! kill -0 "$app_pid" 2>/dev/null; then
-      echo "The app exited during start-up:" >&2
-      tail -40 "$report-app.log" >&2
-      exit 1
-    fi
-    if [[ $i == 240 ]]; then
-      echo "The app was not ready after 120 s:" >&2
-      tail -40 "$report-app.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  start_app "$report-app.log" "$data_dir" -Xmx"${APP_XMX:-2g}" ${mode_opts:-} ${APP_JAVA_OPTS:-}
 else
   base="$BASE_URL"
   data_dir="${DATA_DIR:-}"
