@@ -23,12 +23,23 @@ public class SuperResModels {
         this.zoo = zoo;
     }
 
-    /** The network for {@code model} at {@code scale}, as interleaved-RGB in and out. */
+    /**
+     * The network for {@code model} at {@code scale}, as interleaved-RGB in and out. Its {@code release}
+     * frees the graph's tile buffers (hundreds of MB for esrgan-medium) so an idle model holds only weights.
+     */
     TiledUpscaler.Network network(String model, int scale) {
         SuperResGraph graph = graph(model, scale);
-        return (rgb, w, h) -> {
-            try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
-                return graph.toRgb(out);
+        return new TiledUpscaler.Network() {
+            @Override
+            public int[] run(int[] rgb, int w, int h) {
+                try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
+                    return graph.toRgb(out);
+                }
+            }
+
+            @Override
+            public void release() {
+                graph.releaseMemory();
             }
         };
     }

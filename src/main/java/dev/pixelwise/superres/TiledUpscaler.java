@@ -19,6 +19,10 @@ final class TiledUpscaler {
     /** The network: interleaved 8-bit RGB (h × w × 3) in, (h·s) × (w·s) × 3 out. */
     interface Network {
         int[] run(int[] rgb, int width, int height);
+
+        /** Frees what the network keeps between tiles; called when a job is done with it. */
+        default void release() {
+        }
     }
 
     /** {@code rgb}: the enlarged image as packed 0xRRGGBB, (w·s) × (h·s), as a {@code TYPE_INT_RGB} raster holds it. */

@@ -91,6 +91,15 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         context.stage("load model");
         TiledUpscaler.Network network = models.network(options.model(), options.scale());
         timings.put("load", millis(t0));
+        try {
+            return run(context, options, network, timings);
+        } finally {
+            network.release();
+        }
+    }
+
+    private UpscaleResult run(JobContext context, UpscaleOptions options, TiledUpscaler.Network network,
+                              Map<String, Long> timings) {
         DecodedImage decoded = context.image();
         BufferedImage source = decoded.image();
         int w = source.getWidth();

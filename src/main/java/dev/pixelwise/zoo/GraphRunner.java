@@ -197,16 +197,24 @@ public final class GraphRunner implements AutoCloseable {
         return bytes;
     }
 
-    /** Frees the pooled arrays and the op contexts; the graph's own constants stay (their owner closes them). */
-    @Override
-    public synchronized void close() {
-        closed = true;
+    /**
+     * Frees the pooled arrays now; the plans stay, so the next call only allocates again. For graphs
+     * whose working set is large and whose calls come in bursts (a tiled upscale: hundreds of MB).
+     */
+    public synchronized void releasePool() {
         for (ArrayDeque<Pooled> q : pool.values()) {
             for (Pooled p : q) {
                 p.array.close();
             }
         }
         pool.clear();
+    }
+
+    /** Frees the pooled arrays and the op contexts; the graph's own constants stay (their owner closes them). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        releasePool();
         for (OpContext c : contexts.values()) {
             try {
                 c.close();

@@ -135,6 +135,18 @@ class GraphRunnerTest {
     }
 
     @Test
+    void releasedPoolHoldsNothingAndTheNextCallStillWorks() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 16, 16);
+        runner.run(x, "probabilities").get("probabilities").close();
+        runner.run(x, "probabilities").get("probabilities").close();
+        assertTrue(runner.pooledBytes() > 0);
+        runner.releasePool();
+        assertEquals(0, runner.pooledBytes());
+        INDArray p = runner.run(x, "probabilities").get("probabilities");
+        assertEquals(0, reference(x, "probabilities").sub(p).amaxNumber().doubleValue(), 1e-6);
+    }
+
+    @Test
     void failedCallGivesItsArraysBackAndTheNextCallWorks() {
         assertThrows(RuntimeException.class, () -> runner.run(Nd4j.rand(DataType.FLOAT, 1, 3, 6, 6), "broken"));
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 6, 6);

@@ -172,6 +172,11 @@ public final class SuperResGraph implements AutoCloseable {
         return rgb;
     }
 
+    /** Frees the arrays kept between calls (about one tile's working set); the graph stays usable. */
+    public void releaseMemory() {
+        runner.releasePool();
+    }
+
     /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
     @Override
     public synchronized void close() {
