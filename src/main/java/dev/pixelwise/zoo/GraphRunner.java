@@ -57,6 +57,8 @@ public final class GraphRunner implements AutoCloseable {
     private final Map<List<String>, List<Step>> programs = new HashMap<>();
     private final Map<Key, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Key, ArrayDeque<Pooled>> pool = new HashMap<>();
+    /** Arrays taken from the pool by the call in progress. */
+    private final Map<INDArray, Pooled> lent = new IdentityHashMap<>();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
     private long call;
     private boolean closed;
@@ -504,8 +506,6 @@ public final class GraphRunner implements AutoCloseable {
             return key.bytes();
         }
     }
-
-    private final Map<INDArray, Pooled> lent = new IdentityHashMap<>();
 
     private INDArray take(Key key) {
         if (key.bytes() == 0) {
