@@ -75,14 +75,18 @@ public class ClassifyTask implements Task<ClassifyOptions> {
     @Override
     public ClassifyResult run(JobContext context, ClassifyOptions options) {
         ClassifierModels.Loaded model = models.get(options.model());
-        DecodedImage decoded = context.image();
         Map<String, Long> timings = new LinkedHashMap<>();
-
-        context.stage("preprocess");
-        long t0 = System.nanoTime();
         ClassifierTranslator translator = model.translator();
-        float[] input = translator.toTensor(translator.resize(decoded.image()));
-        timings.put("preprocess", millisSince(t0));
+        DecodedImage decoded;
+        float[] input;
+        // While this image is decoded and prepared, a batch forming on the model's thread may wait for it.
+        try (BatchingClassifier.Announcement coming = model.runner().announce()) {
+            decoded = context.image();
+            context.stage("preprocess");
+            long t0 = System.nanoTime();
+            input = translator.toTensor(translator.resize(decoded.image()));
+            timings.put("preprocess", millisSince(t0));
+        }
 
         context.stage("inference");
         long t1 = System.nanoTime();

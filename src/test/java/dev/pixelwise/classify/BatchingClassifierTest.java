@@ -1,0 +1,68 @@
+package dev.pixelwise.classify;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class BatchingClassifierTest {
+
+    private static final long AN_HOUR = TimeUnit.HOURS.toMillis(1);
+    private final List<Integer> batches = new CopyOnWriteArrayList<>();
+    /** "Inference": each image's sum, so results can be told apart. */
+    private final BatchingClassifier classifier = new BatchingClassifier("test", images -> {
+        float[][] out = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            float sum = 0;
+            for (float v : images[i]) {
+                sum += v;
+            }
+            out[i] = new float[]{sum};
+        }
+        return out;
+    }, 8, AN_HOUR, batches::add);
+
+    @AfterEach
+    void close() {
+        classifier.close();
+    }
+
+    @Test
+    void aLoneRequestDoesNotWaitForCompanyThatIsNotComing() throws Exception {
+        // The delay is an hour: finishing at all proves the request did not sit it out.
+        float[][] out = classifier.submit(new float[][]{{1, 2}}).get(30, TimeUnit.SECONDS);
+        assertArrayEquals(new float[]{3}, out[0]);
+        assertEquals(List.of(1), batches);
+    }
+
+    @Test
+    void anAnnouncedRequestJoinsTheBatchBeingFormed() throws Exception {
+        BatchingClassifier.Announcement second = classifier.announce();
+        CompletableFuture<float[][]> a = classifier.submit(new float[][]{{1}});
+        Thread.sleep(200); // the batch thread is now waiting for the announced request
+        assertFalse(a.isDone(), "waits for the announced one");
+        CompletableFuture<float[][]> b = classifier.submit(new float[][]{{2}, {3}});
+        second.close();
+        assertArrayEquals(new float[]{1}, a.get(30, TimeUnit.SECONDS)[0]);
+        assertArrayEquals(new float[]{3}, b.get(30, TimeUnit.SECONDS)[1]);
+        assertEquals(List.of(3), batches, "one forward pass for both");
+    }
+
+    @Test
+    void aWithdrawnAnnouncementEndsTheWait() throws Exception {
+        BatchingClassifier.Announcement abandoned = classifier.announce();
+        CompletableFuture<float[][]> a = classifier.submit(new float[][]{{5}});
+        Thread.sleep(100);
+        abandoned.close();
+        abandoned.close(); // twice is once
+        assertArrayEquals(new float[]{5}, a.get(30, TimeUnit.SECONDS)[0]);
+        assertEquals(List.of(1), batches);
+    }
+}
