@@ -3,6 +3,7 @@ package dev.pixelwise.classify;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
+import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
 import dev.pixelwise.zoo.tflite.SameDiffGraph;
 import dev.pixelwise.zoo.tflite.SameDiffImporter;
@@ -62,7 +63,7 @@ public class ClassifierModels {
         Path tflite = zoo.file(id, tfliteName); // 503 while the model is missing or fetching
         zoo.markState(id, ModelZoo.State.LOADING, null);
         try {
-            SameDiffGraph graph = new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb"));
+            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
             List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
             Map<String, Object> in = m.input();
             ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
@@ -83,6 +84,10 @@ public class ClassifierModels {
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
     private static float[][] forward(SameDiffGraph graph, float[][] batch) {
+        return ModelThread.call(() -> forwardHere(graph, batch));
+    }
+
+    private static float[][] forwardHere(SameDiffGraph graph, float[][] batch) {
         int c = graph.inputChannels();
         int h = graph.inputHeight();
         int w = graph.inputWidth();

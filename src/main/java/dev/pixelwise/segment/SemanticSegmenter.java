@@ -4,6 +4,7 @@ import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
+import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
 import dev.pixelwise.zoo.tflite.SameDiffGraph;
 import dev.pixelwise.zoo.tflite.SameDiffImporter;
@@ -40,17 +41,18 @@ public class SemanticSegmenter {
     byte[] classify(Loaded model, BufferedImage upright) {
         SameDiffGraph g = model.graph();
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
-        try (INDArray in = g.inputFromRgb(ImageOps.interleavedRgb(sized)); INDArray classes = g.output(in, SameDiffImporter.CLASSES)) {
-            long[] values;
-            try (INDArray flat = classes.reshape(classes.length())) {
-                values = flat.toLongVector();
+        int[] rgb = ImageOps.interleavedRgb(sized);
+        long[] values = ModelThread.call(() -> {
+            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, SameDiffImporter.CLASSES);
+                 INDArray flat = classes.reshape(classes.length())) {
+                return flat.toLongVector();
             }
-            byte[] map = new byte[values.length];
-            for (int i = 0; i < values.length; i++) {
-                map[i] = (byte) values[i];
-            }
-            return map;
+        });
+        byte[] map = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            map[i] = (byte) values[i];
         }
+        return map;
     }
 
     private Loaded load(String id) {
@@ -61,7 +63,7 @@ public class SemanticSegmenter {
         Path tflite = zoo.file(id, tfliteName);
         zoo.markState(id, ModelZoo.State.LOADING, null);
         try {
-            SameDiffGraph graph = new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb"));
+            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
             // The labels file lists the class names, then a blank line and notes.
             List<String> labels = Files.readAllLines(zoo.file(id, m.labels())).stream()
                     .takeWhile(l -> !l.isBlank()).toList();

@@ -4,12 +4,12 @@ import dev.pixelwise.problem.AppException;
 import dev.pixelwise.superres.tfjs.SuperResGraph;
 import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
 import dev.pixelwise.zoo.LoadedModels;
+import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** ESRGAN generators from the zoo, one SameDiff graph per model and scale, loaded on first use. */
@@ -32,9 +32,11 @@ public class SuperResModels {
         return new TiledUpscaler.Network() {
             @Override
             public int[] run(int[] rgb, int w, int h) {
-                try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
-                    return graph.toRgb(out);
-                }
+                return ModelThread.call(() -> {
+                    try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
+                        return graph.toRgb(out);
+                    }
+                });
             }
 
             @Override
@@ -55,10 +57,10 @@ public class SuperResModels {
         }
         zoo.markState(model, ModelZoo.State.LOADING, null);
         try {
-            SuperResGraph graph = new TfjsSameDiffImporter().loadOrImport(json, json.resolveSibling("model.samediff.fb"));
+            SuperResGraph graph = ModelThread.call(() -> new TfjsSameDiffImporter().loadOrImport(json, json.resolveSibling("model.samediff.fb")));
             zoo.markState(model, ModelZoo.State.LOADED, null);
             return graph;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             zoo.markState(model, ModelZoo.State.FAILED, "could not load x" + scale + ": " + e.getMessage());
             throw new AppException.ModelUnavailable("Model " + model + " x" + scale + " could not be loaded: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.pixelwise.work;
 
+import dev.pixelwise.zoo.ModelThread;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class Devices {
     /** Loads the ND4J backend on first call (a second or two). */
     public static String backend() {
         try {
-            return Nd4j.getBackend().getClass().getSimpleName();
+            return ModelThread.call(() -> Nd4j.getBackend().getClass().getSimpleName()); // see ModelThread: ND4J starts there
         } catch (RuntimeException | LinkageError e) {
             throw new Unavailable(e);
         }
@@ -52,7 +53,7 @@ public final class Devices {
     /** The backend's devices; {@link Unavailable} if it cannot load. */
     public static List<Device> list() {
         try {
-            return read();
+            return ModelThread.call(Devices::read);
         } catch (RuntimeException | LinkageError e) {
             throw new Unavailable(e);
         }

@@ -43,8 +43,8 @@ import java.util.Set;
  * rest deterministically ({@link INDArray#close()}), so native memory stays at about one call's
  * working set.
  *
- * <p>Not for concurrent use ({@link #run} is {@code synchronized}): the op objects and their contexts
- * are reused. Make one runner per worker, as one graph per worker.
+ * <p>Every call runs on the {@link ModelThread}, whoever calls; the op objects and their contexts are
+ * reused, one call at a time.
  */
 public final class GraphRunner implements AutoCloseable {
 
@@ -84,7 +84,11 @@ public final class GraphRunner implements AutoCloseable {
      * One forward pass. The returned arrays (in the order asked) are new and belong to the caller, who
      * should close them; {@code x} is read, not kept.
      */
-    public synchronized Map<String, INDArray> run(INDArray x, String... outputs) {
+    public Map<String, INDArray> run(INDArray x, String... outputs) {
+        return ModelThread.call(() -> runHere(x, outputs));
+    }
+
+    private synchronized Map<String, INDArray> runHere(INDArray x, String... outputs) {
         if (closed) {
             throw new IllegalStateException("the graph runner is closed");
         }
