@@ -6,6 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The one thread that runs ND4J work in this process: model loading, imports and every forward pass.
@@ -17,19 +21,34 @@ import java.util.concurrent.Future;
  * wake them. Measured here on MobileNetV2 (2 cores): 12.4 ms per image while one thread had used
  * ND4J, 32 ms from any thread once a second one had. The worker pool and the classify batching
  * threads are several long-lived threads, so the app sat in the slow case; all of them now hand
- * their ND4J work to this thread. Running two forward passes at once would not help anyway: each
- * already uses every core.
+ * their ND4J work to this thread.
  *
- * <p>Calls from this thread itself run in place, so nested calls do not deadlock.
+ * <p>The price is throughput when several jobs want a model at once: one forward pass at a time
+ * uses the cores less fully than two at once. Measured with {@code bench/load.sh load} (64 clients,
+ * mixed tasks, 2 cores): 9.3–9.7 jobs/s with one model thread against 13.1 with ND4J called from
+ * every worker. {@code pixelwise.model-threads=2} (or more) trades single-request latency back for
+ * that throughput on a saturated node.
+ *
+ * <p>Calls from a model thread run in place, so nested calls do not deadlock.
  */
 public final class ModelThread {
 
-    private static volatile Thread thread;
-    private static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pixelwise-nd4j");
-        t.setDaemon(true);
-        thread = t;
-        return t;
+    /** Threads, from {@code pixelwise.model-threads} (system property or application config), read once. */
+    private static final int THREADS = ConfigProvider.getConfig()
+            .getOptionalValue("pixelwise.model-threads", Integer.class).orElse(1);
+    private static final ThreadLocal<Boolean> MINE = ThreadLocal.withInitial(() -> false);
+    private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, THREADS), new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(() -> {
+                MINE.set(true);
+                r.run();
+            }, THREADS == 1 ? "pixelwise-nd4j" : "pixelwise-nd4j-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
     });
 
     private ModelThread() {
@@ -42,7 +61,7 @@ public final class ModelThread {
      * already started finishes on the model thread.
      */
     public static <T> T call(Callable<T> work) {
-        if (Thread.currentThread() == thread) {
+        if (MINE.get()) {
             return direct(work);
         }
         Future<T> f = EXECUTOR.submit(work);
@@ -74,9 +93,9 @@ public final class ModelThread {
         });
     }
 
-    /** True on the model thread. */
+    /** True on a model thread. */
     public static boolean current() {
-        return Thread.currentThread() == thread;
+        return MINE.get();
     }
 
     private static <T> T direct(Callable<T> work) {
