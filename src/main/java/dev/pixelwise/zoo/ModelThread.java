@@ -33,9 +33,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class ModelThread {
 
-    /** Threads, from {@code pixelwise.model-threads} (system property or application config), read once. */
+    /**
+     * Threads, from {@code pixelwise.model-threads} (system property or application config), read once.
+     * Default 1, but 2 on a node with {@code pixelwise.role=worker}: it serves no one directly and is
+     * busy whenever the shared queue has work, which is the saturated case.
+     */
     private static final int THREADS = ConfigProvider.getConfig()
-            .getOptionalValue("pixelwise.model-threads", Integer.class).orElse(1);
+            .getOptionalValue("pixelwise.model-threads", Integer.class)
+            .orElse("worker".equals(ConfigProvider.getConfig().getOptionalValue("pixelwise.role", String.class).orElse("all")) ? 2 : 1);
     private static final ThreadLocal<Boolean> MINE = ThreadLocal.withInitial(() -> false);
     private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, THREADS), new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
