@@ -55,7 +55,7 @@ public final class GraphRunner implements AutoCloseable {
     private final String input;
     private final Map<String, INDArray> constants = new HashMap<>();
     private final Map<List<String>, List<Step>> programs = new HashMap<>();
-    private final Map<Key, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Key, ArrayDeque<Pooled>> pool = new HashMap<>();
     /** Arrays taken from the pool by the call in progress. */
     private final Map<INDArray, Pooled> lent = new IdentityHashMap<>();
@@ -95,7 +95,7 @@ public final class GraphRunner implements AutoCloseable {
         INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
         List<String> wanted = List.of(outputs);
         List<Step> program = programs.computeIfAbsent(wanted, this::program);
-        Key planKey = new Key(in.dataType(), 'c', String.join(",", wanted) + "|" + Arrays.toString(in.shape()));
+        PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList());
         Plan plan = plans.get(planKey);
         boolean recording = plan == null;
         List<List<Key>> recorded = recording ? new ArrayList<>() : null;
@@ -165,7 +165,7 @@ public final class GraphRunner implements AutoCloseable {
         if (recording) {
             plans.put(planKey, inPlace(program, recorded, wanted));
             if (plans.size() > 32) { // shapes seen long ago: the plans are small, but not unbounded
-                Iterator<Key> oldest = plans.keySet().iterator();
+                Iterator<PlanKey> oldest = plans.keySet().iterator();
                 oldest.next();
                 oldest.remove();
             }
@@ -422,14 +422,14 @@ public final class GraphRunner implements AutoCloseable {
             OpContext ctx = context(step);
             ctx.setInputArrays(args);
             for (LongShapeDescriptor d : Nd4j.getExecutioner().calculateOutputShape((CustomOp) step.op, ctx)) {
-                keys.add(new Key(d.dataType(), d.getOrder(), null, d.getShape()));
+                keys.add(new Key(d.dataType(), d.getOrder(), d.getShape()));
             }
         } else if (step.op instanceof Op op) {
             op.setX(args[0]);
             op.setY(args.length > 1 ? args[1] : null);
             op.setZ(null);
             for (LongShapeDescriptor d : step.op.calculateOutputShape()) {
-                keys.add(new Key(d.dataType(), d.getOrder(), null, d.getShape()));
+                keys.add(new Key(d.dataType(), d.getOrder(), d.getShape()));
             }
         } else {
             throw new IllegalArgumentException("cannot run " + step.op.getClass().getSimpleName() + " (" + step.op.opName() + ")");
@@ -475,11 +475,12 @@ public final class GraphRunner implements AutoCloseable {
 
     // ---------------------------------------------------------------- the pool
 
-    /** An array's type, order and shape; {@code tag} keys plans instead. */
-    private record Key(DataType type, char order, String tag, long[] shape) {
-        Key(DataType type, char order, String tag) {
-            this(type, order, tag, new long[0]);
-        }
+    /** What a plan is for: the outputs asked and the input's type and shape. */
+    private record PlanKey(List<String> outputs, DataType type, List<Long> shape) {
+    }
+
+    /** An array's type, order and shape: what the pool keys arrays by. */
+    private record Key(DataType type, char order, long[] shape) {
 
         INDArray create() {
             return Nd4j.createUninitialized(type, shape, order);
@@ -495,13 +496,12 @@ public final class GraphRunner implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && type == k.type && order == k.order && java.util.Objects.equals(tag, k.tag)
-                    && Arrays.equals(shape, k.shape);
+            return o instanceof Key k && type == k.type && order == k.order && Arrays.equals(shape, k.shape);
         }
 
         @Override
         public int hashCode() {
-            return (type.hashCode() * 31 + order) * 31 + java.util.Objects.hashCode(tag) * 17 + Arrays.hashCode(shape);
+            return (type.hashCode() * 31 + order) * 31 + Arrays.hashCode(shape);
         }
     }
 
