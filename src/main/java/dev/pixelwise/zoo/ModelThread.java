@@ -76,17 +76,7 @@ public final class ModelThread {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for the model thread");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            if (cause instanceof java.io.IOException io) {
-                throw new java.io.UncheckedIOException(io.getMessage(), io);
-            }
-            throw new IllegalStateException(cause);
+            throw unchecked(e.getCause());
         }
     }
 
@@ -106,12 +96,22 @@ public final class ModelThread {
     private static <T> T direct(Callable<T> work) {
         try {
             return work.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e.getMessage(), e);
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw unchecked(e);
         }
+    }
+
+    /** The work's failure as the caller sees it, the same whichever thread ran the work. */
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t instanceof java.io.IOException io) {
+            return new java.io.UncheckedIOException(io.getMessage(), io);
+        }
+        return new IllegalStateException(t);
     }
 }
