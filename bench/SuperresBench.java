@@ -122,7 +122,7 @@ public class SuperresBench {
                 Tiled.Outcome[] last = new Tiled.Outcome[1];
                 tiled = timed(() -> last[0] = Tiled.upscale(net, SCALE, TILE, rgb, size, size, p -> {
                 }));
-                tiledRgb = interleaved(last[0].rgb());
+                tiledRgb = ImageOps.interleavedRgb(ImageOps.wrapPackedRgb(last[0].rgb(), size * SCALE, size * SCALE));
                 tiles = last[0].tiles();
                 untiled = timed(() -> net.run(rgb, size, size));
                 try (INDArray in = graph.inputFromRgb(rgb, size, size); INDArray out = graph.output(in)) {
@@ -379,17 +379,6 @@ public class SuperresBench {
     }
 
     /** Access to the package-private dev.pixelwise.superres.TiledUpscaler. */
-    /** Packed 0xRRGGBB (TiledUpscaler's output) as interleaved R, G, B values. */
-    static int[] interleaved(int[] packed) {
-        int[] rgb = new int[packed.length * 3];
-        for (int i = 0; i < packed.length; i++) {
-            rgb[i * 3] = packed[i] >> 16 & 0xFF;
-            rgb[i * 3 + 1] = packed[i] >> 8 & 0xFF;
-            rgb[i * 3 + 2] = packed[i] & 0xFF;
-        }
-        return rgb;
-    }
-
     static final class Tiled {
         static final int CONTEXT;
         private static final Class<?> NETWORK;

@@ -1,6 +1,9 @@
 package dev.pixelwise.superres;
 
+import dev.pixelwise.imaging.ImageOps;
 import org.junit.jupiter.api.Test;
+
+import java.awt.image.DataBufferInt;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +27,9 @@ class TiledUpscalerTest {
         return out;
     }
 
-    /** Interleaved R, G, B as packed 0xRRGGBB, what {@link TiledUpscaler.Outcome#rgb()} holds. */
-    static int[] packed(int[] rgb) {
-        int[] px = new int[rgb.length / 3];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
-        }
-        return px;
+    /** Interleaved R, G, B of a w × h image as packed 0xRRGGBB, what {@link TiledUpscaler.Outcome#rgb()} holds. */
+    static int[] packed(int[] rgb, int w, int h) {
+        return ((DataBufferInt) ImageOps.fromInterleavedRgb(rgb, w, h).getRaster().getDataBuffer()).getData();
     }
 
     static int[] noise(int w, int h) {
@@ -50,7 +49,7 @@ class TiledUpscalerTest {
         List<Double> progress = new ArrayList<>();
         TiledUpscaler.Outcome out = new TiledUpscaler((in, tw, th) -> nearest(in, tw, th, 3), 3, 32)
                 .upscale(rgb, w, h, progress::add);
-        assertArrayEquals(packed(nearest(rgb, w, h, 3)), out.rgb());
+        assertArrayEquals(packed(nearest(rgb, w, h, 3), w * 3, h * 3), out.rgb());
         assertEquals(6, out.tiles(), "3 × 2 tiles of 32");
         assertEquals(0, out.retriedTiles());
         assertEquals(6, progress.size());
@@ -70,7 +69,7 @@ class TiledUpscalerTest {
             return nearest(in, tw, th, 2);
         };
         TiledUpscaler.Outcome out = new TiledUpscaler(picky, 2, 32).upscale(rgb, w, h, p -> { });
-        assertArrayEquals(packed(nearest(rgb, w, h, 2)), out.rgb(), "same picture from smaller tiles");
+        assertArrayEquals(packed(nearest(rgb, w, h, 2), w * 2, h * 2), out.rgb(), "same picture from smaller tiles");
         assertTrue(out.retriedTiles() >= 1, "retried " + out.retriedTiles());
         assertTrue(out.tiles() > 16, "more, smaller tiles than the 16 asked for: " + out.tiles());
     }
