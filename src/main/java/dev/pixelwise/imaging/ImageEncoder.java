@@ -41,85 +41,17 @@ public final class ImageEncoder {
     }
 
     /**
-     * Writes a palette PNG with the smallest bit depth (1, 2, 4 or 8) that holds the palette;
-     * palette entries with alpha below 255 go to a tRNS chunk. Returns the file size.
+     * Writes a palette PNG through {@link PngWriter} (smallest bit depth; entries with alpha below 255
+     * go to tRNS) on the calling thread. Returns the file size.
      */
     public static long writeIndexedPng(int width, int height, int[] paletteArgb, byte[] indices, Path target) {
-        BufferedImage image = indexedImage(width, height, paletteArgb, indices);
-        return writePng(image, target);
-    }
-
-    /** Builds the packed palette image {@link #writeIndexedPng} writes, for callers that want to measure it. */
-    public static BufferedImage indexedImage(int width, int height, int[] paletteArgb, byte[] indices) {
-        if (indices.length != width * height) {
-            throw new IllegalArgumentException("indices length " + indices.length + " != " + width + "×" + height);
-        }
-        int bits = bitDepthFor(paletteArgb.length);
-        int size = 1 << bits;
-        byte[] r = new byte[size];
-        byte[] g = new byte[size];
-        byte[] b = new byte[size];
-        byte[] a = new byte[size];
-        for (int i = 0; i < paletteArgb.length; i++) {
-            int c = paletteArgb[i];
-            a[i] = (byte) (c >>> 24);
-            r[i] = (byte) (c >>> 16);
-            g[i] = (byte) (c >>> 8);
-            b[i] = (byte) c;
-        }
-        for (int i = paletteArgb.length; i < size; i++) {
-            a[i] = (byte) 0xFF;
-        }
-        IndexColorModel icm = new IndexColorModel(bits, size, r, g, b, a);
-        BufferedImage image = bits == 8
-                ? new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, icm)
-                : new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY, icm);
-        WritableRaster raster = image.getRaster();
-        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-        if (bits == 8) {
-            System.arraycopy(indices, 0, data, 0, indices.length);
-        } else {
-            int stride = ((MultiPixelPackedSampleModel) raster.getSampleModel()).getScanlineStride();
-            int perByte = 8 / bits;
-            for (int y = 0; y < height; y++) {
-                int rowStart = y * stride;
-                for (int x = 0; x < width; x++) {
-                    int v = indices[y * width + x] & 0xFF;
-                    int shift = 8 - bits * (x % perByte + 1);
-                    data[rowStart + x / perByte] |= (byte) (v << shift);
-                }
-            }
-        }
-        return image;
-    }
-
-    /** Bytes {@link #writePng} would write for this image, without touching the disk. */
-    public static long pngSize(BufferedImage image) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        CountingOutputStream counter = new CountingOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(counter)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, null), strongest(writer));
+        byte[] bytes = PngWriter.singleThreaded().indexed(width, height, paletteArgb, indices, PngWriter.Effort.DEFAULT);
+        try {
+            Files.write(target, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not encode PNG", e);
-        } finally {
-            writer.dispose();
+            throw new UncheckedIOException("Could not write " + target.getFileName(), e);
         }
-        return counter.count;
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
-        }
+        return bytes.length;
     }
 
     /** Smallest PNG palette bit depth holding {@code colors} entries. */
@@ -134,10 +66,6 @@ public final class ImageEncoder {
             return 2;
         }
         return colors <= 16 ? 4 : 8;
-    }
-
-    private static ImageWriteParam strongest(ImageWriter writer) {
-        return withQuality(writer, 0.0f);
     }
 
     /** PNG: quality 0 = strongest deflate; JPEG: the usual 0..1 quality. */

@@ -1,5 +1,8 @@
 package dev.pixelwise.quantize;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * Full-reference quality metrics between two same-sized ARGB images (alpha ignored).
  *
@@ -15,12 +18,11 @@ package dev.pixelwise.quantize;
  */
 public final class ImageQuality {
     private static final int RADIUS = 5;          // 11-tap window: int(3.5 * 1.5 + 0.5), as scipy/skimage
-    /** Smallest width and height {@link #ssim} accepts: one whole window. */
+    /** Smallest width and height the standard 11×11 window fits; smaller images get a smaller window. */
     public static final int MIN_SSIM_SIDE = 2 * RADIUS + 1;
     private static final double SIGMA = 1.5;
     private static final double C1 = Math.pow(0.01 * 255, 2);
     private static final double C2 = Math.pow(0.03 * 255, 2);
-    private static final double[] KERNEL = gaussianKernel();
 
     private ImageQuality() {
     }
@@ -42,42 +44,50 @@ public final class ImageQuality {
         return 10 * Math.log10(255.0 * 255.0 / mse);
     }
 
-    /** Mean SSIM of the luma planes; both sides must be at least 11 pixels. */
+    /**
+     * Side of the SSIM window used for an image: 11 (the standard), or the largest odd size that fits
+     * a smaller image, so icons are scored rather than refused.
+     */
+    public static int ssimWindow(int width, int height) {
+        int radius = Math.min(RADIUS, (Math.min(width, height) - 1) / 2);
+        return 2 * radius + 1;
+    }
+
+    /** Mean SSIM of the luma planes, with the window {@link #ssimWindow} gives. */
     public static double ssim(int[] a, int[] b, int width, int height) {
         requireSameLength(a, b);
-        if ((long) width * height != a.length) {
+        if ((long) width * height != a.length || width < 1 || height < 1) {
             throw new IllegalArgumentException("length must equal width * height");
         }
-        int win = 2 * RADIUS + 1;
-        if (width < win || height < win) {
-            throw new IllegalArgumentException("SSIM needs images of at least " + win + "x" + win);
-        }
+        int radius = (ssimWindow(width, height) - 1) / 2;
+        // The standard window has sigma 1.5 over 11 taps; a smaller one keeps the same shape.
+        double[] kernel = gaussianKernel(radius, SIGMA * radius / RADIUS);
         // Bands of output rows are independent; their sums are added in band order (deterministic).
-        int outRows = height - 2 * RADIUS;
+        int outRows = height - 2 * radius;
         int bands = (outRows + SSIM_BAND - 1) / SSIM_BAND;
         double[] bandSums = new double[bands];
-        java.util.stream.IntStream.range(0, bands).parallel()
-                .forEach(band -> bandSums[band] = ssimBand(a, b, width, band * SSIM_BAND,
+        IntStream.range(0, bands).parallel()
+                .forEach(band -> bandSums[band] = ssimBand(a, b, width, radius, kernel, band * SSIM_BAND,
                         Math.min(outRows, (band + 1) * SSIM_BAND)));
         double total = 0;
         for (double v : bandSums) {
             total += v;
         }
-        return total / ((double) outRows * (width - 2 * RADIUS));
+        return total / ((double) outRows * (width - 2 * radius));
     }
 
     private static final int SSIM_BAND = 128;
 
     /** Sum of SSIM over output rows [first, end) (row r is centred on image row r + RADIUS). */
-    private static double ssimBand(int[] a, int[] b, int width, int first, int end) {
-        int win = 2 * RADIUS + 1;
-        int outW = width - 2 * RADIUS;
+    private static double ssimBand(int[] a, int[] b, int width, int radius, double[] kernel, int first, int end) {
+        int win = 2 * radius + 1;
+        int outW = width - 2 * radius;
         // Horizontally filtered rows of x, y, x^2, y^2, xy for the 11 input rows of a window, as a ring.
         double[][][] ring = new double[5][win][outW];
         double[][] plane = new double[5][width];
         double[][] acc = new double[5][outW];
         double total = 0;
-        for (int row = first; row < end + 2 * RADIUS; row++) {
+        for (int row = first; row < end + 2 * radius; row++) {
             double[] x = plane[0], y = plane[1], xx = plane[2], yy = plane[3], xy = plane[4];
             int off = row * width;
             for (int i = 0; i < width; i++) {
@@ -91,9 +101,9 @@ public final class ImageQuality {
             int slot = row % win;
             for (int q = 0; q < 5; q++) {
                 double[] src = plane[q], dst = ring[q][slot];
-                java.util.Arrays.fill(dst, 0);
+                Arrays.fill(dst, 0);
                 for (int t = 0; t < win; t++) {
-                    double g = KERNEL[t];
+                    double g = kernel[t];
                     for (int i = 0; i < outW; i++) {
                         dst[i] += g * src[i + t];
                     }
@@ -105,9 +115,9 @@ public final class ImageQuality {
             int top = row - win + 1;
             for (int q = 0; q < 5; q++) {
                 double[] dst = acc[q];
-                java.util.Arrays.fill(dst, 0);
+                Arrays.fill(dst, 0);
                 for (int t = 0; t < win; t++) {
-                    double g = KERNEL[t];
+                    double g = kernel[t];
                     double[] src = ring[q][(top + t) % win];
                     for (int i = 0; i < outW; i++) {
                         dst[i] += g * src[i];
@@ -124,11 +134,40 @@ public final class ImageQuality {
     }
 
     public static double meanDeltaE2000(int[] a, int[] b) {
-        return meanOverPairs(a, b, true);
+        return meanOverPairs(a, b, true, null);
     }
 
     public static double meanDeltaE76(int[] a, int[] b) {
-        return meanOverPairs(a, b, false);
+        return meanOverPairs(a, b, false, null);
+    }
+
+    /** CIEDE2000 of every pixel pair into {@code out}; returns the mean. */
+    public static double deltaE2000Map(int[] a, int[] b, float[] out) {
+        if (out.length != a.length) {
+            throw new IllegalArgumentException("out must have one entry per pixel");
+        }
+        return meanOverPairs(a, b, true, out);
+    }
+
+    /** The nearest-rank {@code fraction} quantile, to 1/64 (the lower edge of its bin in a 1/64-wide histogram). */
+    public static double percentile(float[] values, double fraction) {
+        if (values.length == 0) {
+            return 0;
+        }
+        int bins = 64 * 128;
+        long[] counts = new long[bins + 1];
+        for (float v : values) {
+            counts[Math.min(bins, (int) (v * 64))]++;
+        }
+        long rank = (long) Math.ceil(fraction * values.length);
+        long seen = 0;
+        for (int i = 0; i <= bins; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return i / 64.0;
+            }
+        }
+        return bins / 64.0;
     }
 
     /**
@@ -136,7 +175,7 @@ public final class ImageQuality {
      * palette colours, so the difference is memoised per (colour, colour) pair in a bounded
      * open-addressing table (2^20 slots, filled to 3/4 at most, then pairs are computed directly).
      */
-    private static double meanOverPairs(int[] a, int[] b, boolean ciede2000) {
+    private static double meanOverPairs(int[] a, int[] b, boolean ciede2000, float[] perPixel) {
         requireSameLength(a, b);
         if (a.length == 0) {
             return 0;
@@ -144,13 +183,16 @@ public final class ImageQuality {
         int slots = 1 << 20;
         long[] keys = new long[slots];
         double[] values = new double[slots];
-        java.util.Arrays.fill(keys, -1L);
+        Arrays.fill(keys, -1L);
         int used = 0;
         double[] p = new double[3], q = new double[3];
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
             int ca = a[i] & 0xFFFFFF, cb = b[i] & 0xFFFFFF;
             if (ca == cb) {
+                if (perPixel != null) {
+                    perPixel[i] = 0;
+                }
                 continue;
             }
             long key = ((long) ca << 24) | cb;
@@ -160,6 +202,9 @@ public final class ImageQuality {
             }
             if (keys[slot] == key) {
                 sum += values[slot];
+                if (perPixel != null) {
+                    perPixel[i] = (float) values[slot];
+                }
                 continue;
             }
             CieLab.fromRgb(ca, p, 0);
@@ -169,6 +214,9 @@ public final class ImageQuality {
                 keys[slot] = key;
                 values[slot] = d;
                 used++;
+            }
+            if (perPixel != null) {
+                perPixel[i] = (float) d;
             }
             sum += d;
         }
@@ -246,12 +294,16 @@ public final class ImageQuality {
         return 0.299 * ((argb >>> 16) & 0xFF) + 0.587 * ((argb >>> 8) & 0xFF) + 0.114 * (argb & 0xFF);
     }
 
-    private static double[] gaussianKernel() {
-        double[] k = new double[2 * RADIUS + 1];
+    private static double[] gaussianKernel(int radius, double sigma) {
+        double[] k = new double[2 * radius + 1];
+        if (radius == 0) {
+            k[0] = 1;
+            return k;
+        }
         double sum = 0;
-        for (int i = -RADIUS; i <= RADIUS; i++) {
-            k[i + RADIUS] = Math.exp(-(i * i) / (2 * SIGMA * SIGMA));
-            sum += k[i + RADIUS];
+        for (int i = -radius; i <= radius; i++) {
+            k[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+            sum += k[i + radius];
         }
         for (int i = 0; i < k.length; i++) {
             k[i] /= sum;

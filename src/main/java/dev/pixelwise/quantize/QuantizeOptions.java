@@ -4,8 +4,16 @@ import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
 
+import dev.pixelwise.imaging.PngWriter;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What a user asks of a quantize job: either a list of palette sizes to compare, or one target
@@ -15,7 +23,12 @@ import java.util.TreeSet;
  * @param targetPsnr  smallest k whose PSNR reaches this many dB (null: not asked)
  * @param targetBytes largest k whose PNG fits in this many bytes, i.e. the best quality that fits (null: not asked)
  */
-public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBytes, KMeansParams params) {
+public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBytes, KMeansParams params,
+                              List<String> formats, PngWriter.Effort effort, QualityBar qualityBar,
+                              Map<String, String> used) {
+
+    /** Formats a user can compare palette PNGs with; lossless WebP of each palette image comes with webp. */
+    static final List<String> FORMAT_IDS = List.of("png", "webp", "jpeg", "avif");
 
     static final int MAX_VARIANTS = 16;
     private static final KMeansParams DEFAULTS = KMeansParams.defaults();
@@ -45,8 +58,17 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
     static final OptionSpec TARGET_BYTES = OptionSpec.integer("targetBytes", "Target size (bytes)", null, 64, Integer.MAX_VALUE,
             "Instead of k: the best quality whose PNG fits in this size");
 
+    static final OptionSpec FORMATS = OptionSpec.text("formats", "Compare with formats", "png,webp,jpeg",
+            "Comma-separated from png, webp, jpeg, avif: each variant's size is also tried as lossy WebP/JPEG/AVIF "
+                    + "of the original (best quality that fits) and as lossless WebP of the palette image");
+    static final OptionSpec EFFORT = OptionSpec.choice("effort", "PNG effort", "default", List.of("fast", "default", "max"),
+            "How hard the PNG writer looks for a smaller file: max tries every filter, palette order and deflate strategy");
+    static final OptionSpec QUALITY_BAR = OptionSpec.text("qualityBar", "Quality bar", QualityBar.DEFAULT.spec(),
+            "What \"looks right\" means: deltaE<=2.3 (mean CIEDE2000, about one just-noticeable difference), "
+                    + "ssim>=0.95 or psnr>=38; the smallest file that meets it is recommended");
+
     static final List<OptionSpec> SPECS = List.of(K, COLOR_SPACE, DISTANCE, INIT, RESTARTS, MAX_ITERATIONS, TOLERANCE,
-            SEED, DITHER, EXACT, TARGET_PSNR, TARGET_BYTES);
+            SEED, DITHER, EXACT, TARGET_PSNR, TARGET_BYTES, FORMATS, EFFORT, QUALITY_BAR);
 
     static QuantizeOptions parse(JobOptions options) {
         KMeansParams params = new KMeansParams(
@@ -70,7 +92,43 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
                     "give k or a target, not both");
         }
         List<Integer> ks = targetPsnr != null || targetBytes != null ? List.of() : parseKs(options.raw(K));
-        return new QuantizeOptions(ks, targetPsnr, targetBytes, params);
+        List<String> formats = parseFormats(options.raw(FORMATS));
+        PngWriter.Effort effort = PngWriter.Effort.fromId(options.choice(EFFORT));
+        QualityBar bar;
+        try {
+            bar = QualityBar.parse(options.raw(QUALITY_BAR));
+        } catch (IllegalArgumentException e) {
+            throw new AppException.BadOption(QUALITY_BAR.name(), e.getMessage());
+        }
+        Map<String, String> used = new LinkedHashMap<>();
+        if (targetPsnr != null) {
+            used.put(TARGET_PSNR.name(), targetPsnr.toString());
+        } else if (targetBytes != null) {
+            used.put(TARGET_BYTES.name(), targetBytes.toString());
+        } else {
+            used.put(K.name(), ks.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        for (OptionSpec spec : List.of(COLOR_SPACE, DISTANCE, INIT, RESTARTS, MAX_ITERATIONS, TOLERANCE, SEED, DITHER, EXACT, EFFORT)) {
+            used.put(spec.name(), options.raw(spec));
+        }
+        used.put(FORMATS.name(), String.join(",", formats));
+        used.put(QUALITY_BAR.name(), bar.spec());
+        return new QuantizeOptions(ks, targetPsnr, targetBytes, params, formats, effort, bar, Map.copyOf(used));
+    }
+
+    static List<String> parseFormats(String raw) {
+        Set<String> formats = new LinkedHashSet<>();
+        formats.add("png");
+        for (String part : raw.toLowerCase(Locale.ROOT).split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!FORMAT_IDS.contains(part)) {
+                throw new AppException.BadOption(FORMATS.name(), "'" + part + "' is not one of " + String.join(", ", FORMAT_IDS));
+            }
+            formats.add(part);
+        }
+        return List.copyOf(formats);
     }
 
     static List<Integer> parseKs(String raw) {

@@ -1,9 +1,8 @@
 package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.DecodedImage;
-import dev.pixelwise.imaging.ImageEncoder;
-import dev.pixelwise.imaging.ImageHeader;
-import dev.pixelwise.problem.AppException;
+import dev.pixelwise.imaging.ImageFormat;
+import dev.pixelwise.imaging.PngWriter;
 import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
@@ -18,16 +17,18 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * K-Means colour quantisation with side-by-side compression levels. Steps: decode → histogram and
- * colour conversion once ({@link PaletteQuantizer#prepare}) → per k: k-means, remap, palette PNG,
- * metrics → the elbow of inertia over k as the suggested k.
+ * K-Means colour quantisation with side-by-side compression levels. Stages: decode → histogram and
+ * colour conversion once ({@link PaletteQuantizer#prepare}) → per k: k-means and remap, palette PNG,
+ * metrics, the other formats at the same bytes → the smallest file that meets the quality bar.
  */
 @ApplicationScoped
 public class QuantizeTask implements Task<QuantizeOptions> {
 
     private final PaletteQuantizer quantizer;
+    private final ComputePool compute;
 
     public QuantizeTask(ComputePool compute) {
+        this.compute = compute;
         this.quantizer = new PaletteQuantizer(compute.executor(), compute.parallelism());
     }
 
@@ -43,7 +44,8 @@ public class QuantizeTask implements Task<QuantizeOptions> {
 
     @Override
     public String description() {
-        return "K-Means colour quantisation: compare palette sizes side by side by file size, PSNR, SSIM and ΔE.";
+        return "K-Means colour quantisation: compare palette sizes and other formats side by side by file size, "
+                + "PSNR, SSIM and ΔE, and get the smallest file that looks right.";
     }
 
     @Override
@@ -61,47 +63,49 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         return QuantizeOptions.parse(options);
     }
 
-    /** Every variant is scored with SSIM, whose window needs a few pixels; refuse smaller images up front. */
-    @Override
-    public void checkAgainst(QuantizeOptions options, ImageHeader header) {
-        int min = ImageQuality.MIN_SSIM_SIDE;
-        if (header.width() < min || header.height() < min) {
-            throw new AppException.UnprocessableImage("Quantize needs an image of at least " + min + "×" + min
-                    + " pixels (its quality scores use an " + min + "×" + min + " window); this one is "
-                    + header.width() + "×" + header.height());
-        }
-    }
-
     @Override
     public QuantizeResult run(JobContext context, QuantizeOptions options) {
         long start = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
         DecodedImage decoded = context.image();
+        timings.put("decode", ms(start));
         int w = decoded.width();
         int h = decoded.height();
         int[] argb = decoded.argb();
         BooleanSupplier cancelled = context::cancelled;
+        List<String> notes = new ArrayList<>();
+        PngWriter png = new PngWriter(compute.executor(), compute.parallelism());
 
         context.stage("histogram");
         long t0 = System.nanoTime();
         Prepared prepared = quantizer.prepare(argb, w, h, options.params());
-        long prepareMs = (System.nanoTime() - t0) / 1_000_000;
+        timings.put("histogram", ms(t0));
         context.progress(0.05);
 
-        context.stage("lossless reference");
-        long losslessBytes = ImageEncoder.writePng(decoded.image(), context.output("original.png"));
-        QuantizeResult.Original original = new QuantizeResult.Original(w, h, context.inputBytes(),
-                decoded.info().format().name(), prepared.uniqueColors(), losslessBytes, "original.png");
-        VariantWriter writer = new VariantWriter(argb, w, h, original.bytes(), losslessBytes);
+        context.stage("reference");
+        t0 = System.nanoTime();
+        QuantizeResult.Original original = reference(context, decoded, prepared, png);
+        timings.put("reference", ms(t0));
+        int window = ImageQuality.ssimWindow(w, h);
+        if (window < ImageQuality.MIN_SSIM_SIDE) {
+            notes.add("SSIM is scored with a " + window + "×" + window + " window: the image is smaller than the "
+                    + "standard 11×11 window.");
+        }
+        VariantWriter writer = new VariantWriter(argb, w, h, original.bytes(), original.losslessBytes(), png,
+                options.effort());
 
         QuantizeResult.Target target = null;
         List<Integer> ks = options.ks();
         if (options.targetPsnr() != null || options.targetBytes() != null) {
             context.stage("searching k for the target");
-            target = new TargetSearch(quantizer, prepared, argb, cancelled).find(options);
+            t0 = System.nanoTime();
+            target = new TargetSearch(quantizer, prepared, argb, cancelled, writer).find(options);
+            timings.put("target", ms(t0));
             ks = List.of(target.k());
         }
 
         List<QuantizeResult.Variant> variants = new ArrayList<>();
+        timings.put("quantize", 0L);
         for (int i = 0; i < ks.size(); i++) {
             int k = ks.get(i);
             context.stage("k = " + k);
@@ -109,21 +113,61 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             double span = 0.9 / ks.size();
             long q0 = System.nanoTime();
             QuantizedImage q = quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
-            long quantizeMs = (System.nanoTime() - q0) / 1_000_000;
+            long quantizeMs = ms(q0);
+            timings.merge("quantize", quantizeMs, Long::sum);
             context.checkCancelled();
-            variants.add(writer.write(q, context.output("k" + k + ".png"), quantizeMs));
+            QuantizeResult.Variant v = writer.write(q, context::output, timings);
+            v.timingsMs().put("quantize", quantizeMs);
+            variants.add(v);
             context.progress(base + span);
         }
 
-        Integer suggested = null;
+        Integer elbow = null;
         if (variants.size() >= 3) {
             int[] kArr = variants.stream().mapToInt(QuantizeResult.Variant::k).toArray();
             double[] inertia = variants.stream().mapToDouble(QuantizeResult.Variant::inertia).toArray();
-            suggested = ElbowFinder.suggest(kArr, inertia);
+            elbow = ElbowFinder.suggest(kArr, inertia);
         }
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("prepare", prepareMs);
-        timings.put("total", (System.nanoTime() - start) / 1_000_000);
-        return new QuantizeResult(original, variants, suggested, target, timings);
+        QualityBar bar = options.qualityBar();
+        Integer suggested = variants.stream().filter(v -> bar.meets(v.psnr(), v.ssim(), v.deltaE()))
+                .map(QuantizeResult.Variant::k).findFirst().orElse(null);
+        QuantizeResult.Recommendation recommendation = Recommender.recommend(bar, variants, original.formats());
+        timings.put("total", ms(start));
+        return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings,
+                options.used(), notes);
+    }
+
+    /**
+     * The original as served for viewing, and the lossless size variants are compared with. A PNG
+     * upload is its own reference (no re-encode); anything else is written once by the fast lossless
+     * writer, whose size stands in for "lossless PNG".
+     */
+    private static QuantizeResult.Original reference(JobContext context, DecodedImage decoded, Prepared prepared,
+                                                     PngWriter png) {
+        int w = decoded.width();
+        int h = decoded.height();
+        long uploadBytes = context.inputBytes();
+        String format = decoded.info().format().name();
+        // Written from pixels even for a PNG upload, so no metadata of the upload is served back.
+        byte[] bytes = png.truecolor(w, h, decoded.argb(), hasAlpha(decoded.argb()), PngWriter.Effort.FAST);
+        VariantWriter.save(context.output("original.png"), bytes);
+        boolean pngUpload = decoded.info().format() == ImageFormat.PNG;
+        long lossless = pngUpload ? uploadBytes : bytes.length;
+        String source = pngUpload ? "upload" : "png-fast";
+        return new QuantizeResult.Original(w, h, uploadBytes, format, prepared.uniqueColors(), lossless, source,
+                "original.png", List.of());
+    }
+
+    private static boolean hasAlpha(int[] argb) {
+        for (int c : argb) {
+            if (c >>> 24 != 0xFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long ms(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
     }
 }

@@ -16,12 +16,15 @@ final class TargetSearch {
     private final Prepared prepared;
     private final int[] original;
     private final BooleanSupplier cancelled;
+    private final VariantWriter writer;
 
-    TargetSearch(PaletteQuantizer quantizer, Prepared prepared, int[] original, BooleanSupplier cancelled) {
+    TargetSearch(PaletteQuantizer quantizer, Prepared prepared, int[] original, BooleanSupplier cancelled,
+                 VariantWriter writer) {
         this.quantizer = quantizer;
         this.prepared = prepared;
         this.original = original;
         this.cancelled = cancelled;
+        this.writer = writer;
     }
 
     QuantizeResult.Target find(QuantizeOptions options) {
@@ -71,7 +74,7 @@ final class TargetSearch {
     }
 
     private long bytes(int k, List<Map<String, Number>> tried) {
-        long bytes = VariantWriter.pngBytes(quantizer.quantize(prepared, k, cancelled));
+        long bytes = writer.pngBytes(quantizer.quantize(prepared, k, cancelled));
         tried.add(Map.of("k", k, "bytes", bytes));
         return bytes;
     }

@@ -1,55 +1,112 @@
 package dev.pixelwise.quantize;
 
-import dev.pixelwise.imaging.ImageEncoder;
+import dev.pixelwise.imaging.PngWriter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Turns one quantised image into a palette PNG plus the numbers users compare variants by. */
+/**
+ * Turns one quantised image into a palette PNG, its error map, and the numbers users compare
+ * variants by.
+ */
 final class VariantWriter {
+
+    /** ΔE at which the error map turns white; 20 is a clearly different colour. */
+    static final double ERROR_MAP_CEILING = 20;
+    private static final int[] HEAT = heatPalette();
 
     private final int[] original;
     private final int width;
     private final int height;
     private final long originalBytes;
     private final long losslessBytes;
+    private final PngWriter png;
+    private final PngWriter.Effort effort;
 
-    VariantWriter(int[] original, int width, int height, long originalBytes, long losslessBytes) {
+    VariantWriter(int[] original, int width, int height, long originalBytes, long losslessBytes, PngWriter png,
+                  PngWriter.Effort effort) {
         this.original = original;
         this.width = width;
         this.height = height;
         this.originalBytes = originalBytes;
         this.losslessBytes = losslessBytes;
+        this.png = png;
+        this.effort = effort;
     }
 
-    QuantizeResult.Variant write(QuantizedImage q, Path target, long quantizeMillis) {
+    /**
+     * Writes {@code k<k>.png} and {@code k<k>-error.png} through {@code output} (which registers the
+     * file with the job and returns its path) and scores the variant. Adds encode and metrics times
+     * to {@code timings}.
+     */
+    QuantizeResult.Variant write(QuantizedImage q, Function<String, Path> output, Map<String, Long> timings) {
         long t0 = System.nanoTime();
-        long bytes = ImageEncoder.writeIndexedPng(width, height, q.paletteArgb(), q.indices(), target);
+        String file = "k" + q.k() + ".png";
+        byte[] bytes = png.indexed(width, height, q.paletteArgb(), q.indices(), effort);
+        save(output.apply(file), bytes);
         long t1 = System.nanoTime();
         int[] pixels = q.toArgb();
         double psnr = ImageQuality.psnr(original, pixels);
         double ssim = ImageQuality.ssim(original, pixels, width, height);
-        double deltaE = ImageQuality.meanDeltaE2000(original, pixels);
+        float[] perPixel = new float[pixels.length];
+        double deltaE = ImageQuality.deltaE2000Map(original, pixels, perPixel);
+        double p99 = ImageQuality.percentile(perPixel, 0.99);
+        String errorMap = "k" + q.k() + "-error.png";
+        save(output.apply(errorMap), errorMap(perPixel));
         long t2 = System.nanoTime();
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("quantize", quantizeMillis);
-        timings.put("encode", (t1 - t0) / 1_000_000);
-        timings.put("metrics", (t2 - t1) / 1_000_000);
+        Map<String, Long> own = new LinkedHashMap<>();
+        own.put("encode", (t1 - t0) / 1_000_000);
+        own.put("metrics", (t2 - t1) / 1_000_000);
+        own.forEach((stage, ms) -> timings.merge(stage, ms, Long::sum));
         boolean lossless = Double.isInfinite(psnr);
-        return new QuantizeResult.Variant(q.k(), target.getFileName().toString(), bytes,
-                8.0 * bytes / ((long) width * height), 1.0 - (double) bytes / originalBytes,
-                1.0 - (double) bytes / losslessBytes, lossless ? null : round(psnr, 3), round(ssim, 5),
-                round(deltaE, 3), q.iterations(), q.inertia(), converged(q.stopReason()), lossless,
-                swatches(q), timings);
+        long size = bytes.length;
+        return new QuantizeResult.Variant(q.k(), file, size, 8.0 * size / ((long) width * height),
+                1.0 - (double) size / originalBytes, 1.0 - (double) size / losslessBytes,
+                lossless ? null : round(psnr, 3), round(ssim, 5), round(deltaE, 3), round(p99, 3), errorMap,
+                q.iterations(), q.inertia(), converged(q.stopReason()), lossless, swatches(q), own, List.of());
     }
 
-    /** PNG bytes for a quantised image without writing a file (for the size target search). */
-    static long pngBytes(QuantizedImage q) {
-        return ImageEncoder.pngSize(ImageEncoder.indexedImage(q.width(), q.height(), q.paletteArgb(), q.indices()));
+    /** PNG bytes of a quantised image as {@link #write} would write it, without writing a file. */
+    long pngBytes(QuantizedImage q) {
+        return png.indexed(width, height, q.paletteArgb(), q.indices(), effort).length;
+    }
+
+    /** Per-pixel ΔE as an 8-bit palette PNG on a black–red–yellow–white ramp. */
+    private byte[] errorMap(float[] deltaE) {
+        byte[] idx = new byte[deltaE.length];
+        double scale = 255 / ERROR_MAP_CEILING;
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = (byte) Math.min(255, (int) Math.round(deltaE[i] * scale));
+        }
+        return png.indexed(width, height, HEAT, idx, PngWriter.Effort.FAST);
+    }
+
+    private static int[] heatPalette() {
+        int[] p = new int[256];
+        for (int i = 0; i < 256; i++) {
+            double t = i / 255.0;
+            int r = (int) Math.round(255 * Math.min(1, 3 * t));
+            int g = (int) Math.round(255 * Math.min(1, Math.max(0, 3 * t - 1)));
+            int b = (int) Math.round(255 * Math.min(1, Math.max(0, 3 * t - 2)));
+            p[i] = 0xFF000000 | r << 16 | g << 8 | b;
+        }
+        return p;
+    }
+
+    static void save(Path target, byte[] bytes) {
+        try {
+            Files.write(target, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + target.getFileName(), e);
+        }
     }
 
     static String converged(StopReason reason) {
@@ -64,7 +121,9 @@ final class VariantWriter {
         List<QuantizeResult.Swatch> out = new ArrayList<>(q.paletteArgb().length);
         for (int i = 0; i < q.paletteArgb().length; i++) {
             int c = q.paletteArgb()[i];
-            String hex = i == q.transparentIndex() ? "transparent" : String.format(Locale.ROOT, "#%06x", c & 0xFFFFFF);
+            String hex = c >>> 24 == 0 ? "transparent"
+                    : c >>> 24 == 0xFF ? String.format(Locale.ROOT, "#%06x", c & 0xFFFFFF)
+                    : String.format(Locale.ROOT, "#%06x%02x", c & 0xFFFFFF, c >>> 24);
             out.add(new QuantizeResult.Swatch(hex, total == 0 ? 0 : round((double) q.pixelCounts()[i] / total, 5)));
         }
         return out;

@@ -116,8 +116,7 @@ class HostileInputTest {
 
     /**
      * Odd but valid files (CMYK, 16-bit, thousands of frames, absurd EXIF, polyglots) must work;
-     * a task that truly cannot take one may say so with a 4xx problem (quantize needs 11×11 pixels
-     * for its SSIM window, so the 1×1 GIFs get a 422 there). Damaged ones may go either way.
+     * a task that truly cannot take one may say so with a 4xx problem. Damaged ones may go either way.
      */
     @Test
     @Order(2)

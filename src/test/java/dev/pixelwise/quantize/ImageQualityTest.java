@@ -118,8 +118,38 @@ class ImageQualityTest {
     }
 
     @Test
-    void ssimRejectsImagesSmallerThanTheWindow() {
-        assertThrows(IllegalArgumentException.class, () -> ImageQuality.ssim(new int[100], new int[100], 10, 10));
+    void smallImagesAreScoredWithAWindowThatFits() {
+        assertEquals(11, ImageQuality.ssimWindow(11, 400));
+        assertEquals(9, ImageQuality.ssimWindow(10, 10));
+        assertEquals(7, ImageQuality.ssimWindow(20, 8));
+        assertEquals(1, ImageQuality.ssimWindow(1, 1));
+        int[] icon = Fixtures.photo(8, 8, 3);
+        assertEquals(1.0, ImageQuality.ssim(icon, icon.clone(), 8, 8), 1e-12);
+        int[] noisy = icon.clone();
+        for (int i = 0; i < noisy.length; i += 3) {
+            noisy[i] ^= 0x00404040;
+        }
+        double s = ImageQuality.ssim(icon, noisy, 8, 8);
+        assertTrue(s > 0 && s < 0.99, "an 8×8 image with changed pixels scores below 1: " + s);
+        assertEquals(1.0, ImageQuality.ssim(new int[] {0xFF102030}, new int[] {0xFF102030}, 1, 1), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> ImageQuality.ssim(new int[100], new int[100], 10, 11));
+    }
+
+    @Test
+    void perPixelDeltaEAndItsPercentile() {
+        int[] a = new int[1000];
+        int[] b = new int[1000];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = 0xFF808080;
+            b[i] = i < 990 ? 0xFF808080 : 0xFFFFFFFF;
+        }
+        float[] map = new float[a.length];
+        double mean = ImageQuality.deltaE2000Map(a, b, map);
+        assertEquals(ImageQuality.meanDeltaE2000(a, b), mean, 1e-9);
+        assertEquals(0, map[0], 0);
+        assertTrue(map[999] > 30, "grey to white is a large difference: " + map[999]);
+        assertEquals(0, ImageQuality.percentile(map, 0.99), 0, "99 % of pixels are exact");
+        assertTrue(ImageQuality.percentile(map, 0.995) > 30);
     }
 
     /** Rows of Sharma, Wu and Dalal (2005), Table 1: L1, a1, b1, L2, a2, b2, delta E00. */

@@ -80,8 +80,62 @@ class QuantizeApiTest {
             assertEquals(k <= 4 ? 2 : k <= 16 ? 4 : 8, decoded.getColorModel().getPixelSize(), "bit depth for k=" + k);
             assertEquals(bytes, png.length);
         }
-        assertTrue(List.of(4, 16, 64).contains(job.getInt("result.suggestedK")));
+        // suggestedK: the smallest k that meets the (default) bar, mean ΔE <= 2.3
+        assertEquals("deltaE", job.getString("result.qualityBar.metric"));
+        assertEquals(2.3, job.getDouble("result.qualityBar.value"), 0);
+        Integer expected = variants.stream().filter(v -> ((Number) v.get("deltaE")).doubleValue() <= 2.3)
+                .map(v -> (Integer) v.get("k")).findFirst().orElse(null);
+        assertEquals(expected, job.get("result.suggestedK"));
+        assertTrue(List.of(4, 16, 64).contains(job.getInt("result.elbowK")));
         given().get("/api/v1/jobs/" + id + "/files/original.png").then().statusCode(200).contentType("image/png");
+        for (String stage : List.of("decode", "histogram", "reference", "quantize", "encode", "metrics", "total")) {
+            assertTrue(job.getLong("result.timingsMs." + stage) >= 0, stage);
+        }
+        assertEquals("4,16,64", job.getString("result.optionsUsed.k"));
+        assertEquals("lab", job.getString("result.optionsUsed.colorSpace"));
+    }
+
+    @Test
+    void errorMapMarksTheWorstServedColours() throws Exception {
+        JsonPath job = ok(quantize(TestImages.photo("parrot.jpg"), "k", "8", "formats", "png"));
+        double mean = job.getDouble("result.variants[0].deltaE");
+        double p99 = job.getDouble("result.variants[0].deltaEP99");
+        assertTrue(p99 > mean, "the 99th percentile lies above the mean: " + p99 + " vs " + mean);
+        byte[] png = given().get("/api/v1/jobs/" + job.getString("id") + "/files/"
+                + job.getString("result.variants[0].errorMap")).then().statusCode(200).extract().asByteArray();
+        BufferedImage map = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(job.getInt("result.original.width"), map.getWidth());
+        assertEquals(job.getInt("result.original.height"), map.getHeight());
+    }
+
+    @Test
+    void iconsSmallerThanTheSsimWindowAreScoredNotRefused() {
+        for (int[] size : new int[][] {{8, 8}, {20, 10}, {1, 1}}) {
+            Path icon = TestImages.write(tmp, "icon" + size[0] + "x" + size[1] + ".png",
+                    TestImages.encode(TestImages.quadrants(size[0], size[1]), "png"));
+            JsonPath job = ok(quantize(icon, "k", "2,4"));
+            assertEquals(2, job.getList("result.variants").size());
+            String notes = job.getList("result.notes").toString();
+            assertTrue(notes.contains("window"), "says which SSIM window was used: " + notes);
+            assertTrue(job.getDouble("result.variants[1].ssim") > 0);
+        }
+    }
+
+    @Test
+    void theRecommendationMeetsItsBar() {
+        // a flat, few-colour picture: the palette PNG is lossless and smallest
+        Path card = TestImages.write(tmp, "flat.png", TestImages.encode(TestImages.quadrants(160, 120), "png"));
+        JsonPath flat = ok(quantize(card, "k", "4,16"));
+        assertTrue(flat.getBoolean("result.recommendation.meetsBar"));
+        assertTrue(List.of("png", "webp-lossless").contains(flat.getString("result.recommendation.format")),
+                flat.getString("result.recommendation.format"));
+        JsonPath photo = ok(quantize(TestImages.photo("parrot.jpg"), "k", "16,64", "qualityBar", "ssim>=0.8",
+                "formats", "png"));
+        assertEquals("ssim>=0.8", photo.getString("result.optionsUsed.qualityBar"));
+        String file = photo.getString("result.recommendation.file");
+        List<Map<String, Object>> variants = photo.getList("result.variants");
+        Map<String, Object> chosen = variants.stream().filter(v -> v.get("file").equals(file)).findFirst().orElseThrow();
+        assertEquals(photo.getBoolean("result.recommendation.meetsBar"), ((Number) chosen.get("ssim")).doubleValue() >= 0.8);
     }
 
     @Test
@@ -148,7 +202,8 @@ class QuantizeApiTest {
                 {"restarts", "33"}, {"maxIterations", "0"}, {"maxIterations", "1e9"}, {"tolerance", "-1"},
                 {"tolerance", "NaN"}, {"tolerance", "Infinity"}, {"seed", "-1"}, {"seed", "99999999999"},
                 {"dither", "ordered"}, {"exact", "maybe"}, {"targetPsnr", "abc"}, {"targetPsnr", "5"},
-                {"targetBytes", "1"}};
+                {"targetBytes", "1"}, {"formats", "gif"}, {"formats", "png,heic"}, {"effort", "extreme"},
+                {"qualityBar", "sharpness>=3"}, {"qualityBar", "deltaE>=2"}, {"qualityBar", "ssim>=2"}};
         for (String[] c : cases) {
             quantize(cat, c[0], c[1]).then().statusCode(400)
                     .contentType(startsWith("application/problem+json"))
@@ -156,5 +211,6 @@ class QuantizeApiTest {
         }
         quantize(cat, "k", "16", "targetPsnr", "30").then().statusCode(400).body("field", equalTo("targetPsnr"));
         quantize(cat, "targetPsnr", "30", "targetBytes", "1000").then().statusCode(400).body("field", equalTo("targetBytes"));
+        quantize(cat, "effort", "").then().statusCode(400).body("field", equalTo("effort"));
     }
 }
