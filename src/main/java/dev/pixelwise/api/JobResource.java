@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -25,6 +26,7 @@ import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -78,6 +80,48 @@ public class JobResource {
             case FAILED -> ProblemMapper.problemResponse(j.error());
             default -> Response.accepted(JobView.of(j)).location(location(j)).build();
         });
+    }
+
+    @POST
+    @Path("/jobs/{id}/rerun")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Run a job's upload again with other options", description = "Multipart or form fields: "
+            + "the task's options (no image: the job's own upload is used while it has not expired). Answers 202 "
+            + "with the new job.")
+    public Response rerun(@PathParam("id") String id, MultipartFormDataInput input) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        input.getValues().forEach((name, values) -> values.forEach(v -> {
+            if (v.isFileItem()) {
+                throw new AppException.BadOption(name, "a re-run uses the job's own upload; send options only");
+            }
+            if (fields.putIfAbsent(name, v.getValue()) != null) {
+                throw new AppException.BadOption(name, "given more than once");
+            }
+        }));
+        return rerun(id, fields);
+    }
+
+    @POST
+    @Path("/jobs/{id}/rerun")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Blocking
+    @Operation(hidden = true)
+    public Response rerunForm(@PathParam("id") String id, MultivaluedMap<String, String> form) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        form.forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw new AppException.BadOption(name, "given more than once");
+            }
+            fields.put(name, values.get(0));
+        });
+        return rerun(id, fields);
+    }
+
+    private Response rerun(String id, Map<String, String> fields) {
+        fields.remove(UploadForm.TASK); // the task is the job's own
+        Job job = jobs.rerun(id, fields);
+        return Response.accepted(JobView.of(job)).location(location(job)).build();
     }
 
     @GET

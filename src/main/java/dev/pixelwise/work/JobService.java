@@ -10,8 +10,10 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
@@ -79,6 +81,37 @@ public class JobService {
         Object parsed = parse(task, fields);
         check(task, parsed, decoder.probe(upload));
         return store.submit(task, parsed, fields, upload);
+    }
+
+    /**
+     * Queues the upload of an existing job again with other options, so a user can try another
+     * setting without sending the image again.
+     *
+     * @throws AppException 404 when the job or its upload has expired, as {@link #submit} otherwise
+     */
+    public Job rerun(String id, Map<String, String> fields) {
+        Job previous = get(id);
+        Path upload = store.file(previous, INPUT_FILE);
+        if (upload == null || !Files.isRegularFile(upload)) {
+            throw new AppException.NotFound("The upload of job " + id + " is gone (it may have expired)");
+        }
+        Path copy;
+        try {
+            Path dir = Files.createDirectories(config.dataDir().resolve("uploads"));
+            copy = Files.createTempFile(dir, "rerun-", ".upload");
+            Files.copy(upload, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not copy the upload of job " + id, e);
+        }
+        try {
+            return submit(previous.task(), copy, fields);
+        } finally {
+            try {
+                Files.deleteIfExists(copy); // already moved into the new job's keeping unless submit refused
+            } catch (IOException ignored) {
+                // the sweeper of the uploads folder gets it
+            }
+        }
     }
 
     public Job get(String id) {

@@ -213,4 +213,37 @@ class QuantizeApiTest {
         quantize(cat, "targetPsnr", "30", "targetBytes", "1000").then().statusCode(400).body("field", equalTo("targetBytes"));
         quantize(cat, "effort", "").then().statusCode(400).body("field", equalTo("effort"));
     }
+
+    @Test
+    void tryOtherKWithoutUploadingAgain() {
+        JsonPath first = ok(quantize(TestImages.photo("cat.bmp"), "k", "8", "formats", "png"));
+        String id = first.getString("id");
+        Response again = given().multiPart("k", "4,32").multiPart("formats", "png")
+                .when().post("/api/v1/jobs/" + id + "/rerun");
+        again.then().statusCode(202).header("Location", org.hamcrest.Matchers.containsString("/api/v1/jobs/"));
+        String next = again.jsonPath().getString("id");
+        assertNotEquals(id, next);
+        JsonPath done = null;
+        for (int i = 0; i < 600 && (done == null || !done.getString("status").equals("succeeded")); i++) {
+            done = given().get("/api/v1/jobs/" + next).jsonPath();
+            assertNotEquals("failed", done.getString("status"));
+            sleepBriefly();
+        }
+        assertEquals(List.of(4, 32), done.getList("result.variants.k"));
+        assertEquals(first.getInt("result.original.uniqueColors"), done.getInt("result.original.uniqueColors"),
+                "the same upload");
+        given().formParam("k", "2").when().post("/api/v1/jobs/" + id + "/rerun").then().statusCode(202);
+        given().multiPart("k", "1").when().post("/api/v1/jobs/" + id + "/rerun").then().statusCode(400)
+                .body("field", equalTo("k"));
+        given().multiPart("k", "4").when().post("/api/v1/jobs/00000000000000000000000000000000/rerun")
+                .then().statusCode(404);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
