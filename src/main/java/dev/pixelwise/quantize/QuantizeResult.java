@@ -24,8 +24,8 @@ public record QuantizeResult(Original original, List<Variant> variants, Integer 
 
     /**
      * @param losslessBytes  size of the original as a lossless PNG ({@code losslessSource} says which)
-     * @param losslessSource "upload" (the upload is a PNG: its own size) or "png-fast" (our fast
-     *                       lossless writer's file, {@code file}; a careful writer would be smaller)
+     * @param losslessSource "upload" (the upload is a PNG: its own size) or "estimate" (a careful
+     *                       lossless PNG's size, estimated from a sixteenth of the rows)
      * @param file           the original as served for viewing (PNG)
      * @param formats        the original as other formats at a few qualities (the curves' far end)
      */

@@ -138,24 +138,23 @@ public class QuantizeTask implements Task<QuantizeOptions> {
     }
 
     /**
-     * The original as served for viewing, and the lossless size variants are compared with. A PNG
-     * upload is its own reference (no re-encode); anything else is written once by the fast lossless
-     * writer, whose size stands in for "lossless PNG".
+     * The original as served for viewing, and the lossless size variants are compared with. The
+     * viewing copy is written by the fast lossless writer (from pixels, so no metadata of the upload
+     * is served back). The reference size is the upload's own when it is a PNG, else an estimate
+     * of a careful lossless PNG from a sixteenth of the rows: no second full encode.
      */
     private static QuantizeResult.Original reference(JobContext context, DecodedImage decoded, Prepared prepared,
                                                      PngWriter png) {
         int w = decoded.width();
         int h = decoded.height();
         long uploadBytes = context.inputBytes();
-        String format = decoded.info().format().name();
-        // Written from pixels even for a PNG upload, so no metadata of the upload is served back.
-        byte[] bytes = png.truecolor(w, h, decoded.argb(), hasAlpha(decoded.argb()), PngWriter.Effort.FAST);
+        boolean alpha = hasAlpha(decoded.argb());
+        byte[] bytes = png.truecolor(w, h, decoded.argb(), alpha, PngWriter.Effort.FAST);
         VariantWriter.save(context.output("original.png"), bytes);
         boolean pngUpload = decoded.info().format() == ImageFormat.PNG;
-        long lossless = pngUpload ? uploadBytes : bytes.length;
-        String source = pngUpload ? "upload" : "png-fast";
-        return new QuantizeResult.Original(w, h, uploadBytes, format, prepared.uniqueColors(), lossless, source,
-                "original.png", List.of());
+        long lossless = pngUpload ? uploadBytes : png.estimateTruecolor(w, h, decoded.argb(), alpha);
+        return new QuantizeResult.Original(w, h, uploadBytes, decoded.info().format().name(), prepared.uniqueColors(),
+                lossless, pngUpload ? "upload" : "estimate", "original.png", List.of());
     }
 
     private static boolean hasAlpha(int[] argb) {
