@@ -196,7 +196,8 @@ export function createChart(model, show) {
     const lineLayer = sv('g', { 'aria-hidden': 'true' });
     const pointLayer = sv('g', { class: 'q-points' });
     svg.append(lineLayer, pointLayer);
-    curves.forEach(({ s, pts }) => {
+    // the palette curve last, so its points (the ones that choose a k) sit on top
+    curves.slice().reverse().forEach(({ s, pts }) => {
       const shape = SHAPES[s.key] || 'circle';
       const curve = sv('g', { class: `q-curve q-c-${s.key}`, 'data-q-curve': s.key, 'data-q-count': String(pts.length) });
       if (pts.length > 1) {
