@@ -32,8 +32,9 @@ export function createPalette(model, overlays) {
     }
     const palette = (Array.isArray(src.variant.palette) ? src.variant.palette : []).filter((p) => p && p.color);
     title.textContent = `Palette of k = ${src.variant.k}`;
-    note.textContent = `${palette.length} colours${unique ? `, from the original's ${unique}` : ''}. `
-      + 'Each box is as wide as that colour\'s share of the pixels; click one to see where its pixels are.';
+    note.textContent = palette.length === 0 ? 'This result lists no palette colours for this variant.'
+      : `${palette.length} colours${unique ? `, from the original's ${unique}` : ''}. `
+        + 'Each box is as wide as that colour\'s share of the pixels; click one to see where its pixels are.';
     readout.hidden = palette.length === 0;
     box.hidden = palette.length === 0;
     palette.forEach((p, i) => {

@@ -59,8 +59,7 @@ function start() {
 }
 
 function mount(model, jobUrl) {
-  const filesBase = (root.getAttribute('data-files') || `${jobUrl}/files`).replace(/\/+$/, '');
-  const fileUrl = (file) => `${filesBase}/${encodeURIComponent(file)}`;
+  const fileUrl = (file) => `${jobUrl}/files/${encodeURIComponent(file)}`;
   let overlays = null;
   let palette = null;
   let chart = null;
