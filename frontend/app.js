@@ -45,6 +45,29 @@
   }
   choices.forEach((c) => c.addEventListener('change', syncOptions));
   syncOptions();
+
+  // Quantize takes k or a target (targetPsnr / targetBytes), not both: while a target has a value the
+  // k field is disabled, so the browser leaves it out of the submitted form.
+  form.querySelectorAll('[data-options-for]').forEach((fs) => {
+    const k = fs.querySelector('[data-option=k]');
+    const targets = Array.from(fs.querySelectorAll('[data-option=targetPsnr], [data-option=targetBytes]'));
+    if (!k || !targets.length) return;
+    const note = document.createElement('p');
+    note.className = 'help';
+    note.id = `${k.id}-off`;
+    note.textContent = 'Not used: a target picks k.';
+    note.hidden = true;
+    k.insertAdjacentElement('afterend', note);
+    const sync = () => {
+      const targeted = targets.some((t) => t.value.trim() !== '');
+      k.disabled = targeted;
+      note.hidden = !targeted;
+      if (targeted) k.setAttribute('aria-describedby', note.id); else k.removeAttribute('aria-describedby');
+    };
+    targets.forEach((t) => t.addEventListener('input', sync));
+    window.addEventListener('pageshow', sync); // values restored by Back
+    sync();
+  });
   form.addEventListener('submit', () => {
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;

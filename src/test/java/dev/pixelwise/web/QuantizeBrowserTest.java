@@ -16,15 +16,22 @@ import java.net.URL;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The quantize comparison page in real headless Chromium: upload, three k, divider, zoom, chart. */
+/**
+ * The quantize comparison page in real headless Chromium: uploads to the real app, and the page on
+ * fixture results (QuantizeFixtureResource) with every field of the result.
+ */
 @QuarkusTest
 class QuantizeBrowserTest extends ChromiumSession {
 
     @TestHTTPResource("/")
     URL home;
+
+    @TestHTTPResource("/test-fixture/quantize/")
+    URL fixture;
 
     @Test
     void compareThreePaletteSizes() throws IOException {
@@ -71,5 +78,154 @@ class QuantizeBrowserTest extends ChromiumSession {
                 .stream().findFirst().orElse(null));
         assertNotEquals("0", caption.getAttribute("data-q-diff-mean"));
         screenshot("quantize-compare.png");
+
+        // A palette colour shows only its pixels (the served PNG holds exactly the palette's colours); a second click clears it.
+        app.findElement(By.cssSelector("[data-q-diff-toggle]")).click();
+        WebElement swatch = app.findElement(By.cssSelector("[data-q-palette] .q-swatch"));
+        swatch.click();
+        WebElement highlight = wait.until(d -> d.findElements(By.cssSelector("[data-q-highlight-caption][data-q-highlight-count]"))
+                .stream().findFirst().orElse(null));
+        assertTrue(Integer.parseInt(highlight.getAttribute("data-q-highlight-count")) > 0, highlight.getText());
+        assertEquals(1, app.findElements(By.cssSelector("canvas[data-q-highlight]")).size());
+        swatch.click();
+        assertEquals(0, app.findElements(By.cssSelector("canvas[data-q-highlight]")).size(), "second click clears");
+        assertEquals("false", swatch.getAttribute("aria-pressed"));
+    }
+
+    /**
+     * Needs the backend that encodes WebP and JPEG variants (result.variants[].formats, original.formats)
+     * with its default formats option: fails against a backend without them.
+     */
+    @Test
+    void formatCurvesAndAWebpFileOnEitherSide() throws IOException {
+        WebElement app = upload("parrot.jpg", "8,32");
+        assertFalse(app.findElements(By.cssSelector("[data-q-curve=webp] [data-q-fpoint]")).isEmpty(), "a WebP curve");
+        assertFalse(app.findElements(By.cssSelector("[data-q-curve=jpeg] [data-q-fpoint]")).isEmpty(), "a JPEG curve");
+        assertEquals(2, app.findElements(By.cssSelector("[data-q-curve=png] [data-q-point]")).size(), "the PNG curve by k");
+
+        Select left = new Select(app.findElement(By.cssSelector("select[data-q-side=left]")));
+        String webp = left.getOptions().stream().map(o -> o.getAttribute("value")).filter(v -> v.endsWith(".webp"))
+                .findFirst().orElseThrow(() -> new AssertionError("no WebP file among the side choices"));
+        left.selectByValue(webp);
+        WebElement img = app.findElement(By.cssSelector("img[data-q-img=left]"));
+        assertTrue(img.getAttribute("src").endsWith(".webp"), img.getAttribute("src"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> decoded(img));
+
+        // Error map of the right side's palette variant, with its 99th percentile.
+        app.findElement(By.cssSelector("[data-q-errormap-toggle]")).click();
+        WebElement errorMap = app.findElement(By.cssSelector("img[data-q-errormap-img]"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> decoded(errorMap));
+        assertTrue(app.findElement(By.cssSelector("[data-q-errormap-caption]")).getText().contains("99th percentile ΔE = "));
+        fullPageScreenshot("quantize-formats.png");
+    }
+
+    /** A target instead of k: the form leaves k out, so the server does not answer "give k or a target". */
+    @Test
+    void targetBytesWithoutK() {
+        driver.get(home + "?task=quantize");
+        driver.findElement(By.cssSelector("input[value=quantize]")).click();
+        WebElement k = driver.findElement(By.id("quantize-k"));
+        assertTrue(k.isEnabled());
+        driver.findElement(By.id("quantize-targetBytes")).sendKeys("20000");
+        assertFalse(k.isEnabled(), "k is off while a target is given");
+        driver.findElement(By.id("image")).sendKeys(TestImages.photo("parrot.jpg").toAbsolutePath().normalize().toString());
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement app = new WebDriverWait(driver, Duration.ofSeconds(90)).until(d ->
+                d.findElements(By.cssSelector("[data-quantize-app][data-q-ready=true], [role=alert]")).stream().findFirst().orElse(null));
+        assertEquals(null, app.getAttribute("role"), "no error: " + app.getText());
+        assertEquals(1, app.findElements(By.cssSelector("[data-q-row]")).size(), "the one k the target search chose");
+    }
+
+    /** The whole page against a fixture result with every new field (QuantizeFixtureResource). */
+    @Test
+    void fixtureWithFormatsRecommendationAndErrorMap() throws IOException {
+        driver.get(fixture + "full/page");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement app = wait.until(d -> d.findElements(By.cssSelector("[data-quantize-app][data-q-ready=true]"))
+                .stream().findFirst().orElse(null));
+
+        WebElement banner = app.findElement(By.cssSelector("[data-q-recommendation]"));
+        assertTrue(banner.getText().contains("The smallest file that meets ΔE ≤ 2.3 is WebP q=80 ("), banner.getText());
+        banner.findElement(By.cssSelector("[data-q-show-recommended]")).click();
+        assertEquals("original-q80.webp", new Select(app.findElement(By.cssSelector("select[data-q-side=right]")))
+                .getFirstSelectedOption().getAttribute("value"));
+        assertTrue(app.findElement(By.cssSelector("[data-q-options]")).getText().contains("colorSpace"));
+
+        // Curves: palette PNG by k, WebP and JPEG (the original's qualities plus one per k), lossless WebP per k.
+        assertEquals("2", app.findElement(By.cssSelector("[data-q-curve=png]")).getAttribute("data-q-count"));
+        assertEquals("4", app.findElement(By.cssSelector("[data-q-curve=webp]")).getAttribute("data-q-count"));
+        assertEquals("4", app.findElement(By.cssSelector("[data-q-curve=jpeg]")).getAttribute("data-q-count"));
+        assertEquals("2", app.findElement(By.cssSelector("[data-q-curve=webp-lossless]")).getAttribute("data-q-count"));
+        assertEquals(5, app.findElements(By.cssSelector("[data-q-legend] li[data-q-legend-item]")).size(), "4 formats + the bar");
+        assertEquals("2.3", app.findElement(By.cssSelector("[data-q-bar]")).getAttribute("data-q-bar"), "ΔE bar on the ΔE chart");
+        new Select(app.findElement(By.cssSelector("select[data-q-metric]"))).selectByValue("psnr");
+        assertEquals("psnr", app.findElement(By.cssSelector("svg[data-q-chart-metric]")).getAttribute("data-q-chart-metric"));
+        assertTrue(app.findElements(By.cssSelector("[data-q-bar]")).isEmpty(), "no ΔE bar on the PSNR chart");
+        assertEquals(10, app.findElements(By.cssSelector("[data-q-frow]")).size(), "a table row per format file");
+
+        // A format file on the left, chosen from the chart.
+        app.findElement(By.cssSelector("[data-q-fpoint='k4.webp']")).click(); // right side
+        new Select(app.findElement(By.cssSelector("select[data-q-side=left]"))).selectByValue("k16.jpg");
+        WebElement left = app.findElement(By.cssSelector("img[data-q-img=left]"));
+        WebElement right = app.findElement(By.cssSelector("img[data-q-img=right]"));
+        wait.until(d -> decoded(left) && decoded(right));
+        assertTrue(right.getAttribute("src").endsWith("/k4.webp"));
+        assertTrue(left.getAttribute("src").endsWith("/k16.jpg"));
+
+        // k = 4 on the right: its palette colour highlights exactly that colour's pixels.
+        app.findElement(By.cssSelector("[data-q-point='4']")).click();
+        WebElement swatch = app.findElement(By.cssSelector("[data-q-palette] .q-swatch[data-color='#1f4e79']"));
+        swatch.click();
+        WebElement highlight = wait.until(d -> d.findElements(By.cssSelector("[data-q-highlight-caption][data-q-highlight-count]"))
+                .stream().findFirst().orElse(null));
+        assertEquals(String.valueOf(QuantizeFixtureResource.K4_BAND_PIXELS), highlight.getAttribute("data-q-highlight-count"));
+        assertEquals("true", swatch.getAttribute("aria-pressed"));
+        fullPageScreenshot("quantize-fixture-highlight.png");
+        swatch.click();
+        assertTrue(app.findElements(By.cssSelector("canvas[data-q-highlight]")).isEmpty());
+
+        // Error map with the 99th percentile.
+        app.findElement(By.cssSelector("[data-q-errormap-toggle]")).click();
+        WebElement errorMap = app.findElement(By.cssSelector("img[data-q-errormap-img]"));
+        wait.until(d -> decoded(errorMap));
+        assertTrue(errorMap.getAttribute("src").endsWith("/k4-error.png"));
+        assertTrue(app.findElement(By.cssSelector("[data-q-errormap-caption]")).getText()
+                .contains("99th percentile ΔE = 3.50"));
+        fullPageScreenshot("quantize-fixture.png");
+
+        // Try other k: posts the field k and opens the new job's page.
+        app.findElement(By.cssSelector("[data-q-rerun-k]")).sendKeys("4,8");
+        app.findElement(By.cssSelector("[data-q-rerun-submit]")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/jobs/fixturererun"));
+        assertEquals("4,8", QuantizeFixtureResource.lastRerunK);
+    }
+
+    /** A result from before formats existed still renders, with only what it has. */
+    @Test
+    void fixtureOldResultRendersWhatExists() {
+        driver.get(fixture + "old/page");
+        WebElement app = new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+                d.findElements(By.cssSelector("[data-quantize-app][data-q-ready=true], [data-q-error]")).stream().findFirst().orElse(null));
+        assertEquals("true", app.getAttribute("data-q-ready"), app.getText());
+        assertEquals(2, app.findElements(By.cssSelector("[data-q-point]")).size());
+        assertEquals(1, app.findElements(By.cssSelector("[data-q-curve]")).size(), "only the PNG curve");
+        assertTrue(app.findElements(By.cssSelector("[data-q-recommendation], [data-q-frow], [data-q-bar]")).isEmpty());
+        assertEquals("true", app.findElement(By.cssSelector("[data-q-errormap-toggle]")).getAttribute("aria-disabled"));
+    }
+
+    private WebElement upload(String photo, String ks) {
+        driver.get(home + "?task=quantize");
+        driver.findElement(By.cssSelector("input[value=quantize]")).click();
+        WebElement k = driver.findElement(By.id("quantize-k"));
+        k.clear();
+        k.sendKeys(ks);
+        driver.findElement(By.id("image")).sendKeys(TestImages.photo(photo).toAbsolutePath().normalize().toString());
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        return new WebDriverWait(driver, Duration.ofSeconds(90)).until(d ->
+                d.findElements(By.cssSelector("[data-quantize-app][data-q-ready=true]")).stream().findFirst().orElse(null));
+    }
+
+    private static boolean decoded(WebElement img) {
+        return Boolean.TRUE.equals(driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img));
     }
 }
