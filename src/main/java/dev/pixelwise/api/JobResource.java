@@ -251,6 +251,12 @@ public class JobResource {
         if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) {
             return "image/jpeg";
         }
+        if (lower.endsWith(".webp")) {
+            return "image/webp";
+        }
+        if (lower.endsWith(".avif")) {
+            return "image/avif";
+        }
         if (lower.endsWith(".json")) {
             return MediaType.APPLICATION_JSON;
         }

@@ -32,6 +32,10 @@ public record QuantizeResult(Original original, List<Variant> variants, Integer 
     @TemplateData
     public record Original(int width, int height, long bytes, String format, int uniqueColors, long losslessBytes,
                            String losslessSource, String file, List<FormatVariant> formats) {
+
+        Original withFormats(List<FormatVariant> formats) {
+            return new Original(width, height, bytes, format, uniqueColors, losslessBytes, losslessSource, file, formats);
+        }
     }
 
     /**
@@ -52,6 +56,11 @@ public record QuantizeResult(Original original, List<Variant> variants, Integer 
                           double savedVsLossless, Double psnr, double ssim, double deltaE, double deltaEP99,
                           String errorMap, int iterations, double inertia, String converged, boolean lossless,
                           List<Swatch> palette, Map<String, Long> timingsMs, List<FormatVariant> formats) {
+
+        Variant withFormats(List<FormatVariant> formats) {
+            return new Variant(k, file, bytes, bitsPerPixel, savedVsOriginal, savedVsLossless, psnr, ssim, deltaE,
+                    deltaEP99, errorMap, iterations, inertia, converged, lossless, palette, timingsMs, formats);
+        }
     }
 
     /**

@@ -93,6 +93,11 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         }
         VariantWriter writer = new VariantWriter(argb, w, h, original.bytes(), original.losslessBytes(), png,
                 options.effort());
+        FormatComparison formats = new FormatComparison(decoded.image(), argb, options.formats(), compute.executor());
+        List<String> missing = FormatComparison.unavailable(options.formats());
+        if (!missing.isEmpty()) {
+            notes.add("Not compared: " + String.join(", ", missing) + " (no encoder installed on this server).");
+        }
 
         QuantizeResult.Target target = null;
         List<Integer> ks = options.ks();
@@ -118,10 +123,25 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             context.checkCancelled();
             QuantizeResult.Variant v = writer.write(q, context::output, timings);
             v.timingsMs().put("quantize", quantizeMs);
+            if (formats.any()) {
+                context.stage("k = " + k + ": other formats at the same size");
+                long f0 = System.nanoTime();
+                // with a size target, the other formats get the target's bytes, not the palette file's
+                long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
+                v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
+                v.timingsMs().put("formats", ms(f0));
+                timings.merge("formats", ms(f0), Long::sum);
+            }
             variants.add(v);
             context.progress(base + span);
         }
 
+        if (formats.any()) {
+            context.stage("other formats");
+            long f0 = System.nanoTime();
+            original = original.withFormats(formats.curve(context::output));
+            timings.merge("formats", ms(f0), Long::sum);
+        }
         Integer elbow = null;
         if (variants.size() >= 3) {
             int[] kArr = variants.stream().mapToInt(QuantizeResult.Variant::k).toArray();

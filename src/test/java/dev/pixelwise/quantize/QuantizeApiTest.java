@@ -239,6 +239,65 @@ class QuantizeApiTest {
                 .then().statusCode(404);
     }
 
+    @Test
+    void otherFormatsAtTheSameBytesNeverExceedThem() throws Exception {
+        JsonPath job = ok(quantize(TestImages.photo("parrot.jpg"), "k", "8,64"));
+        String id = job.getString("id");
+        assertEquals("png,webp,jpeg", job.getString("result.optionsUsed.formats"));
+        List<Map<String, Object>> variants = job.getList("result.variants");
+        for (Map<String, Object> v : variants) {
+            long bytes = ((Number) v.get("bytes")).longValue();
+            List<Map<String, Object>> formats = (List<Map<String, Object>>) v.get("formats");
+            List<String> names = formats.stream().map(f -> (String) f.get("format")).toList();
+            assertTrue(names.containsAll(List.of("webp", "jpeg", "webp-lossless")), names.toString());
+            for (Map<String, Object> f : formats) {
+                String format = (String) f.get("format");
+                long fBytes = ((Number) f.get("bytes")).longValue();
+                byte[] file = given().get("/api/v1/jobs/" + id + "/files/" + f.get("file")).then().statusCode(200)
+                        .contentType(format.equals("jpeg") ? "image/jpeg" : "image/webp").extract().asByteArray();
+                assertEquals(fBytes, file.length, "bytes as served");
+                assertEquals("k" + v.get("k"), f.get("matchedTo"));
+                if (format.equals("webp-lossless")) {
+                    assertEquals(v.get("deltaE"), f.get("deltaE"), "lossless: the palette image's own pixels");
+                } else {
+                    assertTrue(fBytes <= bytes, format + " " + fBytes + " fits in " + bytes);
+                    int q = (Integer) f.get("quality");
+                    assertTrue(q >= 0 && q <= 100);
+                    assertTrue(((Number) f.get("psnr")).doubleValue() > 15, format + " decodes to the photo");
+                }
+            }
+        }
+        List<Map<String, Object>> curve = job.getList("result.original.formats");
+        assertEquals(4, curve.size(), "webp and jpeg at two qualities each");
+        // a photo at a palette PNG's size: the lossy formats look better (the finding)
+        String recommended = job.getString("result.recommendation.format");
+        assertTrue(job.getBoolean("result.recommendation.meetsBar"));
+        assertTrue(List.of("webp", "jpeg").contains(recommended), "a photo gets a lossy file: " + recommended);
+        given().get("/api/v1/jobs/" + id + "/files/" + job.getString("result.recommendation.file")).then().statusCode(200);
+    }
+
+    @Test
+    void aSizeTargetAppliesToEveryFormat() {
+        JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "targetBytes", "20000", "formats", "webp,jpeg"));
+        for (Map<String, Object> f : job.<Map<String, Object>>getList("result.variants[0].formats")) {
+            if (!f.get("format").equals("webp-lossless")) {
+                assertTrue(((Number) f.get("bytes")).longValue() <= 20_000, f.toString());
+            }
+        }
+    }
+
+    @Test
+    void avifIsComparedWhereAnEncoderIsInstalledAndSaidWhereNot() {
+        JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "k", "16", "formats", "avif"));
+        List<String> names = job.getList("result.variants[0].formats.format");
+        String notes = job.getList("result.notes").toString();
+        if (names.contains("avif")) {
+            assertTrue(job.getLong("result.variants[0].formats[0].bytes") <= job.getLong("result.variants[0].bytes"));
+        } else {
+            assertTrue(notes.contains("avif"), "says AVIF was skipped: " + notes);
+        }
+    }
+
     private static void sleepBriefly() {
         try {
             Thread.sleep(100);

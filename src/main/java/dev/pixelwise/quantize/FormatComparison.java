@@ -1,0 +1,129 @@
+package dev.pixelwise.quantize;
+
+import dev.pixelwise.imaging.CompressedFormat;
+import dev.pixelwise.imaging.FormatEncoder;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * The formats users weigh a palette PNG against: the original as lossy WebP, JPEG or AVIF at the
+ * highest quality that fits the palette file's bytes, and the palette image itself as lossless
+ * WebP. Each is scored like a variant. The lossy searches of one size run side by side.
+ */
+final class FormatComparison {
+
+    /** Qualities the original is also shown at, so each format's curve reaches past the palette sizes. */
+    static final int[] CURVE_QUALITIES = {50, 90};
+
+    private final BufferedImage original;
+    private final int[] originalArgb;
+    private final int width;
+    private final int height;
+    private final List<CompressedFormat> lossy;
+    private final boolean webpLossless;
+    private final ExecutorService pool;
+
+    /** @param formats option values (png, webp, jpeg, avif); formats not installed here are left to the caller to note */
+    FormatComparison(BufferedImage original, int[] originalArgb, List<String> formats, ExecutorService pool) {
+        this.original = original;
+        this.originalArgb = originalArgb;
+        this.width = original.getWidth();
+        this.height = original.getHeight();
+        this.lossy = formats.stream().filter(f -> !f.equals("png")).map(CompressedFormat::fromId)
+                .filter(FormatEncoder::available).toList();
+        this.webpLossless = formats.contains("webp") && FormatEncoder.available(CompressedFormat.WEBP_LOSSLESS);
+        this.pool = pool;
+    }
+
+    static List<String> unavailable(List<String> formats) {
+        return formats.stream().filter(f -> !f.equals("png"))
+                .filter(f -> !FormatEncoder.available(CompressedFormat.fromId(f))).toList();
+    }
+
+    boolean any() {
+        return !lossy.isEmpty() || webpLossless;
+    }
+
+    /**
+     * The original in every lossy format at the highest quality within {@code bytes}, and {@code q}
+     * as lossless WebP; files are named after {@code name} (k16.webp, k16.jpg, k16-lossless.webp).
+     */
+    List<QuantizeResult.FormatVariant> atSize(String name, long bytes, QuantizedImage q, QuantizeResult.Variant scores,
+                                              Function<String, Path> output) {
+        List<Future<QuantizeResult.FormatVariant>> running = new ArrayList<>();
+        for (CompressedFormat f : lossy) {
+            running.add(pool.submit(() -> {
+                FormatEncoder.Encoded e = FormatEncoder.fitting(f, original, bytes);
+                return e == null ? null : scored(e, name + "." + f.extension(), name, output);
+            }));
+        }
+        List<QuantizeResult.FormatVariant> out = new ArrayList<>();
+        if (webpLossless) {
+            BufferedImage palette = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+            palette.setRGB(0, 0, width, height, q.toArgb(), 0, width);
+            byte[] file = FormatEncoder.encode(CompressedFormat.WEBP_LOSSLESS, palette, 100);
+            String fileName = name + "-lossless.webp";
+            VariantWriter.save(output.apply(fileName), file);
+            // the same pixels as the palette PNG, so the same scores
+            out.add(new QuantizeResult.FormatVariant(CompressedFormat.WEBP_LOSSLESS.id(), null, file.length,
+                    scores.psnr(), scores.ssim(), scores.deltaE(), fileName, name));
+        }
+        for (Future<QuantizeResult.FormatVariant> f : running) {
+            QuantizeResult.FormatVariant v = join(f);
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** The original in every lossy format at {@link #CURVE_QUALITIES}. */
+    List<QuantizeResult.FormatVariant> curve(Function<String, Path> output) {
+        List<Future<QuantizeResult.FormatVariant>> running = new ArrayList<>();
+        for (CompressedFormat f : lossy) {
+            for (int quality : CURVE_QUALITIES) {
+                running.add(pool.submit(() -> scored(
+                        new FormatEncoder.Encoded(f, quality, FormatEncoder.encode(f, original, quality)),
+                        "original-q" + quality + "." + f.extension(), null, output)));
+            }
+        }
+        List<QuantizeResult.FormatVariant> out = new ArrayList<>();
+        for (Future<QuantizeResult.FormatVariant> f : running) {
+            out.add(join(f));
+        }
+        return out;
+    }
+
+    private QuantizeResult.FormatVariant scored(FormatEncoder.Encoded e, String fileName, String matchedTo,
+                                                Function<String, Path> output) {
+        VariantWriter.save(output.apply(fileName), e.bytes());
+        BufferedImage back = FormatEncoder.decode(e.format(), e.bytes());
+        int[] pixels = back.getRGB(0, 0, width, height, null, 0, width);
+        double psnr = ImageQuality.psnr(originalArgb, pixels);
+        double ssim = ImageQuality.ssim(originalArgb, pixels, width, height);
+        double deltaE = ImageQuality.meanDeltaE2000(originalArgb, pixels);
+        return new QuantizeResult.FormatVariant(e.format().id(), e.quality(), e.bytes().length,
+                Double.isInfinite(psnr) ? null : VariantWriter.round(psnr, 3), VariantWriter.round(ssim, 5),
+                VariantWriter.round(deltaE, 3), fileName, matchedTo);
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+}
