@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.UncheckedIOException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +60,7 @@ class FormatEncoderTest {
         for (int i = 0; i < indices.length; i++) {
             indices[i] = (byte) ((i * 7 + i / 50) % palette.length);
         }
-        BufferedImage paletted = ImageEncoder.indexedImage(50, 30, palette, indices);
+        BufferedImage paletted = readPng(PngWriter.singleThreaded().indexed(50, 30, palette, indices, PngWriter.Effort.FAST));
         for (BufferedImage img : List.of(opaque, translucent, paletted)) {
             byte[] webp = FormatEncoder.encode(CompressedFormat.WEBP_LOSSLESS, img, 0);
             BufferedImage back = FormatEncoder.decode(CompressedFormat.WEBP_LOSSLESS, webp);
@@ -281,5 +283,13 @@ class FormatEncoderTest {
 
     private static int[] argb(BufferedImage img) {
         return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
+    private static BufferedImage readPng(byte[] png) {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
