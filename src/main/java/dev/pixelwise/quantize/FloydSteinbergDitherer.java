@@ -100,4 +100,100 @@ final class FloydSteinbergDitherer {
         }
         return bestJ;
     }
+
+    /**
+     * Error diffusion for palettes whose entries carry alpha (see {@link TranslucentPalette}): the
+     * error is kept in premultiplied RGBA, so it is the error a viewer sees on any background.
+     * Fully transparent pixels take the transparent entry and pass no error. Lookups go through a
+     * cache of 5 bits per premultiplied channel, filled from the cell's centre.
+     */
+    static byte[] ditherPremultiplied(int[] argb, int width, int height, int[] paletteArgb, int transparentIndex,
+                                      BooleanSupplier cancelled) {
+        byte[] out = new byte[argb.length];
+        short[] cache = new short[1 << 20];
+        Arrays.fill(cache, (short) -1);
+        float[] premultiplied = new float[4 * paletteArgb.length];
+        float[] entries = new float[4 * paletteArgb.length];
+        for (int j = 0; j < paletteArgb.length; j++) {
+            int q = paletteArgb[j], qa = q >>> 24;
+            float s = qa / 255f;
+            premultiplied[4 * j] = ((q >>> 16) & 0xFF) * s;
+            premultiplied[4 * j + 1] = ((q >>> 8) & 0xFF) * s;
+            premultiplied[4 * j + 2] = (q & 0xFF) * s;
+            premultiplied[4 * j + 3] = qa;
+            TranslucentPalette.coords(q, entries, 4 * j);
+        }
+        float[] here = new float[4 * (width + 2)];
+        float[] below = new float[4 * (width + 2)];
+        byte transparent = (byte) Math.max(0, transparentIndex);
+        float[] probe = new float[4];
+        for (int y = 0; y < height; y++) {
+            if ((y & 63) == 0 && cancelled.getAsBoolean()) {
+                throw new CancellationException("cancelled during dithering");
+            }
+            boolean leftToRight = (y & 1) == 0;
+            int dir = leftToRight ? 1 : -1;
+            for (int step = 0; step < width; step++) {
+                int x = leftToRight ? step : width - 1 - step;
+                int i = y * width + x;
+                int p = argb[i];
+                if ((p >>> 24) == 0) {
+                    out[i] = transparent;
+                    continue;
+                }
+                int pa = p >>> 24;
+                float s = pa / 255f;
+                int e = 4 * (x + 1);
+                float a = clamp(pa + here[e + 3]);
+                float r = Math.min(a, clamp(((p >>> 16) & 0xFF) * s + here[e]));
+                float g = Math.min(a, clamp(((p >>> 8) & 0xFF) * s + here[e + 1]));
+                float b = Math.min(a, clamp((p & 0xFF) * s + here[e + 2]));
+                int key = ((int) r >>> 3) << 15 | ((int) g >>> 3) << 10 | ((int) b >>> 3) << 5 | ((int) a >>> 3);
+                int idx = cache[key];
+                if (idx < 0) {
+                    idx = nearestPremultiplied(key, entries, probe);
+                    cache[key] = (short) idx;
+                }
+                out[i] = (byte) idx;
+                float er = r - premultiplied[4 * idx], eg = g - premultiplied[4 * idx + 1],
+                        eb = b - premultiplied[4 * idx + 2], ea = a - premultiplied[4 * idx + 3];
+                int ahead = e + 4 * dir, behind = e - 4 * dir;
+                spread4(here, ahead, er, eg, eb, ea, 7f / 16f);
+                spread4(below, behind, er, eg, eb, ea, 3f / 16f);
+                spread4(below, e, er, eg, eb, ea, 5f / 16f);
+                spread4(below, ahead, er, eg, eb, ea, 1f / 16f);
+            }
+            float[] t = here;
+            here = below;
+            below = t;
+            Arrays.fill(below, 0f);
+        }
+        return out;
+    }
+
+    private static void spread4(float[] err, int at, float er, float eg, float eb, float ea, float weight) {
+        err[at] += er * weight;
+        err[at + 1] += eg * weight;
+        err[at + 2] += eb * weight;
+        err[at + 3] += ea * weight;
+    }
+
+    /** Entry nearest (in {@link TranslucentPalette#coords}) to the centre of a cache cell. */
+    private static int nearestPremultiplied(int key, float[] entries, float[] probe) {
+        float a = ((key & 31) << 3) + 4;
+        TranslucentPalette.coords(Math.min(a, ((key >>> 15) << 3) + 4), Math.min(a, (((key >>> 10) & 31) << 3) + 4),
+                Math.min(a, (((key >>> 5) & 31) << 3) + 4), a, probe, 0);
+        double best = Double.MAX_VALUE;
+        int bestJ = 0;
+        for (int j = 0; j < entries.length / 4; j++) {
+            float dr = probe[0] - entries[4 * j], dg = probe[1] - entries[4 * j + 1], db = probe[2] - entries[4 * j + 2],
+                    da = probe[3] - entries[4 * j + 3];
+            double d = dr * dr + dg * dg + db * db + da * da;
+            if (d < best) {
+                best = d;
+                bestJ = j;
+            }
+        }
+        return bestJ;
+    }
 }

@@ -63,6 +63,9 @@ public final class PaletteQuantizer {
             throw new IllegalArgumentException("argb.length must equal width * height (" + width + "x" + height
                     + " vs " + argb.length + ")");
         }
+        if (TranslucentPalette.hasTranslucency(argb)) {
+            return new Prepared(argb, width, height, params, TranslucentPalette.prepare(argb));
+        }
         ColorHistogram histogram = ColorHistogram.build(argb, parallel);
         int[] colors = histogram.colors();
         int u = colors.length;
@@ -116,6 +119,10 @@ public final class PaletteQuantizer {
         BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
         DoubleConsumer report = progress == null ? p -> { } : progress;
         KMeansParams params = prepared.params;
+        if (prepared.translucent != null) {
+            return prepared.translucent.quantize(prepared.argb, prepared.width, prepared.height, k, params, parallel,
+                    stop, report);
+        }
         boolean manhattan = params.distance() == Distance.MANHATTAN;
         ColorHistogram histogram = prepared.histogram;
         int unique = histogram.size();

@@ -20,9 +20,21 @@ public final class Prepared {
     final int bucketBits;
     final KdTree tree;
     final NearestColorSearch search;
+    /** The premultiplied-RGBA state when some pixel is translucent (then the fields above are null). */
+    final TranslucentPalette translucent;
 
     Prepared(int[] argb, int width, int height, KMeansParams params, ColorHistogram histogram,
              float[] uniqueCoords, WeightedPoints points, int bucketBits, KdTree tree, NearestColorSearch search) {
+        this(argb, width, height, params, histogram, uniqueCoords, points, bucketBits, tree, search, null);
+    }
+
+    Prepared(int[] argb, int width, int height, KMeansParams params, TranslucentPalette translucent) {
+        this(argb, width, height, params, null, null, null, 8, null, null, translucent);
+    }
+
+    private Prepared(int[] argb, int width, int height, KMeansParams params, ColorHistogram histogram,
+                     float[] uniqueCoords, WeightedPoints points, int bucketBits, KdTree tree, NearestColorSearch search,
+                     TranslucentPalette translucent) {
         this.argb = argb;
         this.width = width;
         this.height = height;
@@ -33,6 +45,7 @@ public final class Prepared {
         this.bucketBits = bucketBits;
         this.tree = tree;
         this.search = search;
+        this.translucent = translucent;
     }
 
     public int width() {
@@ -47,19 +60,27 @@ public final class Prepared {
         return params;
     }
 
-    /** Number of distinct opaque (alpha >= 128) colours in the original image, alpha ignored. */
+    /**
+     * Number of distinct colours k-means sees: opaque colours (alpha >= 128, alpha ignored), or, when
+     * some pixel is translucent, distinct ARGB values with alpha > 0.
+     */
     public int uniqueColors() {
-        return histogram.size();
+        return translucent != null ? translucent.size() : histogram.size();
     }
 
-    /** Pixels with alpha < 128. */
+    /** Pixels that get the transparent entry: alpha < 128, or alpha 0 when some pixel is translucent. */
     public long transparentPixels() {
-        return histogram.transparentPixels();
+        return translucent != null ? translucent.transparentPixels : histogram.transparentPixels();
+    }
+
+    /** True when some pixel has 0 < alpha < 255: palette entries then carry their own alpha. */
+    public boolean translucent() {
+        return translucent != null;
     }
 
     /** Number of weighted points k-means runs on (unique colours, or histogram buckets). */
     public int histogramSize() {
-        return points.size;
+        return translucent != null ? translucent.weights.length : points.size;
     }
 
     /** Bits kept per RGB channel when bucketing (8 = exact unique colours were used). */

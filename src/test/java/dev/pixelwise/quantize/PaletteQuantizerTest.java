@@ -95,9 +95,9 @@ class PaletteQuantizerTest {
     void transparentPixelsShareOneReservedEntry() {
         int[] px = Fixtures.photo(40, 30, 3);
         for (int i = 0; i < px.length; i += 5) {
-            px[i] = 0x7F123456;  // alpha 127: transparent, whatever its colour
+            px[i] = 0x00123456;  // alpha 0: transparent, whatever its colour
         }
-        px[1] = 0x80FF0000;  // alpha 128: opaque red
+        px[1] = 0xFFFF0000;  // no alpha between 0 and 255: the opaque engine, one transparent entry
         PaletteQuantizer q = new PaletteQuantizer(null);
         Prepared prepared = q.prepare(px, 40, 30, KMeansParams.defaults());
         assertEquals(240, prepared.transparentPixels());
@@ -108,7 +108,7 @@ class PaletteQuantizerTest {
         assertEquals(0x00000000, r.paletteArgb()[t]);
         assertEquals(240, r.pixelCounts()[t]);
         for (int i = 0; i < px.length; i++) {
-            boolean transparent = (px[i] >>> 24) < 128;
+            boolean transparent = (px[i] >>> 24) == 0;
             assertEquals(transparent, (r.indices()[i] & 0xFF) == t, "pixel " + i);
         }
         for (int j = 0; j < r.paletteArgb().length; j++) {
