@@ -30,6 +30,7 @@ final class FormatComparison {
     private final List<CompressedFormat> lossy;
     private final boolean webpLossless;
     private final ExecutorService pool;
+    private final boolean alpha;
 
     /** @param formats option values (png, webp, jpeg, avif); formats not installed here are left to the caller to note */
     FormatComparison(BufferedImage original, int[] originalArgb, List<String> formats, ExecutorService pool) {
@@ -41,6 +42,7 @@ final class FormatComparison {
                 .filter(FormatEncoder::available).toList();
         this.webpLossless = formats.contains("webp") && FormatEncoder.available(CompressedFormat.WEBP_LOSSLESS);
         this.pool = pool;
+        this.alpha = Scores.hasAlpha(originalArgb);
     }
 
     static List<String> unavailable(List<String> formats) {
@@ -107,12 +109,10 @@ final class FormatComparison {
         VariantWriter.save(output.apply(fileName), e.bytes());
         BufferedImage back = FormatEncoder.decode(e.format(), e.bytes());
         int[] pixels = back.getRGB(0, 0, width, height, null, 0, width);
-        double psnr = ImageQuality.psnr(originalArgb, pixels);
-        double ssim = ImageQuality.ssim(originalArgb, pixels, width, height);
-        double deltaE = ImageQuality.meanDeltaE2000(originalArgb, pixels);
+        Scores s = Scores.of(originalArgb, pixels, width, height, alpha, null);
         return new QuantizeResult.FormatVariant(e.format().id(), e.quality(), e.bytes().length,
-                Double.isInfinite(psnr) ? null : VariantWriter.round(psnr, 3), VariantWriter.round(ssim, 5),
-                VariantWriter.round(deltaE, 3), fileName, matchedTo);
+                Double.isInfinite(s.psnr()) ? null : VariantWriter.round(s.psnr(), 3), VariantWriter.round(s.ssim(), 5),
+                VariantWriter.round(s.deltaE(), 3), fileName, matchedTo);
     }
 
     private static <T> T join(Future<T> f) {

@@ -86,6 +86,9 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         t0 = System.nanoTime();
         QuantizeResult.Original original = reference(context, decoded, prepared, png);
         timings.put("reference", ms(t0));
+        if (Scores.hasAlpha(argb)) {
+            notes.add("The image has transparency: PSNR, SSIM and ΔE compare it composited on white and on black.");
+        }
         int window = ImageQuality.ssimWindow(w, h);
         if (window < ImageQuality.MIN_SSIM_SIDE) {
             notes.add("SSIM is scored with a " + window + "×" + window + " window: the image is smaller than the "
@@ -168,22 +171,13 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         int w = decoded.width();
         int h = decoded.height();
         long uploadBytes = context.inputBytes();
-        boolean alpha = hasAlpha(decoded.argb());
+        boolean alpha = Scores.hasAlpha(decoded.argb());
         byte[] bytes = png.truecolor(w, h, decoded.argb(), alpha, PngWriter.Effort.FAST);
         VariantWriter.save(context.output("original.png"), bytes);
         boolean pngUpload = decoded.info().format() == ImageFormat.PNG;
         long lossless = pngUpload ? uploadBytes : png.estimateTruecolor(w, h, decoded.argb(), alpha);
         return new QuantizeResult.Original(w, h, uploadBytes, decoded.info().format().name(), prepared.uniqueColors(),
                 lossless, pngUpload ? "upload" : "estimate", "original.png", List.of());
-    }
-
-    private static boolean hasAlpha(int[] argb) {
-        for (int c : argb) {
-            if (c >>> 24 != 0xFF) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long ms(long since) {

@@ -30,6 +30,7 @@ final class VariantWriter {
     private final long losslessBytes;
     private final PngWriter png;
     private final PngWriter.Effort effort;
+    private final boolean alpha;
 
     VariantWriter(int[] original, int width, int height, long originalBytes, long losslessBytes, PngWriter png,
                   PngWriter.Effort effort) {
@@ -40,6 +41,7 @@ final class VariantWriter {
         this.losslessBytes = losslessBytes;
         this.png = png;
         this.effort = effort;
+        this.alpha = Scores.hasAlpha(original);
     }
 
     /**
@@ -54,10 +56,11 @@ final class VariantWriter {
         save(output.apply(file), bytes);
         long t1 = System.nanoTime();
         int[] pixels = q.toArgb();
-        double psnr = ImageQuality.psnr(original, pixels);
-        double ssim = ImageQuality.ssim(original, pixels, width, height);
         float[] perPixel = new float[pixels.length];
-        double deltaE = ImageQuality.deltaE2000Map(original, pixels, perPixel);
+        Scores scores = Scores.of(original, pixels, width, height, alpha, perPixel);
+        double psnr = scores.psnr();
+        double ssim = scores.ssim();
+        double deltaE = scores.deltaE();
         double p99 = ImageQuality.percentile(perPixel, 0.99);
         String errorMap = "k" + q.k() + "-error.png";
         save(output.apply(errorMap), errorMap(perPixel));

@@ -12,10 +12,13 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -220,7 +223,7 @@ class QuantizeApiTest {
         String id = first.getString("id");
         Response again = given().multiPart("k", "4,32").multiPart("formats", "png")
                 .when().post("/api/v1/jobs/" + id + "/rerun");
-        again.then().statusCode(202).header("Location", org.hamcrest.Matchers.containsString("/api/v1/jobs/"));
+        again.then().statusCode(202).header("Location", containsString("/api/v1/jobs/"));
         String next = again.jsonPath().getString("id");
         assertNotEquals(id, next);
         JsonPath done = null;
@@ -296,6 +299,32 @@ class QuantizeApiTest {
         } else {
             assertTrue(notes.contains("avif"), "says AVIF was skipped: " + notes);
         }
+    }
+
+    @Test
+    void softTransparencyIsKeptAndScoredAsSeen() throws Exception {
+        BufferedImage badge = new BufferedImage(120, 48, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 120; x++) {
+                int alpha = 255 - x * 255 / 119; // fades out left to right
+                badge.setRGB(x, y, alpha << 24 | (20 + y) << 16 | 160 << 8 | 90);
+            }
+        }
+        Path file = tmp.resolve("badge.png");
+        ImageIO.write(badge, "png", file.toFile());
+        JsonPath job = ok(quantize(file, "k", "16", "formats", "png"));
+        assertTrue(job.getList("result.notes").toString().contains("composited on white and on black"));
+        byte[] png = given().get("/api/v1/jobs/" + job.getString("id") + "/files/"
+                + job.getString("result.variants[0].file")).then().statusCode(200).extract().asByteArray();
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
+        Set<Integer> levels = new HashSet<>();
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 120; x++) {
+                levels.add(back.getRGB(x, y) >>> 24);
+            }
+        }
+        assertTrue(levels.size() > 8, "soft alpha keeps many levels, not two: " + levels.size());
+        assertTrue(job.getDouble("result.variants[0].psnr") > 30, "composited PSNR " + job.getDouble("result.variants[0].psnr"));
     }
 
     private static void sleepBriefly() {
