@@ -87,8 +87,11 @@ final class FormatComparison {
         return out;
     }
 
-    /** The original in every lossy format at {@link #CURVE_QUALITIES}. */
-    List<QuantizeResult.FormatVariant> curve(Function<String, Path> output) {
+    /**
+     * Starts encoding the original in every lossy format at {@link #CURVE_QUALITIES} on the pool, so
+     * it overlaps the palette work; {@link #join} the result.
+     */
+    List<Future<QuantizeResult.FormatVariant>> startCurve(Function<String, Path> output) {
         List<Future<QuantizeResult.FormatVariant>> running = new ArrayList<>();
         for (CompressedFormat f : lossy) {
             for (int quality : CURVE_QUALITIES) {
@@ -97,6 +100,10 @@ final class FormatComparison {
                         "original-q" + quality + "." + f.extension(), null, output)));
             }
         }
+        return running;
+    }
+
+    static List<QuantizeResult.FormatVariant> join(List<Future<QuantizeResult.FormatVariant>> running) {
         List<QuantizeResult.FormatVariant> out = new ArrayList<>();
         for (Future<QuantizeResult.FormatVariant> f : running) {
             out.add(join(f));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -72,7 +73,6 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         int w = decoded.width();
         int h = decoded.height();
         int[] argb = decoded.argb();
-        BooleanSupplier cancelled = context::cancelled;
         List<String> notes = new ArrayList<>();
         PngWriter png = new PngWriter(compute.executor(), compute.parallelism());
 
@@ -97,6 +97,21 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         VariantWriter writer = new VariantWriter(argb, w, h, original.bytes(), original.losslessBytes(), png,
                 options.effort());
         FormatComparison formats = new FormatComparison(decoded.image(), argb, options.formats(), compute.executor());
+        List<Future<QuantizeResult.FormatVariant>> curve = formats.startCurve(context::output);
+        try {
+            return finish(context, options, start, timings, notes, prepared, original, writer, formats, curve);
+        } finally {
+            curve.forEach(f -> f.cancel(true)); // a job stopped early leaves no encodes running
+        }
+    }
+
+    private QuantizeResult finish(JobContext context, QuantizeOptions options, long start, Map<String, Long> timings,
+                                  List<String> notes, Prepared prepared, QuantizeResult.Original original,
+                                  VariantWriter writer, FormatComparison formats,
+                                  List<Future<QuantizeResult.FormatVariant>> curve) {
+        int[] argb = prepared.argb;
+        BooleanSupplier cancelled = context::cancelled;
+        long t0;
         List<String> missing = FormatComparison.unavailable(options.formats());
         if (!missing.isEmpty()) {
             notes.add("Not compared: " + String.join(", ", missing) + " (no encoder installed on this server).");
@@ -142,7 +157,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         if (formats.any()) {
             context.stage("other formats");
             long f0 = System.nanoTime();
-            original = original.withFormats(formats.curve(context::output));
+            original = original.withFormats(FormatComparison.join(curve));
             timings.merge("formats", ms(f0), Long::sum);
         }
         Integer elbow = null;
