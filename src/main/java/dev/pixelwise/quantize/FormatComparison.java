@@ -67,17 +67,7 @@ final class FormatComparison {
                 return e == null ? null : scored(e, name + "." + f.extension(), name, output);
             }));
         }
-        List<QuantizeResult.FormatVariant> out = new ArrayList<>();
-        if (webpLossless) {
-            BufferedImage palette = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-            palette.setRGB(0, 0, width, height, q.toArgb(), 0, width);
-            byte[] file = FormatEncoder.encode(CompressedFormat.WEBP_LOSSLESS, palette, 100);
-            String fileName = name + "-lossless.webp";
-            VariantWriter.save(output.apply(fileName), file);
-            // the same pixels as the palette PNG, so the same scores
-            out.add(new QuantizeResult.FormatVariant(CompressedFormat.WEBP_LOSSLESS.id(), null, file.length,
-                    scores.psnr(), scores.ssim(), scores.deltaE(), fileName, name));
-        }
+        List<QuantizeResult.FormatVariant> out = new ArrayList<>(losslessOf(name, q, scores, output));
         for (Future<QuantizeResult.FormatVariant> f : running) {
             QuantizeResult.FormatVariant v = join(f);
             if (v != null) {
@@ -85,6 +75,58 @@ final class FormatComparison {
             }
         }
         return out;
+    }
+
+    /**
+     * For a PSNR target: the original in every lossy format at the lowest quality whose PSNR reaches
+     * {@code targetPsnr} (bisection over quality; PSNR grows with quality, near enough), or at
+     * quality 100 when none does; and {@code q} as lossless WebP.
+     */
+    List<QuantizeResult.FormatVariant> atPsnr(String name, double targetPsnr, QuantizedImage q,
+                                              QuantizeResult.Variant scores, Function<String, Path> output) {
+        List<Future<QuantizeResult.FormatVariant>> running = new ArrayList<>();
+        for (CompressedFormat f : lossy) {
+            running.add(pool.submit(() -> {
+                int lo = 0;
+                int hi = 100;
+                FormatEncoder.Encoded best = null;
+                while (lo <= hi) {
+                    int mid = (lo + hi) >>> 1;
+                    byte[] bytes = FormatEncoder.encode(f, original, mid);
+                    int[] back = FormatEncoder.decode(f, bytes).getRGB(0, 0, width, height, null, 0, width);
+                    if (Scores.of(originalArgb, back, width, height, alpha, null).psnr() >= targetPsnr) {
+                        best = new FormatEncoder.Encoded(f, mid, bytes);
+                        hi = mid - 1;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                if (best == null) {
+                    best = new FormatEncoder.Encoded(f, 100, FormatEncoder.encode(f, original, 100));
+                }
+                return scored(best, name + "." + f.extension(), null, output);
+            }));
+        }
+        List<QuantizeResult.FormatVariant> out = new ArrayList<>(losslessOf(name, q, scores, output));
+        for (Future<QuantizeResult.FormatVariant> f : running) {
+            out.add(join(f));
+        }
+        return out;
+    }
+
+    private List<QuantizeResult.FormatVariant> losslessOf(String name, QuantizedImage q, QuantizeResult.Variant scores,
+                                                          Function<String, Path> output) {
+        if (!webpLossless) {
+            return List.of();
+        }
+        BufferedImage palette = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        palette.setRGB(0, 0, width, height, q.toArgb(), 0, width);
+        byte[] file = FormatEncoder.encode(CompressedFormat.WEBP_LOSSLESS, palette, 100);
+        String fileName = name + "-lossless.webp";
+        VariantWriter.save(output.apply(fileName), file);
+        // the same pixels as the palette PNG, so the same scores
+        return List.of(new QuantizeResult.FormatVariant(CompressedFormat.WEBP_LOSSLESS.id(), null, file.length,
+                scores.psnr(), scores.ssim(), scores.deltaE(), fileName, name));
     }
 
     /**

@@ -144,9 +144,13 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             if (formats.any()) {
                 context.stage("k = " + k + ": other formats at the same size");
                 long f0 = System.nanoTime();
-                // with a size target, the other formats get the target's bytes, not the palette file's
-                long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
-                v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
+                // a target applies to every format: the target's bytes, or the target's PSNR
+                if (options.targetPsnr() != null) {
+                    v = v.withFormats(formats.atPsnr("k" + k, options.targetPsnr(), q, v, context::output));
+                } else {
+                    long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
+                    v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
+                }
                 v.timingsMs().put("formats", ms(f0));
                 timings.merge("formats", ms(f0), Long::sum);
             }

@@ -290,6 +290,16 @@ class QuantizeApiTest {
     }
 
     @Test
+    void aPsnrTargetAppliesToEveryFormat() {
+        JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "targetPsnr", "32", "formats", "webp,jpeg"));
+        List<Map<String, Object>> formats = job.getList("result.variants[0].formats");
+        assertTrue(formats.stream().anyMatch(f -> f.get("format").equals("jpeg")));
+        for (Map<String, Object> f : formats) {
+            assertTrue(((Number) f.get("psnr")).doubleValue() >= 32, f.toString());
+        }
+    }
+
+    @Test
     void avifIsComparedWhereAnEncoderIsInstalledAndSaidWhereNot() {
         JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "k", "16", "formats", "avif"));
         List<String> names = job.getList("result.variants[0].formats.format");
