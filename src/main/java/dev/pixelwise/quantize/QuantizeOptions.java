@@ -117,6 +117,9 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
     }
 
     static List<String> parseFormats(String raw) {
+        if (raw.isEmpty()) {
+            throw new AppException.BadOption(FORMATS.name(), "give at least one format, e.g. png");
+        }
         Set<String> formats = new LinkedHashSet<>();
         formats.add("png");
         for (String part : raw.toLowerCase(Locale.ROOT).split("[,\\s]+")) {

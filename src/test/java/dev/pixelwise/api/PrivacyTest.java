@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,10 +148,27 @@ class PrivacyTest {
                 }
                 at += 2 + length;
             }
+        } else if (bytes.length > 12 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("RIFF")
+                && new String(bytes, 8, 4, StandardCharsets.US_ASCII).equals("WEBP")) {
+            // WebP: image chunks only, no EXIF, XMP or ICCP
+            ByteBuffer b = ByteBuffer.wrap(bytes, 12, bytes.length - 12).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.remaining() >= 8) {
+                byte[] type = new byte[4];
+                b.get(type);
+                String chunk = new String(type, StandardCharsets.US_ASCII);
+                int length = b.getInt();
+                assertTrue(WEBP_CHUNKS.contains(chunk), file + " has a " + chunk + " chunk");
+                b.position(Math.min(b.limit(), b.position() + length + (length & 1)));
+            }
+        } else if (bytes.length > 12 && new String(bytes, 4, 8, StandardCharsets.US_ASCII).startsWith("ftypavi")) {
+            assertFalse(contains(bytes, "Exif"), file + " carries EXIF");
+            assertFalse(contains(bytes, "<x:xmpmeta"), file + " carries XMP");
         } else {
-            fail(file + " is neither PNG nor JPEG");
+            fail(file + " is neither PNG, JPEG, WebP nor AVIF");
         }
     }
+
+    static final List<String> WEBP_CHUNKS = List.of("VP8 ", "VP8L", "VP8X", "ALPH");
 
     static boolean contains(byte[] haystack, String needle) {
         byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
