@@ -91,7 +91,7 @@ public class RedisJobStore implements JobStore {
         t.setDaemon(true);
         return t;
     });
-    private PubSubCommands.RedisSubscriber subscriber;
+    private RedisSubscription subscription;
 
     public RedisJobStore(RedisConfig redisConfig, JobsConfig config, RedisDataSource redis, ObjectMapper mapper,
                          TaskCatalog tasks, Node node) {
@@ -119,14 +119,14 @@ public class RedisJobStore implements JobStore {
             }
         }
         if (node.servesApi()) {
-            subscriber = pubsub.subscribe(keys.events(), this::onEvent);
+            subscription = RedisSubscription.open(pubsub, keys.events(), this::onEvent, this::catchUp);
         }
         LOG.infof("Jobs queue in Redis (%s), node %s, role %s", keys.prefix(), node.name(), node.role());
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (subscriber != null) {
-            subscriber.unsubscribe();
+        if (subscription != null) {
+            subscription.close();
         }
         notifier.shutdownNow();
     }
@@ -233,7 +233,7 @@ public class RedisJobStore implements JobStore {
     public AutoCloseable watch(Job job, Consumer<Job> listener) {
         watchers.computeIfAbsent(job.id(), k -> ConcurrentHashMap.newKeySet()).add(listener);
         // a change between the caller's read and this registration would otherwise be missed
-        notifier.execute(() -> find(job.id()).ifPresent(listener));
+        notifier.execute(() -> notify(job.id(), Set.of(listener)));
         return () -> watchers.computeIfPresent(job.id(), (k, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
@@ -246,12 +246,13 @@ public class RedisJobStore implements JobStore {
             return CompletableFuture.completedFuture(job);
         }
         CompletableFuture<Job> done = new CompletableFuture<>();
-        AutoCloseable[] handle = new AutoCloseable[1];
-        handle[0] = watch(job, j -> {
-            if (j.status().terminal() && done.complete(j)) {
-                closeQuietly(handle[0]);
+        AutoCloseable handle = watch(job, j -> {
+            if (j.status().terminal()) {
+                done.complete(j);
             }
         });
+        // completed, or cancelled by a caller that stopped waiting: the watcher goes either way
+        done.whenComplete((j, e) -> closeQuietly(handle));
         return done;
     }
 
@@ -314,13 +315,23 @@ public class RedisJobStore implements JobStore {
         if (!watchers.containsKey(id)) {
             return;
         }
-        notifier.execute(() -> {
-            Set<Consumer<Job>> set = watchers.get(id);
-            if (set == null) {
-                return;
-            }
-            find(id).ifPresent(job -> set.forEach(l -> l.accept(job)));
-        });
+        notifier.execute(() -> notify(id, watchers.get(id)));
+    }
+
+    /** Events published while the subscription was down are lost: every watched job is read again. */
+    private void catchUp() {
+        watchers.keySet().forEach(id -> notifier.execute(() -> notify(id, watchers.get(id))));
+    }
+
+    private void notify(String id, Set<Consumer<Job>> listeners) {
+        if (listeners == null || listeners.isEmpty()) {
+            return;
+        }
+        try {
+            find(id).ifPresent(job -> listeners.forEach(l -> l.accept(job)));
+        } catch (AppException.QueueUnavailable e) {
+            // Redis is down: the watchers hear of the job once it is back (see catchUp)
+        }
     }
 
     // ---- shared with the worker side (methods, not fields: callers hold a client proxy) ----
