@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * The API keys' token buckets kept in Redis ({@code pixelwise.queue=redis}), so every API node
@@ -58,6 +59,7 @@ public class RedisTokenBuckets {
     private final ReactiveRedisDataSource redis;
     private final String prefix;
 
+    @Inject
     public RedisTokenBuckets(ReactiveRedisDataSource redis, RedisConfig config) {
         this(redis, config.prefix());
     }

@@ -53,6 +53,8 @@ public class RedisJobStore implements JobStore {
      * cancelled); the job remembers its entry so a cancel can take it out of the queue.
      */
     private static final String SUBMIT = """
+            -- the group went with everything else if Redis lost its data
+            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM') end
             local len = redis.call('XLEN', KEYS[1])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])[1]
             if len - pending >= tonumber(ARGV[2]) then return false end
@@ -111,13 +113,7 @@ public class RedisJobStore implements JobStore {
         if (node.queue() != Node.Queue.REDIS) {
             return;
         }
-        try {
-            redis.execute("XGROUP", "CREATE", keys.queue(), RedisKeys.GROUP, "0", "MKSTREAM");
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
-                throw e;
-            }
-        }
+        ensureGroup();
         if (node.servesApi()) {
             subscription = RedisSubscription.open(pubsub, keys.events(), this::onEvent, this::catchUp);
         }
@@ -285,8 +281,38 @@ public class RedisJobStore implements JobStore {
 
     private long queuedNow() {
         long len = redis.stream(String.class).xlen(keys.queue());
-        long pending = redis.stream(String.class).xpending(keys.queue(), RedisKeys.GROUP).getPendingCount();
+        long pending;
+        try {
+            pending = redis.stream(String.class).xpending(keys.queue(), RedisKeys.GROUP).getPendingCount();
+        } catch (RuntimeException e) {
+            if (!lostGroup(e)) {
+                throw e;
+            }
+            ensureGroup();
+            return 0;
+        }
         return Math.max(0, len - pending);
+    }
+
+    /** Creates the workers' consumer group unless it exists: at start, and after Redis lost its data. */
+    void ensureGroup() {
+        try {
+            redis.execute("XGROUP", "CREATE", keys.queue(), RedisKeys.GROUP, "0", "MKSTREAM");
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** True for the error of a queue whose group is gone (Redis lost its data: a new server, no append-only file). */
+    static boolean lostGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("NOGROUP")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
@@ -318,9 +344,18 @@ public class RedisJobStore implements JobStore {
         notifier.execute(() -> notify(id, watchers.get(id)));
     }
 
-    /** Events published while the subscription was down are lost: every watched job is read again. */
+    /**
+     * Events published while the subscription was down are lost: every watched job is read again.
+     * Throws while Redis cannot answer yet (still loading), to be called again.
+     */
     private void catchUp() {
-        watchers.keySet().forEach(id -> notifier.execute(() -> notify(id, watchers.get(id))));
+        for (String id : watchers.keySet()) {
+            Optional<Job> job = find(id);
+            Set<Consumer<Job>> listeners = watchers.get(id);
+            if (job.isPresent() && listeners != null) {
+                notifier.execute(() -> listeners.forEach(l -> l.accept(job.get())));
+            }
+        }
     }
 
     private void notify(String id, Set<Consumer<Job>> listeners) {

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * A pub/sub subscription that outlives its connection. The Redis client subscribes on a
  * connection of its own and simply ends when that connection does (a Redis restart), so every
  * later message would be lost; this subscribes again until it succeeds, then calls
- * {@code afterResubscribe}, because whatever was published meanwhile is gone for good and the
- * caller has to look at the state itself.
+ * {@code afterResubscribe} (until it does not throw), because whatever was published meanwhile
+ * is gone for good and the caller has to look at the state itself.
  */
 final class RedisSubscription implements AutoCloseable {
 
@@ -94,10 +94,20 @@ final class RedisSubscription implements AutoCloseable {
             current = fresh;
         }
         LOG.infof("Subscribed to %s again", channel);
+        catchUp();
+    }
+
+    /** Redis answers SUBSCRIBE while it still loads its data (other commands fail then): tried until it works. */
+    private void catchUp() {
         try {
             afterResubscribe.run();
         } catch (RuntimeException e) {
-            LOG.warnf("Catching up after subscribing to %s again failed: %s", channel, e.getMessage());
+            LOG.debugf("Catching up after subscribing to %s again failed: %s", channel, e.getMessage());
+            synchronized (this) {
+                if (!closed) {
+                    retries.schedule(this::catchUp, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
         }
     }
 

@@ -202,6 +202,15 @@ public class RedisWorker {
                 if (closing) {
                     return;
                 }
+                if (RedisJobStore.lostGroup(e)) {
+                    LOG.warn("The job queue is gone (Redis lost its data); making it again");
+                    try {
+                        store.ensureGroup();
+                        continue;
+                    } catch (RuntimeException again) {
+                        e = again;
+                    }
+                }
                 LOG.warnf("Reading the job queue failed (%s); retrying", e.getMessage());
                 sleep(1000);
             }

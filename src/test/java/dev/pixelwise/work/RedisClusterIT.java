@@ -333,6 +333,25 @@ class RedisClusterIT {
         }
     }
 
+    @Test
+    @Order(10)
+    void afterRedisLosesItsDataOldJobsAre404AndNewOnesRunWithoutANodeRestart() throws Exception {
+        Node api = nodes.get("api-1");
+        String old = submit(api, quickImage, Map.of("k", "4"));
+        awaitJob(api, old, j -> "succeeded".equals(j.getString("status")));
+        redis.destroyForcibly();
+        redis.waitFor();
+        deleteTree(REDIS_DATA); // a new, empty server: every key is gone, the workers' group too
+        Files.createDirectories(REDIS_DATA);
+        startRedis();
+        waitFor("the API after the data loss", () -> given().baseUri(api.url()).get("/api/v1/jobs/" + old).statusCode() == 404,
+                Duration.ofSeconds(20));
+        JsonPath sync = given().baseUri(api.url()).multiPart("image", quickImage).multiPart("k", "4").post("/api/v1/quantize")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("succeeded", sync.getString("status"));
+        given().baseUri(api.url()).get("/q/health/ready").then().statusCode(200);
+    }
+
     // ---- the cluster ----
 
     private static Map<String, String> slowOptions() {
