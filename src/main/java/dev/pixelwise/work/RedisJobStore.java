@@ -115,7 +115,7 @@ public class RedisJobStore implements JobStore {
         }
         ensureGroup();
         if (node.servesApi()) {
-            subscription = RedisSubscription.open(pubsub, keys.events(), this::onEvent, this::catchUp);
+            subscription = RedisSubscription.open(redis, keys.events(), this::onEvent, this::catchUp);
         }
         LOG.infof("Jobs queue in Redis (%s), node %s, role %s", keys.prefix(), node.name(), node.role());
     }
@@ -393,10 +393,6 @@ public class RedisJobStore implements JobStore {
 
     ValueCommands<String, byte[]> blobs() {
         return blobs;
-    }
-
-    PubSubCommands<String> pubsub() {
-        return pubsub;
     }
 
     void publish(String id, JobStatus status) {

@@ -121,7 +121,7 @@ public class RedisWorker {
             return;
         }
         pool.start();
-        cancels = RedisSubscription.open(store.pubsub(), keys.cancels(), this::cancel, this::cancelCancelled);
+        cancels = RedisSubscription.open(store.redis(), keys.cancels(), this::cancel, this::cancelCancelled);
         reader = new Thread(this::readLoop, "redis-queue-reader");
         reader.setDaemon(true);
         reader.start();

@@ -331,6 +331,7 @@ class RedisClusterIT {
         for (String name : List.of("worker-d", "worker-e")) {
             assertTrue(Files.readString(WORK.resolve(name + ".log")).contains("Subscribed to pixelwise:cancel again"), name);
         }
+        assertTrue(Files.readString(WORK.resolve("api-1.log")).contains("Subscribed to pixelwise:events again"));
     }
 
     @Test
