@@ -19,7 +19,8 @@ public interface AuthConfig {
 
     /**
      * Requests per minute per key, as a token bucket holding one minute's worth: a key may burst
-     * this many requests, then gets one more every 60/rate seconds.
+     * this many requests, then gets one more every 60/rate seconds. With {@code pixelwise.queue=redis}
+     * the buckets live in Redis, so this is the rate across all API nodes together.
      */
     @WithDefault("120")
     int rateLimit();

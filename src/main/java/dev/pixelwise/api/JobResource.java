@@ -8,6 +8,7 @@ import dev.pixelwise.work.JobStatus;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -72,9 +73,12 @@ public class JobResource {
         UploadForm form = UploadForm.parse(input, task, limits);
         int timeout = syncTimeout(form.timeout());
         Job job = jobs.submit(task, form.image(), form.options());
+        // The timeout fires on a Vert.x timer, an event-loop thread, where reading the job from Redis
+        // must not block: the job is read on a worker thread.
         Uni<Job> finished = timeout == 0 ? Uni.createFrom().item(job)
                 : Uni.createFrom().completionStage(jobs.done(job)).ifNoItem().after(Duration.ofSeconds(timeout))
-                        .recoverWithItem(() -> jobs.find(job.id()).orElse(job));
+                        .recoverWithItem(() -> null).emitOn(Infrastructure.getDefaultWorkerPool())
+                        .map(j -> j != null ? j : jobs.find(job.id()).orElse(job));
         return finished.map(j -> switch (j.status()) {
             case SUCCEEDED, CANCELLED -> Response.ok(JobView.of(j)).location(location(j)).build();
             case FAILED -> ProblemMapper.problemResponse(j.error());

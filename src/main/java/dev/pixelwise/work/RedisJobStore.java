@@ -53,6 +53,8 @@ public class RedisJobStore implements JobStore {
      * cancelled); the job remembers its entry so a cancel can take it out of the queue.
      */
     private static final String SUBMIT = """
+            -- the group went with everything else if Redis lost its data
+            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM') end
             local len = redis.call('XLEN', KEYS[1])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])[1]
             if len - pending >= tonumber(ARGV[2]) then return false end
@@ -91,7 +93,7 @@ public class RedisJobStore implements JobStore {
         t.setDaemon(true);
         return t;
     });
-    private PubSubCommands.RedisSubscriber subscriber;
+    private RedisSubscription subscription;
 
     public RedisJobStore(RedisConfig redisConfig, JobsConfig config, RedisDataSource redis, ObjectMapper mapper,
                          TaskCatalog tasks, Node node) {
@@ -111,22 +113,16 @@ public class RedisJobStore implements JobStore {
         if (node.queue() != Node.Queue.REDIS) {
             return;
         }
-        try {
-            redis.execute("XGROUP", "CREATE", keys.queue(), RedisKeys.GROUP, "0", "MKSTREAM");
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
-                throw e;
-            }
-        }
+        ensureGroup();
         if (node.servesApi()) {
-            subscriber = pubsub.subscribe(keys.events(), this::onEvent);
+            subscription = RedisSubscription.open(redis, keys.events(), this::onEvent, this::catchUp);
         }
         LOG.infof("Jobs queue in Redis (%s), node %s, role %s", keys.prefix(), node.name(), node.role());
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (subscriber != null) {
-            subscriber.unsubscribe();
+        if (subscription != null) {
+            subscription.close();
         }
         notifier.shutdownNow();
     }
@@ -233,7 +229,7 @@ public class RedisJobStore implements JobStore {
     public AutoCloseable watch(Job job, Consumer<Job> listener) {
         watchers.computeIfAbsent(job.id(), k -> ConcurrentHashMap.newKeySet()).add(listener);
         // a change between the caller's read and this registration would otherwise be missed
-        notifier.execute(() -> find(job.id()).ifPresent(listener));
+        notifier.execute(() -> notify(job.id(), Set.of(listener)));
         return () -> watchers.computeIfPresent(job.id(), (k, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
@@ -246,12 +242,13 @@ public class RedisJobStore implements JobStore {
             return CompletableFuture.completedFuture(job);
         }
         CompletableFuture<Job> done = new CompletableFuture<>();
-        AutoCloseable[] handle = new AutoCloseable[1];
-        handle[0] = watch(job, j -> {
-            if (j.status().terminal() && done.complete(j)) {
-                closeQuietly(handle[0]);
+        AutoCloseable handle = watch(job, j -> {
+            if (j.status().terminal()) {
+                done.complete(j);
             }
         });
+        // completed, or cancelled by a caller that stopped waiting: the watcher goes either way
+        done.whenComplete((j, e) -> closeQuietly(handle));
         return done;
     }
 
@@ -284,8 +281,38 @@ public class RedisJobStore implements JobStore {
 
     private long queuedNow() {
         long len = redis.stream(String.class).xlen(keys.queue());
-        long pending = redis.stream(String.class).xpending(keys.queue(), RedisKeys.GROUP).getPendingCount();
+        long pending;
+        try {
+            pending = redis.stream(String.class).xpending(keys.queue(), RedisKeys.GROUP).getPendingCount();
+        } catch (RuntimeException e) {
+            if (!lostGroup(e)) {
+                throw e;
+            }
+            ensureGroup();
+            return 0;
+        }
         return Math.max(0, len - pending);
+    }
+
+    /** Creates the workers' consumer group unless it exists: at start, and after Redis lost its data. */
+    void ensureGroup() {
+        try {
+            redis.execute("XGROUP", "CREATE", keys.queue(), RedisKeys.GROUP, "0", "MKSTREAM");
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** True for the error of a queue whose group is gone (Redis lost its data: a new server, no append-only file). */
+    static boolean lostGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("NOGROUP")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
@@ -314,13 +341,32 @@ public class RedisJobStore implements JobStore {
         if (!watchers.containsKey(id)) {
             return;
         }
-        notifier.execute(() -> {
-            Set<Consumer<Job>> set = watchers.get(id);
-            if (set == null) {
-                return;
+        notifier.execute(() -> notify(id, watchers.get(id)));
+    }
+
+    /**
+     * Events published while the subscription was down are lost: every watched job is read again.
+     * Throws while Redis cannot answer yet (still loading), to be called again.
+     */
+    private void catchUp() {
+        for (String id : watchers.keySet()) {
+            Optional<Job> job = find(id);
+            Set<Consumer<Job>> listeners = watchers.get(id);
+            if (job.isPresent() && listeners != null) {
+                notifier.execute(() -> listeners.forEach(l -> l.accept(job.get())));
             }
-            find(id).ifPresent(job -> set.forEach(l -> l.accept(job)));
-        });
+        }
+    }
+
+    private void notify(String id, Set<Consumer<Job>> listeners) {
+        if (listeners == null || listeners.isEmpty()) {
+            return;
+        }
+        try {
+            find(id).ifPresent(job -> listeners.forEach(l -> l.accept(job)));
+        } catch (AppException.QueueUnavailable e) {
+            // Redis is down: the watchers hear of the job once it is back (see catchUp)
+        }
     }
 
     // ---- shared with the worker side (methods, not fields: callers hold a client proxy) ----
@@ -347,10 +393,6 @@ public class RedisJobStore implements JobStore {
 
     ValueCommands<String, byte[]> blobs() {
         return blobs;
-    }
-
-    PubSubCommands<String> pubsub() {
-        return pubsub;
     }
 
     void publish(String id, JobStatus status) {

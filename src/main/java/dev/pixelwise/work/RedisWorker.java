@@ -2,7 +2,6 @@ package dev.pixelwise.work;
 
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.problem.Problem;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
@@ -101,7 +100,7 @@ public class RedisWorker {
     });
     private volatile boolean closing;
     private Thread reader;
-    private PubSubCommands.RedisSubscriber cancelSubscriber;
+    private RedisSubscription cancels;
 
     /** A job this node runs now. */
     private record Running(String entry, Job job, int attempt, ScheduledFuture<?> heartbeat, boolean[] requeue) {
@@ -122,12 +121,7 @@ public class RedisWorker {
             return;
         }
         pool.start();
-        cancelSubscriber = store.pubsub().subscribe(keys.cancels(), id -> {
-            Running r = running.get(id);
-            if (r != null) {
-                r.job().cancel(runner.now()); // interrupts the worker thread; the job stops at its next check
-            }
-        });
+        cancels = RedisSubscription.open(store.redis(), keys.cancels(), this::cancel, this::cancelCancelled);
         reader = new Thread(this::readLoop, "redis-queue-reader");
         reader.setDaemon(true);
         reader.start();
@@ -154,10 +148,26 @@ public class RedisWorker {
         while (!running.isEmpty() && System.nanoTime() < stragglers) {
             sleep(50);
         }
-        if (cancelSubscriber != null) {
-            cancelSubscriber.unsubscribe();
+        if (cancels != null) {
+            cancels.close();
         }
         heartbeats.shutdownNow();
+    }
+
+    private void cancel(String id) {
+        Running r = running.get(id);
+        if (r != null) {
+            r.job().cancel(runner.now()); // interrupts the worker thread; the job stops at its next check
+        }
+    }
+
+    /** A cancel published while the subscription was down is lost: stops running jobs cancelled meanwhile. */
+    private void cancelCancelled() {
+        for (String id : running.keySet()) {
+            if (JobStatus.CANCELLED.json().equals(store.hashes().hget(keys.job(id), "status"))) {
+                cancel(id);
+            }
+        }
     }
 
     private void readLoop() {
@@ -191,6 +201,15 @@ public class RedisWorker {
             } catch (RuntimeException e) {
                 if (closing) {
                     return;
+                }
+                if (RedisJobStore.lostGroup(e)) {
+                    LOG.warn("The job queue is gone (Redis lost its data); making it again");
+                    try {
+                        store.ensureGroup();
+                        continue;
+                    } catch (RuntimeException again) {
+                        e = again;
+                    }
                 }
                 LOG.warnf("Reading the job queue failed (%s); retrying", e.getMessage());
                 sleep(1000);

@@ -129,9 +129,9 @@ class ApiKeyTest {
     @Test
     void keysTooShortOrABadRateStopStartUp() {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertThrows(IllegalStateException.class, () -> new ApiKeyFilter(config(List.of("short"), 120), json));
-        assertThrows(IllegalStateException.class, () -> new ApiKeyFilter(config(List.of(KEY_ONE), 0), json));
-        new ApiKeyFilter(config(List.of(), 120), json); // off
+        assertThrows(IllegalStateException.class, () -> new ApiKeyFilter(config(List.of("short"), 120), json, null));
+        assertThrows(IllegalStateException.class, () -> new ApiKeyFilter(config(List.of(KEY_ONE), 0), json, null));
+        new ApiKeyFilter(config(List.of(), 120), json, null); // off
     }
 
     private static AuthConfig config(List<String> keys, int rate) {

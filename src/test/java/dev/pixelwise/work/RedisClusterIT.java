@@ -48,6 +48,11 @@ class RedisClusterIT {
 
     private static final Path WORK = Path.of("target", "redis-it");
     private static final Duration VISIBILITY = Duration.ofSeconds(3);
+    private static final Path REDIS_DATA = WORK.resolve("redis-data");
+    private static final String KEY_ONE = "it-key-one-0123456789";
+    private static final String KEY_TWO = "it-key-two-0123456789";
+    /** Requests per minute per key on the keyed API nodes: a token every 15 s, far longer than a burst of requests. */
+    private static final int PER_MINUTE = 4;
     private static Process redis;
     private static int redisPort;
     private static final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -68,10 +73,14 @@ class RedisClusterIT {
             fail("This test needs Debian's redis-server (apt-get install redis-server; .ci/run installs it)");
         }
         redisPort = freePort();
-        redis = new ProcessBuilder(server.toString(), "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("redis.log").toFile()).start();
-        waitFor("redis", () -> redisCli("PING").equals("PONG"), Duration.ofSeconds(20));
+        deleteTree(REDIS_DATA); // an append-only file of an earlier run would bring its jobs back
+        try (var logs = Files.list(WORK)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.delete(log); // the tests read the nodes' logs of this run
+            }
+        }
+        Files.createDirectories(REDIS_DATA);
+        startRedis();
 
         slowImage = WORK.resolve("noise.png").toFile();
         ImageIO.write(noise(1600, 1200), "png", slowImage);
@@ -222,26 +231,158 @@ class RedisClusterIT {
         awaitJob(api, quick, j -> "succeeded".equals(j.getString("status")));
     }
 
+    @Test
+    @Order(7)
+    void aSynchronousRequestThatOutlastsItsTimeoutIs202() {
+        Node api = nodes.get("api-1");
+        var req = given().baseUri(api.url()).multiPart("image", slowImage).multiPart("timeout", "1");
+        slowOptions().forEach(req::multiPart);
+        Response r = req.post("/api/v1/quantize");
+        try {
+            // the job is read again once the wait is over (off the event loop, where Redis reads cannot block)
+            assertEquals(202, r.statusCode(), r.asString());
+            assertTrue(List.of("queued", "running").contains(r.jsonPath().getString("status")), r.asString());
+        } finally {
+            given().baseUri(api.url()).delete("/api/v1/jobs/" + r.jsonPath().getString("id"));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aKeysRateIsOneBudgetAcrossEveryApiNode() throws Exception {
+        String[] keyed = {"-Dpixelwise.auth.api-keys=" + KEY_ONE + "," + KEY_TWO, "-Dpixelwise.auth.rate-limit=" + PER_MINUTE};
+        start("keyed-1", "api", keyed);
+        start("keyed-2", "api", keyed);
+        List<Node> both = List.of(nodes.get("keyed-1"), nodes.get("keyed-2"));
+        for (Node n : both) {
+            awaitReady(n);
+        }
+        int allowed = 0;
+        for (int i = 0; i < 2 * PER_MINUTE; i++) {
+            Response r = given().baseUri(both.get(i % 2).url()).header("X-Api-Key", KEY_ONE).get("/api/v1/tasks");
+            if (r.statusCode() == 200) {
+                allowed++;
+            } else {
+                assertEquals(429, r.statusCode(), r.asString());
+            }
+        }
+        assertEquals(PER_MINUTE, allowed, "the key's budget is shared by both nodes, not one budget per node");
+        for (Node n : both) {
+            Response over = given().baseUri(n.url()).header("X-Api-Key", KEY_ONE).get("/api/v1/tasks");
+            assertEquals(429, over.statusCode(), n.name());
+            assertEquals("application/problem+json", over.contentType());
+            long retryAfter = Long.parseLong(over.header("Retry-After"));
+            assertTrue(retryAfter >= 1 && retryAfter <= 60 / PER_MINUTE, "Retry-After " + retryAfter);
+        }
+        given().baseUri(both.get(1).url()).header("X-Api-Key", KEY_TWO).get("/api/v1/tasks").then().statusCode(200);
+        given().baseUri(both.get(0).url()).get("/api/v1/tasks").then().statusCode(401);
+    }
+
+    @Test
+    @Order(9)
+    void afterRedisRestartsNoAcceptedJobIsLostAndEveryEndpointWorksAgain() throws Exception {
+        start("worker-d", "worker");
+        start("worker-e", "worker");
+        awaitReady(nodes.get("worker-d"));
+        awaitReady(nodes.get("worker-e"));
+        Node api = nodes.get("api-1");
+        Node keyed = nodes.get("keyed-1");
+        List<String> accepted = List.of(submit(api, slowImage, slowOptions()), submit(api, slowImage, slowOptions()));
+        for (String id : accepted) {
+            awaitJob(api, id, j -> "running".equals(j.getString("status")) && j.getDouble("progress") > 0);
+        }
+
+        redis.destroyForcibly(); // SIGKILL: what survives is what the append-only file has
+        redis.waitFor();
+        List<Response> during = List.of(
+                given().baseUri(api.url()).multiPart("task", "quantize").multiPart("image", quickImage).post("/api/v1/jobs"),
+                given().baseUri(api.url()).multiPart("image", quickImage).multiPart("k", "4").post("/api/v1/quantize"),
+                given().baseUri(api.url()).get("/api/v1/jobs/" + accepted.get(0)),
+                given().baseUri(keyed.url()).header("X-Api-Key", KEY_TWO).get("/api/v1/tasks")); // the shared rate limit
+        for (Response r : during) {
+            assertEquals(503, r.statusCode(), r.asString());
+            assertEquals("application/problem+json", r.contentType());
+            assertTrue(Long.parseLong(r.header("Retry-After")) >= 1);
+        }
+
+        startRedis();
+        waitFor("the API after the restart", () -> given().baseUri(api.url()).get("/api/v1/jobs/" + accepted.get(0))
+                .statusCode() == 200, Duration.ofSeconds(20));
+        for (Node n : List.of(api, keyed)) {
+            long started = System.nanoTime();
+            JsonPath sync = given().baseUri(n.url()).header("X-Api-Key", KEY_TWO).multiPart("image", quickImage)
+                    .multiPart("k", "4").multiPart("timeout", "60").post("/api/v1/quantize")
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals("succeeded", sync.getString("status"), n.name());
+            // heard of through the job events (subscribed to again), not read after the 60 s wait
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 30, n.name() + " waited for its timeout");
+        }
+        String id = submit(api, quickImage, Map.of("k", "4"));
+        List<String> events = sse(api.url() + "/api/v1/jobs/" + id + "/events", Duration.ofSeconds(60));
+        assertTrue(events.get(events.size() - 1).contains("\"status\":\"succeeded\""), events.get(events.size() - 1));
+        given().baseUri(api.url()).get("/jobs/" + id).then().statusCode(200);
+        given().baseUri(api.url()).get("/api/v1/jobs/" + id + "/files/k4.png").then().statusCode(200).contentType("image/png");
+
+        for (String accept : accepted) {
+            JsonPath done = awaitJob(api, accept, j -> j.getString("status").matches("succeeded|failed|cancelled"));
+            assertEquals("succeeded", done.getString("status"), done.prettify());
+            assertEquals("1", redisCli("HGET", "pixelwise:job:" + accept, "completions"), "finished exactly once");
+        }
+        for (String name : List.of("worker-d", "worker-e")) {
+            assertTrue(Files.readString(WORK.resolve(name + ".log")).contains("Subscribed to pixelwise:cancel again"), name);
+        }
+        assertTrue(Files.readString(WORK.resolve("api-1.log")).contains("Subscribed to pixelwise:events again"));
+    }
+
+    @Test
+    @Order(10)
+    void afterRedisLosesItsDataOldJobsAre404AndNewOnesRunWithoutANodeRestart() throws Exception {
+        Node api = nodes.get("api-1");
+        String old = submit(api, quickImage, Map.of("k", "4"));
+        awaitJob(api, old, j -> "succeeded".equals(j.getString("status")));
+        redis.destroyForcibly();
+        redis.waitFor();
+        deleteTree(REDIS_DATA); // a new, empty server: every key is gone, the workers' group too
+        Files.createDirectories(REDIS_DATA);
+        startRedis();
+        waitFor("the API after the data loss", () -> given().baseUri(api.url()).get("/api/v1/jobs/" + old).statusCode() == 404,
+                Duration.ofSeconds(20));
+        JsonPath sync = given().baseUri(api.url()).multiPart("image", quickImage).multiPart("k", "4").post("/api/v1/quantize")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("succeeded", sync.getString("status"));
+        given().baseUri(api.url()).get("/q/health/ready").then().statusCode(200);
+    }
+
     // ---- the cluster ----
 
     private static Map<String, String> slowOptions() {
         return Map.of("k", "256", "restarts", "4", "tolerance", "0", "maxIterations", "1000");
     }
 
-    private static void start(String name, String role) throws IOException {
+    /** As docker-compose.yml runs it: an append-only file, written to disk every second. */
+    private static void startRedis() throws IOException {
+        redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", REDIS_DATA.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(WORK.resolve("redis.log").toFile()))
+                .start();
+        waitFor("redis", () -> redisCli("PING").equals("PONG"), Duration.ofSeconds(20));
+    }
+
+    private static void start(String name, String role, String... properties) throws IOException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("pixelwise.jar", "target/quarkus-app/quarkus-run.jar");
         Path data = WORK.resolve(name + "-data");
-        List<String> cmd = List.of(java, "-Xmx1g",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Dpixelwise.queue=redis", "-Dpixelwise.role=" + role, "-Dpixelwise.node-name=" + name,
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:" + redisPort,
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dpixelwise.jobs.data-dir=" + data.toAbsolutePath(),
                 "-Dpixelwise.jobs.workers=1", "-Dpixelwise.jobs.queue-capacity=2", "-Dpixelwise.jobs.shutdown-grace=1s",
                 "-Dpixelwise.redis.visibility-timeout=" + VISIBILITY.toSeconds() + "s", "-Dpixelwise.redis.max-attempts=2",
-                "-Dpixelwise.zoo.fetch-on-start=false",
-                "-jar", jar);
+                "-Dpixelwise.zoo.fetch-on-start=false"));
+        cmd.addAll(List.of(properties));
+        cmd.addAll(List.of("-jar", jar));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(WORK.resolve(name + ".log").toFile())).start();
         nodes.put(name, new Node(name, port, p));
@@ -327,6 +468,16 @@ class RedisClusterIT {
             }
         }
         fail(what + " not ready within " + limit.toSeconds() + " s");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {
