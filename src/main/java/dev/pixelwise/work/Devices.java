@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import com.sun.management.OperatingSystemMXBean;
+import io.quarkus.qute.TemplateData;
 
 /**
  * The compute devices of this node as ND4J's backend sees them: one CPU device for the native
@@ -20,7 +22,7 @@ import java.util.Properties;
 public final class Devices {
 
     /** One device; memory in bytes (GPU memory, or the host's RAM for the CPU). */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Device(int index, String kind, String name, long totalMemory, long freeMemory) {
         public long totalMib() {
             return totalMemory >> 20;
@@ -84,7 +86,7 @@ public final class Devices {
             }
             return devices;
         }
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         devices.add(new Device(0, "cpu", cpuName() + " (" + Runtime.getRuntime().availableProcessors() + " cores)",
                 os.getTotalMemorySize(), os.getFreeMemorySize()));
         return devices;

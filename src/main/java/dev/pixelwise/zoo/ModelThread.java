@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The one thread that runs ND4J work in this process: model loading, imports and every forward pass.
@@ -109,8 +111,8 @@ public final class ModelThread {
         if (t instanceof Error err) {
             throw err;
         }
-        if (t instanceof java.io.IOException io) {
-            return new java.io.UncheckedIOException(io.getMessage(), io);
+        if (t instanceof IOException io) {
+            return new UncheckedIOException(io.getMessage(), io);
         }
         return new IllegalStateException(t);
     }
