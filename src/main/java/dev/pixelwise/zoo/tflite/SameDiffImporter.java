@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * Turns a {@link TfliteModel} into an ND4J {@link SameDiff} graph that computes the float pass of the
- * model, the same numbers as {@link TfliteReferenceInterpreter}: weights and biases are dequantised once
+ * model, the same numbers as the test suite's {@code TfliteReferenceInterpreter}: weights and biases are dequantised once
  * at import (real = scale × (q − zero point)), activations stay float32 throughout and are never
  * re-quantised, so QUANTIZE and DEQUANTIZE are identities.
  *
