@@ -5,8 +5,8 @@ import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
-import dev.pixelwise.zoo.tflite.SameDiffGraph;
-import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import dev.pixelwise.zoo.tflite.TfliteGraph;
+import dev.pixelwise.zoo.tflite.TfliteImporter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -63,7 +63,7 @@ public class ClassifierModels {
         Path tflite = zoo.file(id, tfliteName); // 503 while the model is missing or fetching
         zoo.markState(id, ModelZoo.State.LOADING, null);
         try {
-            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
+            TfliteGraph graph = ModelThread.call(() -> new TfliteImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
             List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
             Map<String, Object> in = m.input();
             ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
@@ -83,11 +83,11 @@ public class ClassifierModels {
     }
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
-    private static float[][] forward(SameDiffGraph graph, float[][] batch) {
+    private static float[][] forward(TfliteGraph graph, float[][] batch) {
         return ModelThread.call(() -> forwardHere(graph, batch));
     }
 
-    private static float[][] forwardHere(SameDiffGraph graph, float[][] batch) {
+    private static float[][] forwardHere(TfliteGraph graph, float[][] batch) {
         int c = graph.inputChannels();
         int h = graph.inputHeight();
         int w = graph.inputWidth();
@@ -96,7 +96,7 @@ public class ClassifierModels {
             System.arraycopy(batch[i], 0, flat, i * c * h * w, c * h * w);
         }
         try (INDArray input = Nd4j.create(flat, new long[]{batch.length, c, h, w}, 'c');
-             INDArray out = graph.output(input, SameDiffImporter.PROBABILITIES)) {
+             INDArray out = graph.output(input, TfliteImporter.PROBABILITIES)) {
             float[][] probs = new float[batch.length][];
             for (int i = 0; i < batch.length; i++) {
                 try (INDArray row = out.getRow(i)) {

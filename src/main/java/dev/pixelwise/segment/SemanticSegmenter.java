@@ -6,8 +6,8 @@ import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
-import dev.pixelwise.zoo.tflite.SameDiffGraph;
-import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import dev.pixelwise.zoo.tflite.TfliteGraph;
+import dev.pixelwise.zoo.tflite.TfliteImporter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +23,7 @@ import java.util.List;
 public class SemanticSegmenter {
 
     /** A loaded model and its labels (one per class index). */
-    record Loaded(SameDiffGraph graph, List<String> labels) {
+    record Loaded(TfliteGraph graph, List<String> labels) {
     }
 
     private final ModelZoo zoo;
@@ -39,11 +39,11 @@ public class SemanticSegmenter {
 
     /** Class index per pixel of the model's input grid (row-major, input height × width). */
     byte[] classify(Loaded model, BufferedImage upright) {
-        SameDiffGraph g = model.graph();
+        TfliteGraph g = model.graph();
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
         int[] rgb = ImageOps.interleavedRgb(sized);
         long[] values = ModelThread.call(() -> {
-            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, SameDiffImporter.CLASSES);
+            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, TfliteImporter.CLASSES);
                  INDArray flat = classes.reshape(classes.length())) {
                 return flat.toLongVector();
             }
@@ -63,7 +63,7 @@ public class SemanticSegmenter {
         Path tflite = zoo.file(id, tfliteName);
         zoo.markState(id, ModelZoo.State.LOADING, null);
         try {
-            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
+            TfliteGraph graph = ModelThread.call(() -> new TfliteImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
             // The labels file lists the class names, then a blank line and notes.
             List<String> labels = Files.readAllLines(zoo.file(id, m.labels())).stream()
                     .takeWhile(l -> !l.isBlank()).toList();

@@ -1,8 +1,8 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Layer;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Weight;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Layer;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Weight;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
