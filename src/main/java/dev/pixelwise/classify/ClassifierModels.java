@@ -1,6 +1,5 @@
 package dev.pixelwise.classify;
 
-import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
@@ -16,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +33,13 @@ public class ClassifierModels {
     private final ModelZoo zoo;
     private final ClassifyConfig config;
     private final MeterRegistry metrics;
-    private final LoadedModels<Loaded> loaded = new LoadedModels<>();
+    private final LoadedModels<Loaded> loaded;
 
     public ClassifierModels(ModelZoo zoo, ClassifyConfig config, MeterRegistry metrics) {
         this.zoo = zoo;
         this.config = config;
         this.metrics = metrics;
+        this.loaded = new LoadedModels<>(zoo, "classify", "a classification model");
     }
 
     List<String> ids() {
@@ -52,34 +51,22 @@ public class ClassifierModels {
     }
 
     Loaded get(String id) {
-        return loaded.get(id, this::load);
+        return loaded.get(id, null, new TfliteImporter(), this::ready);
     }
 
-    private Loaded load(String id) {
-        ModelManifest m = zoo.manifest(id).filter(x -> x.task().equals("classify"))
-                .orElseThrow(() -> new AppException.BadOption("model", "'" + id + "' is not a classification model"));
-        String tfliteName = m.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
-                .findFirst().orElseThrow();
-        Path tflite = zoo.file(id, tfliteName); // 503 while the model is missing or fetching
-        zoo.markState(id, ModelZoo.State.LOADING, null);
-        try {
-            TfliteGraph graph = ModelThread.call(() -> new TfliteImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
-            List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
-            Map<String, Object> in = m.input();
-            ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
-                    ((Number) in.getOrDefault("mean", 128.0)).floatValue(), ((Number) in.getOrDefault("std", 128.0)).floatValue(),
-                    labels);
-            DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
-                    .description("Images per forward pass").tag("model", id).register(metrics);
-            forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
-            BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
-                    config.maxBatch(), config.maxDelay().toMillis(), batches::record);
-            zoo.markState(id, ModelZoo.State.LOADED, null);
-            return new Loaded(id, translator, runner);
-        } catch (IOException | RuntimeException e) {
-            zoo.markState(id, ModelZoo.State.FAILED, "could not load: " + e.getMessage());
-            throw new AppException.ModelUnavailable("Model " + id + " could not be loaded: " + e.getMessage());
-        }
+    private Loaded ready(TfliteGraph graph, ModelManifest m) throws IOException {
+        String id = m.id();
+        List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
+        Map<String, Object> in = m.input();
+        ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
+                ((Number) in.getOrDefault("mean", 128.0)).floatValue(), ((Number) in.getOrDefault("std", 128.0)).floatValue(),
+                labels);
+        DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
+                .description("Images per forward pass").tag("model", id).register(metrics);
+        forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
+        BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
+                config.maxBatch(), config.maxDelay().toMillis(), batches::record);
+        return new Loaded(id, translator, runner);
     }
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */

@@ -1,26 +1,22 @@
 package dev.pixelwise.superres;
 
-import dev.pixelwise.problem.AppException;
-import dev.pixelwise.zoo.tfjs.TfjsGraph;
-import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.tfjs.TfjsGraph;
+import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.nio.file.Path;
 
 /** ESRGAN generators from the zoo, one SameDiff graph per model and scale, loaded on first use. */
 @ApplicationScoped
 public class SuperResModels {
 
-    private final ModelZoo zoo;
-    private final LoadedModels<TfjsGraph> graphs = new LoadedModels<>();
+    private final LoadedModels<TfjsGraph> graphs;
 
     public SuperResModels(ModelZoo zoo) {
-        this.zoo = zoo;
+        this.graphs = new LoadedModels<>(zoo, "upscale", "an upscaling model");
     }
 
     /**
@@ -47,23 +43,7 @@ public class SuperResModels {
     }
 
     private TfjsGraph graph(String model, int scale) {
-        return graphs.get(model + "@x" + scale, k -> load(model, scale));
-    }
-
-    private TfjsGraph load(String model, int scale) {
-        Path json = zoo.file(model, "x" + scale + "/model.json"); // 503 while missing or fetching
-        for (var f : zoo.manifest(model).orElseThrow().files()) {
-            zoo.file(model, f.name());
-        }
-        zoo.markState(model, ModelZoo.State.LOADING, null);
-        try {
-            TfjsGraph graph = ModelThread.call(() -> new TfjsImporter().loadOrImport(json, json.resolveSibling("model.samediff.fb")));
-            zoo.markState(model, ModelZoo.State.LOADED, null);
-            return graph;
-        } catch (RuntimeException e) {
-            zoo.markState(model, ModelZoo.State.FAILED, "could not load x" + scale + ": " + e.getMessage());
-            throw new AppException.ModelUnavailable("Model " + model + " x" + scale + " could not be loaded: " + e.getMessage());
-        }
+        return graphs.get(model, "x" + scale, new TfjsImporter(), (graph, manifest) -> graph);
     }
 
     @PreDestroy

@@ -1,7 +1,9 @@
 package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pixelwise.zoo.GraphImporter;
 import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Layer;
 import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Weight;
 import org.jboss.logging.Logger;
@@ -66,7 +68,7 @@ import java.util.regex.Pattern;
  *
  * <p>An importer holds no state; one instance may be shared.
  */
-public final class TfjsImporter {
+public final class TfjsImporter implements GraphImporter<TfjsGraph> {
 
     private static final Logger LOG = Logger.getLogger(TfjsImporter.class);
 
@@ -130,12 +132,25 @@ public final class TfjsImporter {
         return new Builder(model).build();
     }
 
+    /** The model.json of one scale, {@code variant} being its folder ("x4"). */
+    @Override
+    public String sourceFile(ModelManifest model, String variant) {
+        return variant + "/model.json";
+    }
+
+    /** Beside model.json: {@code model.samediff.fb}. */
+    @Override
+    public Path cacheFile(Path modelJson) {
+        return modelJson.resolveSibling("model.samediff.fb");
+    }
+
     /**
      * The graph of {@code modelJson}, from {@code cacheFile} when that holds a graph made from a model with
      * the same {@link TfjsLayersModel#fingerprint(Path) fingerprint} by the same graph format, otherwise
      * imported and written to {@code cacheFile} (atomically). A damaged or stale cache file is replaced; if
      * it cannot be written the imported graph is still returned (with a warning in the log).
      */
+    @Override
     public TfjsGraph loadOrImport(Path modelJson, Path cacheFile) throws IOException {
         return ImportedGraph.loadOrImport(cacheFile, TfjsLayersModel.fingerprint(modelJson), TfjsGraph::load,
                 () -> importModel(TfjsLayersModel.read(modelJson)));

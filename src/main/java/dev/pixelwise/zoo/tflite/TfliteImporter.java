@@ -1,6 +1,8 @@
 package dev.pixelwise.zoo.tflite;
 
+import dev.pixelwise.zoo.GraphImporter;
 import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.ModelManifest;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
@@ -56,7 +58,7 @@ import java.util.Set;
  * </ul>
  * An importer holds no state; one instance may be shared.
  */
-public final class TfliteImporter {
+public final class TfliteImporter implements GraphImporter<TfliteGraph> {
 
     /** Name of the graph's input placeholder: float32 NCHW [N, C, H, W] real values. */
     public static final String INPUT = "input";
@@ -82,6 +84,19 @@ public final class TfliteImporter {
         return new Builder(model, "").build();
     }
 
+    /** The model's .tflite file (a TFLite model has no variants). */
+    @Override
+    public String sourceFile(ModelManifest model, String variant) {
+        return model.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
+                .findFirst().orElseThrow();
+    }
+
+    /** Beside the .tflite file: {@code <name>.tflite.samediff.fb}. */
+    @Override
+    public Path cacheFile(Path tflite) {
+        return tflite.resolveSibling(tflite.getFileName() + ".samediff.fb");
+    }
+
     /**
      * The graph of the .tflite file {@code tflite}, from {@code cacheFile} when that holds a graph made
      * from a file with the same sha256 by the same cache format, otherwise imported and then written to
@@ -93,6 +108,7 @@ public final class TfliteImporter {
      * JVM, because the first SameDiff load initialises ND4J's op-class registry (≈0.9 s), which importing
      * never needs (MobileNetV2: import ≈0.3 s, load ≈1.1 s of which ≈0.26 s is the file itself).
      */
+    @Override
     public TfliteGraph loadOrImport(Path tflite, Path cacheFile) throws IOException {
         byte[] bytes = Files.readAllBytes(tflite);
         String sha256 = TfliteGraph.sha256(bytes);
