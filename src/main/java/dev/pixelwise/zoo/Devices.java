@@ -1,6 +1,7 @@
-package dev.pixelwise.work;
+package dev.pixelwise.zoo;
 
-import dev.pixelwise.zoo.ModelThread;
+import com.sun.management.OperatingSystemMXBean;
+import io.quarkus.qute.TemplateData;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import com.sun.management.OperatingSystemMXBean;
-import io.quarkus.qute.TemplateData;
 
 /**
  * The compute devices of this node as ND4J's backend sees them: one CPU device for the native
@@ -93,7 +92,7 @@ public final class Devices {
     }
 
     /** Binds the calling thread to a device, so graphs it loads and runs live there (GPU builds). */
-    static void bindCurrentThread(Device device) {
+    public static void bindCurrentThread(Device device) {
         if (device.kind().equals("gpu")) {
             Nd4j.getAffinityManager().unsafeSetDevice(device.index());
         }
