@@ -29,15 +29,22 @@ public abstract class ImportedGraph implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ImportedGraph.class);
 
     private final SameDiff sd;
+    private final String magic;
+    private final int formatVersion;
     private final String source;
     private final String fingerprint;
     private final GraphRunner runner;
 
     /**
-     * @param input       the graph's one placeholder
-     * @param fingerprint what identifies the model file(s) the graph was imported from (a sha256)
+     * @param magic         the cache file's magic string, one per graph kind
+     * @param formatVersion the cache file's format version: bumped when the importer makes a different
+     *                      graph for the same model, to invalidate caches
+     * @param input         the graph's one placeholder
+     * @param fingerprint   what identifies the model file(s) the graph was imported from (a sha256)
      */
-    protected ImportedGraph(SameDiff sd, String input, String source, String fingerprint) {
+    protected ImportedGraph(String magic, int formatVersion, SameDiff sd, String input, String source, String fingerprint) {
+        this.magic = magic;
+        this.formatVersion = formatVersion;
         this.sd = sd;
         this.runner = new GraphRunner(sd, input);
         this.source = source;
@@ -88,18 +95,12 @@ public abstract class ImportedGraph implements AutoCloseable {
 
     // ---------------------------------------------------------------- persistence
 
-    /** The cache file's magic string, one per graph kind. */
-    protected abstract String magic();
-
-    /** The cache file's format version: bumped when the importer makes a different graph, to invalidate caches. */
-    protected abstract int formatVersion();
-
     /** What {@link #save} writes before the graph: the importer's description of it. */
     protected abstract Properties header();
 
     /** Writes the graph to {@code file} atomically (temporary file in the same folder, then a rename). */
     public synchronized void save(Path file) throws IOException {
-        GraphFile.save(file, magic(), formatVersion(), header(), sd);
+        GraphFile.save(file, magic, formatVersion, header(), sd);
     }
 
     /** Reads a cache file of some graph kind. */

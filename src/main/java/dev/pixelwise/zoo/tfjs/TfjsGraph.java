@@ -47,7 +47,7 @@ public final class TfjsGraph extends ImportedGraph {
 
     TfjsGraph(SameDiff sd, String source, String fingerprint, int channels, int scale, String architecture,
                   float valueScale) {
-        super(sd, TfjsImporter.INPUT, source, fingerprint);
+        super(MAGIC, FORMAT_VERSION, sd, TfjsImporter.INPUT, source, fingerprint);
         this.channels = channels;
         this.scale = scale;
         this.architecture = architecture;
@@ -141,16 +141,6 @@ public final class TfjsGraph extends ImportedGraph {
     }
 
     // ---------------------------------------------------------------- persistence
-
-    @Override
-    protected String magic() {
-        return MAGIC;
-    }
-
-    @Override
-    protected int formatVersion() {
-        return FORMAT_VERSION;
-    }
 
     @Override
     protected Properties header() {

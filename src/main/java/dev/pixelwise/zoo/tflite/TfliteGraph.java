@@ -44,7 +44,7 @@ public final class TfliteGraph extends ImportedGraph {
 
     TfliteGraph(SameDiff sd, String source, String tfliteSha256, int channels, int height, int width,
                   float inputScale, float inputZeroPoint, List<String> outputNames) {
-        super(sd, TfliteImporter.INPUT, source, tfliteSha256);
+        super(MAGIC, FORMAT_VERSION, sd, TfliteImporter.INPUT, source, tfliteSha256);
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -128,16 +128,6 @@ public final class TfliteGraph extends ImportedGraph {
     }
 
     // ---------------------------------------------------------------- persistence
-
-    @Override
-    protected String magic() {
-        return MAGIC;
-    }
-
-    @Override
-    protected int formatVersion() {
-        return FORMAT_VERSION;
-    }
 
     @Override
     protected Properties header() {
