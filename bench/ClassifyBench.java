@@ -1,7 +1,7 @@
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.zoo.tflite.OperatorOptions;
-import dev.pixelwise.zoo.tflite.SameDiffGraph;
-import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import dev.pixelwise.zoo.tflite.TfliteGraph;
+import dev.pixelwise.zoo.tflite.TfliteImporter;
 import dev.pixelwise.zoo.tflite.TensorValues;
 import dev.pixelwise.zoo.tflite.TfliteModel;
 import dev.pixelwise.zoo.tflite.TfliteOperator;
@@ -113,7 +113,7 @@ public class ClassifyBench {
             List<Double> ratios = new ArrayList<>();
             double maxDiff = 0;
             double torchThreads = 0;
-            try (SameDiffGraph graph = new SameDiffImporter().loadOrImport(tflite,
+            try (TfliteGraph graph = new TfliteImporter().loadOrImport(tflite,
                     OUT.resolve("samediff").resolve(file + ".samediff.fb"))) {
                 float[] image = input(graph.inputChannels(), graph.inputHeight(), graph.inputWidth());
                 writeFloats(dir.resolve("input.bin"), image);
@@ -190,7 +190,7 @@ public class ClassifyBench {
 
     // ---------------------------------------------------------------- DL4J
 
-    static Result benchDl4j(SameDiffGraph graph, float[] image, Path dir, boolean first) throws IOException {
+    static Result benchDl4j(TfliteGraph graph, float[] image, Path dir, boolean first) throws IOException {
         int c = graph.inputChannels(), h = graph.inputHeight(), w = graph.inputWidth();
         float[] batch = new float[BATCH * image.length];
         for (int i = 0; i < BATCH; i++) {
@@ -200,23 +200,23 @@ public class ClassifyBench {
         try (INDArray one = Nd4j.create(image, new long[]{1, c, h, w}, 'c');
              INDArray eight = Nd4j.create(batch, new long[]{BATCH, c, h, w}, 'c')) {
             float[] probs;
-            try (INDArray out = graph.output(one, SameDiffImporter.PROBABILITIES)) {
+            try (INDArray out = graph.output(one, TfliteImporter.PROBABILITIES)) {
                 probs = out.toFloatVector();
             }
             writeFloats(dir.resolve("dl4j_probs.bin"), probs);
             top1 = argMax(probs);
             CpuWatch watch = new CpuWatch();
             for (int i = 1; first && i < warmup; i++) {
-                graph.output(one, SameDiffImporter.PROBABILITIES).close();
+                graph.output(one, TfliteImporter.PROBABILITIES).close();
             }
             double[] ms = new double[SINGLE_RUNS];
             for (int i = 0; i < SINGLE_RUNS; i++) {
                 long t0 = System.nanoTime();
-                graph.output(one, SameDiffImporter.PROBABILITIES).close();
+                graph.output(one, TfliteImporter.PROBABILITIES).close();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             for (int i = 0; i < batchWarmup(); i++) {
-                try (INDArray out = graph.output(eight, SameDiffImporter.PROBABILITIES)) {
+                try (INDArray out = graph.output(eight, TfliteImporter.PROBABILITIES)) {
                     if (i == 0) { // the batched pass must give every row the single-image answer
                         for (int r = 0; r < BATCH; r++) {
                             try (INDArray row = out.getRow(r)) {
@@ -230,7 +230,7 @@ public class ClassifyBench {
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < BATCH_RUNS; i++) {
-                graph.output(eight, SameDiffImporter.PROBABILITIES).close();
+                graph.output(eight, TfliteImporter.PROBABILITIES).close();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Arrays.sort(ms);

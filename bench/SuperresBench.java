@@ -3,8 +3,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.quantize.ImageQuality;
-import dev.pixelwise.superres.tfjs.SuperResGraph;
-import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
+import dev.pixelwise.zoo.tfjs.TfjsGraph;
+import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,6 +19,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +117,7 @@ public class SuperresBench {
             float[] raw;
             int[] tiledRgb;
             int tiles;
-            try (SuperResGraph graph = new TfjsSameDiffImporter().loadOrImport(modelJson,
+            try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                     OUT.resolve("samediff").resolve(name + ".samediff.fb"))) {
                 System.out.printf(Locale.ROOT, "  DL4J graph %s loaded in %d ms%n", graph, ms(tLoad));
                 Net net = network(graph);
@@ -228,7 +230,7 @@ public class SuperresBench {
         Path modelJson = modelJson("medium");
         int met = 0;
         int sharper = 0;
-        try (SuperResGraph graph = new TfjsSameDiffImporter().loadOrImport(modelJson,
+        try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                 OUT.resolve("samediff").resolve("esrgan-medium-x4.samediff.fb"))) {
             Net net = network(graph);
             for (String file : SELF_CHECK) {
@@ -370,7 +372,7 @@ public class SuperresBench {
     }
 
     /** SuperResModels.network: the graph as interleaved-RGB in and out, arrays closed after each call. */
-    static Net network(SuperResGraph graph) {
+    static Net network(TfjsGraph graph) {
         return (rgb, w, h) -> {
             try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
                 return graph.toRgb(out);
@@ -458,13 +460,13 @@ public class SuperresBench {
     }
 
     static void writeFloats(Path file, float[] v) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         Files.write(file, b.array());
     }
 
     static float[] floats(Path file, int expected) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         float[] f = new float[b.remaining() / 4];
         b.asFloatBuffer().get(f);
         if (f.length != expected) {

@@ -1,12 +1,11 @@
 package dev.pixelwise.classify;
 
-import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
-import dev.pixelwise.zoo.tflite.SameDiffGraph;
-import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import dev.pixelwise.zoo.tflite.TfliteGraph;
+import dev.pixelwise.zoo.tflite.TfliteImporter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -16,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +33,13 @@ public class ClassifierModels {
     private final ModelZoo zoo;
     private final ClassifyConfig config;
     private final MeterRegistry metrics;
-    private final LoadedModels<Loaded> loaded = new LoadedModels<>();
+    private final LoadedModels<Loaded> loaded;
 
     public ClassifierModels(ModelZoo zoo, ClassifyConfig config, MeterRegistry metrics) {
         this.zoo = zoo;
         this.config = config;
         this.metrics = metrics;
+        this.loaded = new LoadedModels<>(zoo, "classify", "a classification model");
     }
 
     List<String> ids() {
@@ -52,42 +51,30 @@ public class ClassifierModels {
     }
 
     Loaded get(String id) {
-        return loaded.get(id, this::load);
+        return loaded.get(id, null, new TfliteImporter(), this::ready);
     }
 
-    private Loaded load(String id) {
-        ModelManifest m = zoo.manifest(id).filter(x -> x.task().equals("classify"))
-                .orElseThrow(() -> new AppException.BadOption("model", "'" + id + "' is not a classification model"));
-        String tfliteName = m.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
-                .findFirst().orElseThrow();
-        Path tflite = zoo.file(id, tfliteName); // 503 while the model is missing or fetching
-        zoo.markState(id, ModelZoo.State.LOADING, null);
-        try {
-            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
-            List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
-            Map<String, Object> in = m.input();
-            ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
-                    ((Number) in.getOrDefault("mean", 128.0)).floatValue(), ((Number) in.getOrDefault("std", 128.0)).floatValue(),
-                    labels);
-            DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
-                    .description("Images per forward pass").tag("model", id).register(metrics);
-            forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
-            BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
-                    config.maxBatch(), config.maxDelay().toMillis(), batches::record);
-            zoo.markState(id, ModelZoo.State.LOADED, null);
-            return new Loaded(id, translator, runner);
-        } catch (IOException | RuntimeException e) {
-            zoo.markState(id, ModelZoo.State.FAILED, "could not load: " + e.getMessage());
-            throw new AppException.ModelUnavailable("Model " + id + " could not be loaded: " + e.getMessage());
-        }
+    private Loaded ready(TfliteGraph graph, ModelManifest m) throws IOException {
+        String id = m.id();
+        List<String> labels = m.labels() == null ? List.of() : Files.readAllLines(zoo.file(id, m.labels()));
+        Map<String, Object> in = m.input();
+        ClassifierTranslator translator = new ClassifierTranslator(graph.inputWidth(), graph.inputHeight(),
+                ((Number) in.getOrDefault("mean", 128.0)).floatValue(), ((Number) in.getOrDefault("std", 128.0)).floatValue(),
+                labels);
+        DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
+                .description("Images per forward pass").tag("model", id).register(metrics);
+        forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
+        BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
+                config.maxBatch(), config.maxDelay().toMillis(), batches::record);
+        return new Loaded(id, translator, runner);
     }
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
-    private static float[][] forward(SameDiffGraph graph, float[][] batch) {
+    private static float[][] forward(TfliteGraph graph, float[][] batch) {
         return ModelThread.call(() -> forwardHere(graph, batch));
     }
 
-    private static float[][] forwardHere(SameDiffGraph graph, float[][] batch) {
+    private static float[][] forwardHere(TfliteGraph graph, float[][] batch) {
         int c = graph.inputChannels();
         int h = graph.inputHeight();
         int w = graph.inputWidth();
@@ -96,7 +83,7 @@ public class ClassifierModels {
             System.arraycopy(batch[i], 0, flat, i * c * h * w, c * h * w);
         }
         try (INDArray input = Nd4j.create(flat, new long[]{batch.length, c, h, w}, 'c');
-             INDArray out = graph.output(input, SameDiffImporter.PROBABILITIES)) {
+             INDArray out = graph.output(input, TfliteImporter.PROBABILITIES)) {
             float[][] probs = new float[batch.length][];
             for (int i = 0; i < batch.length; i++) {
                 try (INDArray row = out.getRow(i)) {

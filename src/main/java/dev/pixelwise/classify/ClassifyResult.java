@@ -4,6 +4,7 @@ import io.quarkus.qute.TemplateData;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * @param predictions top-k, most probable first
@@ -25,7 +26,7 @@ public record ClassifyResult(String model, List<Prediction> predictions, String 
         }
 
         public String percentText() {
-            return String.format(java.util.Locale.ROOT, "%.1f%%", probability * 100);
+            return String.format(Locale.ROOT, "%.1f%%", probability * 100);
         }
     }
 

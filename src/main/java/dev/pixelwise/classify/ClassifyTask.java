@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 
 /**
  * ImageNet classification with a zoo model in SameDiff. Stages: pre-process (resize, normalise)
@@ -63,8 +64,8 @@ public class ClassifyTask implements Task<ClassifyOptions> {
     }
 
     @Override
-    public java.util.Optional<String> modelOf(ClassifyOptions options) {
-        return java.util.Optional.of(options.model());
+    public Optional<String> modelOf(ClassifyOptions options) {
+        return Optional.of(options.model());
     }
 
     @Override

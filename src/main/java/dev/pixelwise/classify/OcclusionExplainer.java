@@ -1,6 +1,7 @@
 package dev.pixelwise.classify;
 
 import java.util.function.Function;
+import java.util.Arrays;
 
 /**
  * Occlusion sensitivity (Zeiler & Fergus, 2014): cover one cell of a grid over the input with
@@ -50,7 +51,7 @@ final class OcclusionExplainer {
         for (int c = 0; c < 3; c++) {
             for (int y = y0; y < Math.min(h, y0 + ph); y++) {
                 int row = c * plane + y * w;
-                java.util.Arrays.fill(copy, row + x0, row + Math.min(w, x0 + pw), neutral);
+                Arrays.fill(copy, row + x0, row + Math.min(w, x0 + pw), neutral);
             }
         }
         return copy;

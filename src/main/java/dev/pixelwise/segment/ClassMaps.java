@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /** Turns a per-pixel class map into the files and numbers a segmentation result reports. */
 final class ClassMaps {
@@ -74,7 +75,7 @@ final class ClassMaps {
      * @param output gives the path for a file name (the job's output folder)
      */
     static List<SegmentResult.SegmentClass> classes(byte[] map, int w, int h, int[] colors, IntFunction<String> label,
-                                                    java.util.function.Function<String, Path> output) {
+                                                    Function<String, Path> output) {
         long[] counts = counts(map, colors.length);
         List<SegmentResult.SegmentClass> out = new ArrayList<>();
         for (int c = 0; c < colors.length; c++) {

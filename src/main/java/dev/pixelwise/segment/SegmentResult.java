@@ -4,6 +4,7 @@ import io.quarkus.qute.TemplateData;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * @param mask    palette PNG at the input's size whose pixel values are class indices (PASCAL
@@ -26,7 +27,7 @@ public record SegmentResult(String mode, String model, int width, int height, St
     public record SegmentClass(int index, String label, String color, double fraction, String file) {
 
         public String percentText() {
-            return String.format(java.util.Locale.ROOT, "%.1f%%", fraction * 100);
+            return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
         }
     }
 }

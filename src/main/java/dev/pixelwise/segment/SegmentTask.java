@@ -16,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Segmentation, two ways on one page: semantic (DeepLabV3, PASCAL VOC classes) or by colour
@@ -60,8 +61,8 @@ public class SegmentTask implements Task<SegmentOptions> {
     }
 
     @Override
-    public java.util.Optional<String> modelOf(SegmentOptions options) {
-        return options.mode().equals("semantic") ? java.util.Optional.of(options.model()) : java.util.Optional.empty();
+    public Optional<String> modelOf(SegmentOptions options) {
+        return options.mode().equals("semantic") ? Optional.of(options.model()) : Optional.empty();
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.pixelwise.segment;
 
 import dev.pixelwise.imaging.ImageOps;
-import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
-import dev.pixelwise.zoo.tflite.SameDiffGraph;
-import dev.pixelwise.zoo.tflite.SameDiffImporter;
+import dev.pixelwise.zoo.tflite.TfliteGraph;
+import dev.pixelwise.zoo.tflite.TfliteImporter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /** DeepLab-style models of the zoo: the whole image stretched to the input size, a class per pixel back. */
@@ -23,27 +21,28 @@ import java.util.List;
 public class SemanticSegmenter {
 
     /** A loaded model and its labels (one per class index). */
-    record Loaded(SameDiffGraph graph, List<String> labels) {
+    record Loaded(TfliteGraph graph, List<String> labels) {
     }
 
     private final ModelZoo zoo;
-    private final LoadedModels<Loaded> loaded = new LoadedModels<>();
+    private final LoadedModels<Loaded> loaded;
 
     public SemanticSegmenter(ModelZoo zoo) {
         this.zoo = zoo;
+        this.loaded = new LoadedModels<>(zoo, "segment", "a segmentation model");
     }
 
     Loaded get(String id) {
-        return loaded.get(id, this::load);
+        return loaded.get(id, null, new TfliteImporter(), this::ready);
     }
 
     /** Class index per pixel of the model's input grid (row-major, input height × width). */
     byte[] classify(Loaded model, BufferedImage upright) {
-        SameDiffGraph g = model.graph();
+        TfliteGraph g = model.graph();
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
         int[] rgb = ImageOps.interleavedRgb(sized);
         long[] values = ModelThread.call(() -> {
-            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, SameDiffImporter.CLASSES);
+            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, TfliteImporter.CLASSES);
                  INDArray flat = classes.reshape(classes.length())) {
                 return flat.toLongVector();
             }
@@ -55,24 +54,11 @@ public class SemanticSegmenter {
         return map;
     }
 
-    private Loaded load(String id) {
-        ModelManifest m = zoo.manifest(id).filter(x -> x.task().equals("segment"))
-                .orElseThrow(() -> new AppException.BadOption("model", "'" + id + "' is not a segmentation model"));
-        String tfliteName = m.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
-                .findFirst().orElseThrow();
-        Path tflite = zoo.file(id, tfliteName);
-        zoo.markState(id, ModelZoo.State.LOADING, null);
-        try {
-            SameDiffGraph graph = ModelThread.call(() -> new SameDiffImporter().loadOrImport(tflite, tflite.resolveSibling(tfliteName + ".samediff.fb")));
-            // The labels file lists the class names, then a blank line and notes.
-            List<String> labels = Files.readAllLines(zoo.file(id, m.labels())).stream()
-                    .takeWhile(l -> !l.isBlank()).toList();
-            zoo.markState(id, ModelZoo.State.LOADED, null);
-            return new Loaded(graph, labels);
-        } catch (IOException | RuntimeException e) {
-            zoo.markState(id, ModelZoo.State.FAILED, "could not load: " + e.getMessage());
-            throw new AppException.ModelUnavailable("Model " + id + " could not be loaded: " + e.getMessage());
-        }
+    private Loaded ready(TfliteGraph graph, ModelManifest m) throws IOException {
+        // The labels file lists the class names, then a blank line and notes.
+        List<String> labels = Files.readAllLines(zoo.file(m.id(), m.labels())).stream()
+                .takeWhile(l -> !l.isBlank()).toList();
+        return new Loaded(graph, labels);
     }
 
     @PreDestroy

@@ -1,26 +1,22 @@
 package dev.pixelwise.superres;
 
-import dev.pixelwise.problem.AppException;
-import dev.pixelwise.superres.tfjs.SuperResGraph;
-import dev.pixelwise.superres.tfjs.TfjsSameDiffImporter;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.tfjs.TfjsGraph;
+import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.nio.file.Path;
 
 /** ESRGAN generators from the zoo, one SameDiff graph per model and scale, loaded on first use. */
 @ApplicationScoped
 public class SuperResModels {
 
-    private final ModelZoo zoo;
-    private final LoadedModels<SuperResGraph> graphs = new LoadedModels<>();
+    private final LoadedModels<TfjsGraph> graphs;
 
     public SuperResModels(ModelZoo zoo) {
-        this.zoo = zoo;
+        this.graphs = new LoadedModels<>(zoo, "upscale", "an upscaling model");
     }
 
     /**
@@ -28,7 +24,7 @@ public class SuperResModels {
      * frees the graph's tile buffers (hundreds of MB for esrgan-medium) so an idle model holds only weights.
      */
     TiledUpscaler.Network network(String model, int scale) {
-        SuperResGraph graph = graph(model, scale);
+        TfjsGraph graph = graph(model, scale);
         return new TiledUpscaler.Network() {
             @Override
             public int[] run(int[] rgb, int w, int h) {
@@ -46,28 +42,12 @@ public class SuperResModels {
         };
     }
 
-    private SuperResGraph graph(String model, int scale) {
-        return graphs.get(model + "@x" + scale, k -> load(model, scale));
-    }
-
-    private SuperResGraph load(String model, int scale) {
-        Path json = zoo.file(model, "x" + scale + "/model.json"); // 503 while missing or fetching
-        for (var f : zoo.manifest(model).orElseThrow().files()) {
-            zoo.file(model, f.name());
-        }
-        zoo.markState(model, ModelZoo.State.LOADING, null);
-        try {
-            SuperResGraph graph = ModelThread.call(() -> new TfjsSameDiffImporter().loadOrImport(json, json.resolveSibling("model.samediff.fb")));
-            zoo.markState(model, ModelZoo.State.LOADED, null);
-            return graph;
-        } catch (RuntimeException e) {
-            zoo.markState(model, ModelZoo.State.FAILED, "could not load x" + scale + ": " + e.getMessage());
-            throw new AppException.ModelUnavailable("Model " + model + " x" + scale + " could not be loaded: " + e.getMessage());
-        }
+    private TfjsGraph graph(String model, int scale) {
+        return graphs.get(model, "x" + scale, new TfjsImporter(), (graph, manifest) -> graph);
     }
 
     @PreDestroy
     void close() {
-        graphs.forEach(SuperResGraph::close);
+        graphs.forEach(TfjsGraph::close);
     }
 }

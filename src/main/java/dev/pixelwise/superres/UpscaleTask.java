@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GAN super-resolution: ESRGAN generators in SameDiff, tiled so any size fits in bounded memory,
@@ -60,8 +61,8 @@ public class UpscaleTask implements Task<UpscaleOptions> {
     }
 
     @Override
-    public java.util.Optional<String> modelOf(UpscaleOptions options) {
-        return java.util.Optional.of(options.model());
+    public Optional<String> modelOf(UpscaleOptions options) {
+        return Optional.of(options.model());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pixelwise.work;
 
+import dev.pixelwise.zoo.Devices;
 import io.quarkus.qute.TemplateData;
 
 import java.util.List;

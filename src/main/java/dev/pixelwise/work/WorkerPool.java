@@ -1,6 +1,7 @@
 package dev.pixelwise.work;
 
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.zoo.Devices;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;

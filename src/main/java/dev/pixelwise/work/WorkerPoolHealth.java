@@ -1,5 +1,6 @@
 package dev.pixelwise.work;
 
+import dev.pixelwise.zoo.Devices;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,5 +1,12 @@
 package dev.pixelwise.zoo;
 
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -9,10 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 /**
- * The one thread that runs ND4J work in this process: model loading, imports and every forward pass.
+ * The thread that runs ND4J work in this process: model loading, imports and every forward pass. One
+ * by default; two on a worker node ({@code pixelwise.role=worker}); {@code pixelwise.model-threads}
+ * sets the number ({@link ModelThreadConfig}).
  *
  * <p>Why one: libnd4j's parallel loops run on OpenMP (GNU libgomp), which keeps a team of helper
  * threads for every thread that has ever started a parallel region, for as long as that thread
@@ -33,16 +40,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class ModelThread {
 
-    /**
-     * Threads, from {@code pixelwise.model-threads} (system property or application config), read once.
-     * Default 1, but 2 on a node with {@code pixelwise.role=worker}: it serves no one directly and is
-     * busy whenever the shared queue has work, which is the saturated case.
-     */
-    private static final int THREADS = ConfigProvider.getConfig()
-            .getOptionalValue("pixelwise.model-threads", Integer.class)
-            .orElse("worker".equals(ConfigProvider.getConfig().getOptionalValue("pixelwise.role", String.class).orElse("all")) ? 2 : 1);
+    /** Read once, when the first ND4J work arrives. */
+    private static final int THREADS = config().threads();
     private static final ThreadLocal<Boolean> MINE = ThreadLocal.withInitial(() -> false);
-    private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, THREADS), new ThreadFactory() {
+    private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
 
         @Override
@@ -57,6 +58,19 @@ public final class ModelThread {
     });
 
     private ModelThread() {
+    }
+
+    /**
+     * The app's {@link ModelThreadConfig}; outside the app (unit tests, benches), where the mapping is not
+     * registered, the same mapping over system properties and the environment.
+     */
+    private static ModelThreadConfig config() {
+        try {
+            return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(ModelThreadConfig.class);
+        } catch (NoSuchElementException | IllegalArgumentException e) {
+            return new SmallRyeConfigBuilder().addDefaultSources().withMapping(ModelThreadConfig.class)
+                    .withValidateUnknown(false).build().getConfigMapping(ModelThreadConfig.class);
+        }
     }
 
     /**
@@ -109,8 +123,8 @@ public final class ModelThread {
         if (t instanceof Error err) {
             throw err;
         }
-        if (t instanceof java.io.IOException io) {
-            return new java.io.UncheckedIOException(io.getMessage(), io);
+        if (t instanceof IOException io) {
+            return new UncheckedIOException(io.getMessage(), io);
         }
         return new IllegalStateException(t);
     }

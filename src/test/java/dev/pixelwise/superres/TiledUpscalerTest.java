@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.CancellationException;
 
 class TiledUpscalerTest {
 
@@ -87,9 +88,9 @@ class TiledUpscalerTest {
     @Test
     void progressCanCancel() {
         TiledUpscaler up = new TiledUpscaler((in, tw, th) -> nearest(in, tw, th, 2), 2, 16);
-        assertThrows(java.util.concurrent.CancellationException.class, () -> up.upscale(noise(64, 64), 64, 64, p -> {
+        assertThrows(CancellationException.class, () -> up.upscale(noise(64, 64), 64, 64, p -> {
             if (p > 0.2) {
-                throw new java.util.concurrent.CancellationException("stop");
+                throw new CancellationException("stop");
             }
         }));
     }

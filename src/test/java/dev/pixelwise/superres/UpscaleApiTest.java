@@ -19,6 +19,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.pixelwise.imaging.ImageFormat;
+import dev.pixelwise.imaging.ImageHeader;
+import dev.pixelwise.problem.AppException;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeEach;
 
 @QuarkusTest
 class UpscaleApiTest {
@@ -29,7 +36,7 @@ class UpscaleApiTest {
     private static boolean modelsReady;
 
     /** The ESRGAN packages are fetched in the background at start-up; wait for them (once). */
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void modelsAvailable() throws InterruptedException {
         if (modelsReady) {
             return;
@@ -141,18 +148,18 @@ class UpscaleApiTest {
         Path huge = TestImages.write(tmp, "big.png", TestImages.encode(new BufferedImage(3000, 3000, BufferedImage.TYPE_BYTE_GRAY), "png"));
         upscale(huge, "scale", "4").then().statusCode(422) // at upload: no job was made
                 .contentType(startsWith("application/problem+json"))
-                .body("detail", org.hamcrest.Matchers.containsString("output limit"));
+                .body("detail", Matchers.containsString("output limit"));
     }
 
-    @jakarta.inject.Inject
+    @Inject
     UpscaleTask task;
 
     @Test
     void theDefaultCapFitsA2048SquarePhotoAtX4AndNotOnePixelMore() {
         UpscaleOptions x4 = new UpscaleOptions("esrgan-medium", 4, 128, false);
-        task.checkAgainst(x4, new dev.pixelwise.imaging.ImageHeader(dev.pixelwise.imaging.ImageFormat.PNG, 2048, 2048));
-        org.junit.jupiter.api.Assertions.assertThrows(dev.pixelwise.problem.AppException.UnprocessableImage.class,
-                () -> task.checkAgainst(x4, new dev.pixelwise.imaging.ImageHeader(dev.pixelwise.imaging.ImageFormat.PNG, 2049, 2048)));
+        task.checkAgainst(x4, new ImageHeader(ImageFormat.PNG, 2048, 2048));
+        Assertions.assertThrows(AppException.UnprocessableImage.class,
+                () -> task.checkAgainst(x4, new ImageHeader(ImageFormat.PNG, 2049, 2048)));
     }
 
     @Test

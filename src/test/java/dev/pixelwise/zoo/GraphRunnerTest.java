@@ -17,6 +17,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.List;
 
 /** The plan-and-pool runner against SameDiff's own executor, on a small graph with the op kinds the importers emit. */
 class GraphRunnerTest {
@@ -61,7 +63,7 @@ class GraphRunnerTest {
             INDArray x = Nd4j.rand(DataType.FLOAT, shape);
             for (int repeat = 0; repeat < 3; repeat++) {
                 Map<String, INDArray> out = runner.run(x, "features", "probabilities");
-                assertEquals(java.util.List.of("features", "probabilities"), java.util.List.copyOf(out.keySet()));
+                assertEquals(List.of("features", "probabilities"), List.copyOf(out.keySet()));
                 INDArray features = out.get("features");
                 INDArray probabilities = out.get("probabilities");
                 assertEquals(0, reference(x, "features").sub(features).amaxNumber().doubleValue(), 1e-5);
@@ -94,7 +96,7 @@ class GraphRunnerTest {
                 INDArray expected = dense.output(Map.of("input", in), "output").get("output");
                 for (int repeat = 0; repeat < 3; repeat++) { // the first call of a shape records, later ones place
                     INDArray got = r.run(in, "output").get("output");
-                    assertEquals(0, expected.sub(got).amaxNumber().doubleValue(), 1e-5, "shape " + java.util.Arrays.toString(shape));
+                    assertEquals(0, expected.sub(got).amaxNumber().doubleValue(), 1e-5, "shape " + Arrays.toString(shape));
                     got.close();
                 }
             }

@@ -1,5 +1,7 @@
 package dev.pixelwise.zoo.tflite;
 
+import java.util.Arrays;
+
 /**
  * The parsed {@code builtin_options} of an operator. Option tables this reader does not know come back
  * as {@link Unparsed} (the graph can still be listed; an importer will refuse the operator by name).
@@ -65,17 +67,17 @@ public sealed interface OperatorOptions {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Reshape r && java.util.Arrays.equals(newShape, r.newShape);
+            return o instanceof Reshape r && Arrays.equals(newShape, r.newShape);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(newShape);
+            return Arrays.hashCode(newShape);
         }
 
         @Override
         public String toString() {
-            return "Reshape[newShape=" + java.util.Arrays.toString(newShape) + "]";
+            return "Reshape[newShape=" + Arrays.toString(newShape) + "]";
         }
     }
 
@@ -104,17 +106,17 @@ public sealed interface OperatorOptions {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Squeeze s && java.util.Arrays.equals(squeezeDims, s.squeezeDims);
+            return o instanceof Squeeze s && Arrays.equals(squeezeDims, s.squeezeDims);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(squeezeDims);
+            return Arrays.hashCode(squeezeDims);
         }
 
         @Override
         public String toString() {
-            return "Squeeze[squeezeDims=" + java.util.Arrays.toString(squeezeDims) + "]";
+            return "Squeeze[squeezeDims=" + Arrays.toString(squeezeDims) + "]";
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pixelwise.zoo.tflite;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** Reads the constant data of tensors as real numbers (dequantised) or as integers. */
 public final class TensorValues {
@@ -44,7 +45,7 @@ public final class TensorValues {
         if (channels > 1) {
             if (axis < 0 || axis >= shape.length || shape[axis] != channels) {
                 throw new TfliteFormatException("tensor #" + t.index() + " " + t.name() + " has " + channels
-                        + " scales, which does not match axis " + axis + " of shape " + java.util.Arrays.toString(shape));
+                        + " scales, which does not match axis " + axis + " of shape " + Arrays.toString(shape));
             }
             for (int d = axis + 1; d < shape.length; d++) {
                 inner *= shape[d];
@@ -81,7 +82,7 @@ public final class TensorValues {
         long expected = t.elementCount() * t.type().byteSize();
         if (t.type().byteSize() == 0 || data.remaining() != expected) {
             throw new TfliteFormatException("tensor #" + t.index() + " " + t.name() + " of type " + t.type()
-                    + " and shape " + java.util.Arrays.toString(t.shape()) + " has " + data.remaining()
+                    + " and shape " + Arrays.toString(t.shape()) + " has " + data.remaining()
                     + " data bytes, expected " + expected);
         }
         return data;

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static dev.pixelwise.zoo.tflite.SameDiffImporter.CLASSES;
-import static dev.pixelwise.zoo.tflite.SameDiffImporter.LOGITS;
+import static dev.pixelwise.zoo.tflite.TfliteImporter.CLASSES;
+import static dev.pixelwise.zoo.tflite.TfliteImporter.LOGITS;
 import static dev.pixelwise.zoo.tflite.TfliteTestFiles.DEEPLAB_V3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +34,7 @@ class SameDiffDeepLabTest {
     void logitsAndClassMapMatchTheReference(@TempDir Path dir) throws IOException {
         TfliteModel model = TfliteTestFiles.model(DEEPLAB_V3);
         long start = System.nanoTime();
-        SameDiffGraph graph = new SameDiffImporter().importModel(model);
+        TfliteGraph graph = new TfliteImporter().importModel(model);
         System.out.printf("DeepLab import %.0f ms: %s%n", (System.nanoTime() - start) / 1e6, graph);
         assertEquals(List.of(CLASSES, LOGITS), graph.outputNames());
 
@@ -82,7 +82,7 @@ class SameDiffDeepLabTest {
                 Path file = dir.resolve("deeplab.sdgraph");
                 graph.save(file);
                 start = System.nanoTime();
-                try (SameDiffGraph loaded = SameDiffGraph.load(file)) {
+                try (TfliteGraph loaded = TfliteGraph.load(file)) {
                     System.out.printf("DeepLab graph file %d KB, load %.0f ms%n", Files.size(file) / 1024,
                             (System.nanoTime() - start) / 1e6);
                     Map<String, INDArray> again = loaded.output(x, CLASSES, LOGITS);

@@ -114,13 +114,13 @@ class SameDiffOpsTest {
         m.op(56, 40, b -> argMaxOptions(b, INT64), new int[]{sum, axis}, classes);
         TfliteModel model = m.build(in, classes);
 
-        SameDiffGraph graph = new SameDiffImporter().importModel(model);
-        assertEquals(List.of(SameDiffImporter.CLASSES, SameDiffImporter.LOGITS), graph.outputNames());
+        TfliteGraph graph = new TfliteImporter().importModel(model);
+        assertEquals(List.of(TfliteImporter.CLASSES, TfliteImporter.LOGITS), graph.outputNames());
         FloatTensor x = m.randomInput(model);
         TfliteReferenceInterpreter reference = new TfliteReferenceInterpreter(model);
         Map<Integer, FloatTensor> all = reference.runKeepingAll(x);
-        Map<String, INDArray> out = graph.output(toNchw(x), SameDiffImporter.CLASSES, SameDiffImporter.LOGITS);
-        INDArray got = out.get(SameDiffImporter.CLASSES);
+        Map<String, INDArray> out = graph.output(toNchw(x), TfliteImporter.CLASSES, TfliteImporter.LOGITS);
+        INDArray got = out.get(TfliteImporter.CLASSES);
         assertEquals(DataType.INT64, got.dataType());
         assertArrayEquals(new long[]{1, 9, 9}, got.shape());
         FloatTensor expected = all.get(classes);
@@ -128,7 +128,7 @@ class SameDiffOpsTest {
             assertEquals((long) expected.get(i), got.getLong(i), "class at " + i);
         }
         // "logits": the arg-max input, walked back through resizes only; here the ADD output.
-        assertTrue(maxAbsDiff(all.get(sum), out.get(SameDiffImporter.LOGITS)) < 1e-5);
+        assertTrue(maxAbsDiff(all.get(sum), out.get(TfliteImporter.LOGITS)) < 1e-5);
     }
 
     @Test
@@ -155,27 +155,27 @@ class SameDiffOpsTest {
         m.op(25, 9, b -> softmaxOptions(b, 0.5f), new int[]{flat}, probabilities);
         TfliteModel model = m.build(in, probabilities);
 
-        SameDiffGraph graph = new SameDiffImporter().importModel(model);
-        assertEquals(List.of(SameDiffImporter.PROBABILITIES, SameDiffImporter.LOGITS), graph.outputNames());
+        TfliteGraph graph = new TfliteImporter().importModel(model);
+        assertEquals(List.of(TfliteImporter.PROBABILITIES, TfliteImporter.LOGITS), graph.outputNames());
         TfliteReferenceInterpreter reference = new TfliteReferenceInterpreter(model);
         FloatTensor a = m.randomInput(model);
         FloatTensor b = m.randomInput(model);
         Map<Integer, FloatTensor> ra = reference.runKeepingAll(a);
         Map<Integer, FloatTensor> rb = reference.runKeepingAll(b);
         INDArray batch = Nd4j.concat(0, toNchw(a), toNchw(b));
-        Map<String, INDArray> out = graph.output(batch, SameDiffImporter.PROBABILITIES, SameDiffImporter.LOGITS);
-        assertArrayEquals(new long[]{2, 24}, out.get(SameDiffImporter.LOGITS).shape());
-        assertTrue(maxAbsDiff(ra.get(flat), out.get(SameDiffImporter.LOGITS).getRow(0)) < 1e-6);
-        assertTrue(maxAbsDiff(rb.get(flat), out.get(SameDiffImporter.LOGITS).getRow(1)) < 1e-6);
-        assertTrue(maxAbsDiff(ra.get(probabilities), out.get(SameDiffImporter.PROBABILITIES).getRow(0)) < 1e-6);
-        assertTrue(maxAbsDiff(rb.get(probabilities), out.get(SameDiffImporter.PROBABILITIES).getRow(1)) < 1e-6);
+        Map<String, INDArray> out = graph.output(batch, TfliteImporter.PROBABILITIES, TfliteImporter.LOGITS);
+        assertArrayEquals(new long[]{2, 24}, out.get(TfliteImporter.LOGITS).shape());
+        assertTrue(maxAbsDiff(ra.get(flat), out.get(TfliteImporter.LOGITS).getRow(0)) < 1e-6);
+        assertTrue(maxAbsDiff(rb.get(flat), out.get(TfliteImporter.LOGITS).getRow(1)) < 1e-6);
+        assertTrue(maxAbsDiff(ra.get(probabilities), out.get(TfliteImporter.PROBABILITIES).getRow(0)) < 1e-6);
+        assertTrue(maxAbsDiff(rb.get(probabilities), out.get(TfliteImporter.PROBABILITIES).getRow(1)) < 1e-6);
     }
 
     // ---------------------------------------------------------------- helpers
 
     /** Imports {@code model}, runs a batch of {@code batch} random inputs and compares with the reference. */
     private static void assertMatchesReference(TfliteModel model, int batch) {
-        SameDiffGraph graph = new SameDiffImporter().importModel(model);
+        TfliteGraph graph = new TfliteImporter().importModel(model);
         TfliteReferenceInterpreter reference = new TfliteReferenceInterpreter(model);
         Random random = new Random(batch);
         List<FloatTensor> inputs = new ArrayList<>();

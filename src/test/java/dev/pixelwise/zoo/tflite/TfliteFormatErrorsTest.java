@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.ByteOrder;
 
 /** Files that are not TFLite, truncated or corrupt, and models with operators a consumer does not support. */
 class TfliteFormatErrorsTest {
@@ -93,7 +94,7 @@ class TfliteFormatErrorsTest {
         TfliteModel m = TfliteTestFiles.model(MOBILENET_V2);
         // Find the tensor-vector length of subgraph 0 (174) written little-endian and blow it up.
         int at = -1;
-        ByteBuffer bb = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int root = bb.getInt(0);
         int vtable = root - bb.getInt(root);
         int subgraphsField = bb.getShort(vtable + 4 + 2 * 2);

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.ReadOnlyBufferException;
 
 /** Reading the three Coral models: operator counts (as ../shared/models/README.md lists them), tensors, options. */
 class TfliteModelReadTest {
@@ -185,7 +186,7 @@ class TfliteModelReadTest {
         assertThrows(UnsupportedOperationException.class, () -> m.tensors().clear());
         assertThrows(UnsupportedOperationException.class, () -> m.operatorCounts().clear());
         TfliteTensor filter = m.tensor(55);
-        assertThrows(java.nio.ReadOnlyBufferException.class, () -> filter.data().put(0, (byte) 1));
+        assertThrows(ReadOnlyBufferException.class, () -> filter.data().put(0, (byte) 1));
     }
 
     @Test

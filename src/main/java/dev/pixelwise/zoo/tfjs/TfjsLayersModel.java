@@ -1,4 +1,4 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +30,7 @@ import java.util.Map;
  * {@code <layer>/bias}).
  *
  * <p>{@link #read} checks, before reading any weight, that every layer class is one
- * {@link TfjsSameDiffImporter} translates (else {@link TfjsUnsupportedLayerException} naming every
+ * {@link TfjsImporter} translates (else {@link TfjsUnsupportedLayerException} naming every
  * unsupported class); then that every shard exists and that each group's shards hold exactly the bytes its
  * weights need (else {@link TfjsFormatException}). Instances are immutable.
  */
@@ -87,7 +87,7 @@ public final class TfjsLayersModel {
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
         parseTopology(root, source, layers, inputs, outputs);
-        TfjsSameDiffImporter.requireSupported(source, layers); // before reading megabytes of weights
+        TfjsImporter.requireSupported(source, layers); // before reading megabytes of weights
         List<Group> groups = parseManifest(root, source);
         MessageDigest digest = sha256();
         digest.update(json);

@@ -1,6 +1,7 @@
 package dev.pixelwise.zoo.tflite;
 
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * Float32 NHWC kernels of the reference interpreter: plain loops that follow TFLite's reference
@@ -157,7 +158,7 @@ final class ReferenceKernels {
                 for (int ox = 0; ox < ow; ox++) {
                     int x0 = ox * o.strideW() - wx.padBefore();
                     int xStart = Math.max(x0, 0), xEnd = Math.min(x0 + o.filterWidth(), w);
-                    java.util.Arrays.fill(sum, 0);
+                    Arrays.fill(sum, 0);
                     for (int iy = yStart; iy < yEnd; iy++) {
                         for (int ix = xStart; ix < xEnd; ix++) {
                             int xBase = ((b * h + iy) * w + ix) * c;
@@ -203,8 +204,8 @@ final class ReferenceKernels {
             int da = d - (rank - a.length) >= 0 ? a[d - (rank - a.length)] : 1;
             int db = d - (rank - b.length) >= 0 ? b[d - (rank - b.length)] : 1;
             if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("cannot broadcast " + java.util.Arrays.toString(a)
-                        + " with " + java.util.Arrays.toString(b));
+                throw new IllegalArgumentException("cannot broadcast " + Arrays.toString(a)
+                        + " with " + Arrays.toString(b));
             }
             out[d] = Math.max(da, db);
         }
@@ -283,7 +284,7 @@ final class ReferenceKernels {
             for (int d = 0; d < rank; d++) {
                 if (d != a && t.dim(d) != shape[d]) {
                     throw new IllegalArgumentException("cannot concatenate " + t + " with "
-                            + java.util.Arrays.toString(shape) + " on axis " + a);
+                            + Arrays.toString(shape) + " on axis " + a);
                 }
             }
             total += t.dim(a);

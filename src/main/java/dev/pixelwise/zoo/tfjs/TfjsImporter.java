@@ -1,8 +1,11 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Layer;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Weight;
+import dev.pixelwise.zoo.GraphImporter;
+import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.ModelManifest;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Layer;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Weight;
 import org.jboss.logging.Logger;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -14,7 +17,6 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +43,7 @@ import java.util.regex.Pattern;
  *     Keras "same" padding is TF's SAME (ceil(in / stride) outputs, the smaller half of the padding before),
  *     which is ND4J's {@link PaddingMode#SAME}; a dilated kernel is spread out into the dense
  *     (k − 1)·d + 1 kernel with zeros between the taps (ND4J 1.0.0-M2.1's oneDNN build cannot run dilated
- *     convolutions, see {@code dev.pixelwise.zoo.tflite.SameDiffImporter}); activation linear or relu;</li>
+ *     convolutions, see {@code dev.pixelwise.zoo.tflite.TfliteImporter}); activation linear or relu;</li>
  * <li>Concatenate's NHWC axis 3 (or −1) becomes NCHW axis 1;</li>
  * <li>PixelShuffle&lt;N&gt;x (UpscalerJS' {@code tf.depthToSpace(x, N, 'NHWC')}) takes input channel
  *     (by · N + bx) · C + c to output pixel offset (by, bx), channel c. ND4J's depth_to_space in NCHW uses
@@ -65,9 +67,9 @@ import java.util.regex.Pattern;
  *
  * <p>An importer holds no state; one instance may be shared.
  */
-public final class TfjsSameDiffImporter {
+public final class TfjsImporter implements GraphImporter<TfjsGraph> {
 
-    private static final Logger LOG = Logger.getLogger(TfjsSameDiffImporter.class);
+    private static final Logger LOG = Logger.getLogger(TfjsImporter.class);
 
     /** Name of the graph's input placeholder: float32 NCHW [N, C, H, W]. */
     public static final String INPUT = "input";
@@ -124,9 +126,21 @@ public final class TfjsSameDiffImporter {
      * classes and {@link UnsupportedOperationException} naming the layer for a supported class used in a
      * way this importer does not translate (e.g. bilinear UpSampling2D, activation "tanh", channels_first).
      */
-    public SuperResGraph importModel(TfjsLayersModel model) {
+    public TfjsGraph importModel(TfjsLayersModel model) {
         requireSupported(model.source(), model.layers());
         return new Builder(model).build();
+    }
+
+    /** The model.json of one scale, {@code variant} being its folder ("x4"). */
+    @Override
+    public String sourceFile(ModelManifest model, String variant) {
+        return variant + "/model.json";
+    }
+
+    /** Beside model.json: {@code model.samediff.fb}. */
+    @Override
+    public Path cacheFile(Path modelJson) {
+        return modelJson.resolveSibling("model.samediff.fb");
     }
 
     /**
@@ -135,28 +149,10 @@ public final class TfjsSameDiffImporter {
      * imported and written to {@code cacheFile} (atomically). A damaged or stale cache file is replaced; if
      * it cannot be written the imported graph is still returned (with a warning in the log).
      */
-    public SuperResGraph loadOrImport(Path modelJson, Path cacheFile) throws IOException {
-        String fingerprint = TfjsLayersModel.fingerprint(modelJson);
-        if (Files.isRegularFile(cacheFile)) {
-            try {
-                SuperResGraph cached = SuperResGraph.load(cacheFile);
-                if (fingerprint.equals(cached.fingerprint())) {
-                    return cached;
-                }
-                LOG.infof("SameDiff cache %s was made from another model (fingerprint %s, now %s); re-importing",
-                        cacheFile, cached.fingerprint(), fingerprint);
-                cached.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf("SameDiff cache %s is unreadable (%s); re-importing", cacheFile, e.toString());
-            }
-        }
-        SuperResGraph graph = importModel(TfjsLayersModel.read(modelJson));
-        try {
-            graph.save(cacheFile);
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("cannot write SameDiff cache %s (%s); continuing with the imported graph", cacheFile, e.toString());
-        }
-        return graph;
+    @Override
+    public TfjsGraph loadOrImport(Path modelJson, Path cacheFile) throws IOException {
+        return ImportedGraph.loadOrImport(cacheFile, TfjsLayersModel.fingerprint(modelJson), TfjsGraph::load,
+                () -> importModel(TfjsLayersModel.read(modelJson)));
     }
 
     /**
@@ -183,7 +179,7 @@ public final class TfjsSameDiffImporter {
             this.model = model;
         }
 
-        SuperResGraph build() {
+        TfjsGraph build() {
             if (model.inputs().size() != 1 || model.outputs().size() != 1) {
                 throw new UnsupportedOperationException(model.source() + " has " + model.inputs().size()
                         + " inputs and " + model.outputs().size() + " outputs; only one image in, one out is imported");
@@ -230,7 +226,7 @@ public final class TfjsSameDiffImporter {
             if (out.upH % out.downH == 0 && out.upW % out.downW == 0 && out.upH / out.downH == out.upW / out.downW) {
                 scale = out.upH / out.downH;
             }
-            return new SuperResGraph(sd, model.source(), model.fingerprint(), in.channels, scale,
+            return new TfjsGraph(sd, model.source(), model.fingerprint(), in.channels, scale,
                     architecture(model), valueScale(model));
         }
 

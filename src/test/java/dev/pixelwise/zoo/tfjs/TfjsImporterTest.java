@@ -1,6 +1,6 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
-import dev.pixelwise.superres.tfjs.NhwcReference.Image;
+import dev.pixelwise.zoo.tfjs.NhwcReference.Image;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 
-import static dev.pixelwise.superres.tfjs.NhwcReference.maxAbsDiff;
+import static dev.pixelwise.zoo.tfjs.NhwcReference.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from the Keras / TF definitions: every supported layer kind, strides / valid padding / dilation that the
  * ESRGAN files do not use, the PixelShuffle channel order, refusals, and the saved graph file.
  */
-class TfjsSameDiffImporterTest {
+class TfjsImporterTest {
 
     private static final double TOLERANCE = 1e-4;
 
@@ -49,7 +49,7 @@ class TfjsSameDiffImporterTest {
                 .conv("SR", "both", 3, 3, "same", 1, 1, "linear");
     }
 
-    private static void assertMatchesReference(TfjsLayersModel model, SuperResGraph graph, int h, int w, long seed) {
+    private static void assertMatchesReference(TfjsLayersModel model, TfjsGraph graph, int h, int w, long seed) {
         Image x = NhwcReference.random(h, w, graph.channels(), seed);
         Image expected = NhwcReference.run(model, x);
         try (INDArray in = x.nchw(); INDArray out = graph.output(in)) {
@@ -62,7 +62,7 @@ class TfjsSameDiffImporterTest {
     @Test
     void everyLayerKindMatchesTheNhwcReference() throws IOException {
         TfjsLayersModel model = TfjsLayersModel.read(everyLayerKind().write(dir, 2));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model)) {
+        try (TfjsGraph graph = new TfjsImporter().importModel(model)) {
             assertEquals(2, graph.scale());
             assertEquals(3, graph.channels());
             assertEquals("rrdn", graph.architecture());
@@ -75,7 +75,7 @@ class TfjsSameDiffImporterTest {
     @Test
     void batchesGiveTheSameAsSingleImages() throws IOException {
         TfjsLayersModel model = TfjsLayersModel.read(everyLayerKind().write(dir, 1));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model);
+        try (TfjsGraph graph = new TfjsImporter().importModel(model);
              INDArray a = NhwcReference.random(6, 9, 3, 3).nchw();
              INDArray b = NhwcReference.random(6, 9, 3, 4).nchw();
              INDArray both = Nd4j.concat(0, a, b);
@@ -98,7 +98,7 @@ class TfjsSameDiffImporterTest {
                 .conv("k4same", "d2same", 3, 4, "same", 1, 1, "linear") // even kernel: more padding after
                 .upSampling("up", "k4same", 2, 3);
         TfjsLayersModel model = TfjsLayersModel.read(tiny.write(dir, 1));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model)) {
+        try (TfjsGraph graph = new TfjsImporter().importModel(model)) {
             for (int[] size : new int[][]{{9, 12}, {8, 11}, {13, 13}}) {
                 assertMatchesReference(model, graph, size[0], size[1], size[0] * 31L + size[1]);
             }
@@ -106,7 +106,7 @@ class TfjsSameDiffImporterTest {
         }
         TfjsLayersModel branches = TfjsLayersModel.read(new TinyTfjsModel(12).input("in", 4)
                 .conv("d3valid", "in", 3, 3, "valid", 1, 3, "relu").write(dir.resolve("b"), 1));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(branches)) {
+        try (TfjsGraph graph = new TfjsImporter().importModel(branches)) {
             assertMatchesReference(branches, graph, 10, 11, 5);
         }
     }
@@ -121,7 +121,7 @@ class TfjsSameDiffImporterTest {
             for (int i = 0; i < x.data().length; i++) {
                 x.data()[i] = i; // every value distinct: any misplaced element shows
             }
-            try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model);
+            try (TfjsGraph graph = new TfjsImporter().importModel(model);
                  INDArray in = x.nchw(); INDArray out = graph.output(in)) {
                 Image y = Image.fromNchw(out);
                 assertEquals(0.0, maxAbsDiff(NhwcReference.depthToSpace(x, block), y), "block " + block);
@@ -152,7 +152,7 @@ class TfjsSameDiffImporterTest {
         for (Case c : cases) {
             TfjsLayersModel model = TfjsLayersModel.read(c.model.write(dir.resolve("case" + i++), 1));
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> new TfjsSameDiffImporter().importModel(model));
+                    () -> new TfjsImporter().importModel(model));
             String layer = model.layers().get(model.layers().size() - 1).name();
             assertTrue(e.getMessage().contains(c.expected) && e.getMessage().contains("'" + layer + "'"),
                     e.getMessage());
@@ -165,7 +165,7 @@ class TfjsSameDiffImporterTest {
                 .conv("output", "input", 4, 3, "same", 1, 1, "relu")
                 .activation("input_layer", "output", "linear")
                 .conv("SR", "input_layer", 3, 3, "same", 1, 1, "linear").write(dir, 1));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model)) {
+        try (TfjsGraph graph = new TfjsImporter().importModel(model)) {
             assertMatchesReference(model, graph, 4, 5, 8);
         }
     }
@@ -176,7 +176,7 @@ class TfjsSameDiffImporterTest {
         tiny.weight("c/kernel", new float[3 * 3 * 2 * 4], 3, 3, 2, 4);
         TfjsLayersModel model = TfjsLayersModel.read(tiny.write(dir, 1));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new TfjsSameDiffImporter().importModel(model));
+                () -> new TfjsImporter().importModel(model));
         assertTrue(e.getMessage().contains("c/kernel has shape [3, 3, 2, 4], the layer needs [3, 3, 3, 4]"),
                 e.getMessage());
     }
@@ -186,7 +186,7 @@ class TfjsSameDiffImporterTest {
         TfjsLayersModel model = TfjsLayersModel.read(new TinyTfjsModel(3).input("LR", 3)
                 .conv("c", "LR", 12, 3, "same", 1, 1, "linear").upSampling("up", "c", 2, 2)
                 .conv("SR", "up", 3, 3, "same", 1, 1, "linear").write(dir, 1));
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model)) {
+        try (TfjsGraph graph = new TfjsImporter().importModel(model)) {
             assertEquals("rdn", graph.architecture());
             assertEquals(255f, graph.inputScale());
             assertEquals(255f, graph.outputScale());
@@ -207,11 +207,11 @@ class TfjsSameDiffImporterTest {
     void savedGraphGivesTheSameOutput() throws IOException {
         TfjsLayersModel model = TfjsLayersModel.read(everyLayerKind().write(dir.resolve("m"), 1));
         Path file = dir.resolve("graph.sdz");
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model);
+        try (TfjsGraph graph = new TfjsImporter().importModel(model);
              INDArray x = NhwcReference.random(5, 6, 3, 9).nchw();
              INDArray expected = graph.output(x)) {
             graph.save(file);
-            try (SuperResGraph loaded = SuperResGraph.load(file); INDArray actual = loaded.output(x)) {
+            try (TfjsGraph loaded = TfjsGraph.load(file); INDArray actual = loaded.output(x)) {
                 assertEquals(expected, actual);
                 assertEquals(graph.fingerprint(), loaded.fingerprint());
                 assertEquals(graph.scale(), loaded.scale());
@@ -221,23 +221,23 @@ class TfjsSameDiffImporterTest {
             }
         }
         Files.writeString(file, "not a graph");
-        assertThrows(IOException.class, () -> SuperResGraph.load(file));
+        assertThrows(IOException.class, () -> TfjsGraph.load(file));
     }
 
     @Test
     void loadOrImportUsesTheCacheUntilTheModelChanges() throws IOException {
         Path json = everyLayerKind().write(dir.resolve("m"), 2);
         Path cache = dir.resolve("cache").resolve("m.sdz");
-        TfjsSameDiffImporter importer = new TfjsSameDiffImporter();
+        TfjsImporter importer = new TfjsImporter();
         INDArray x = NhwcReference.random(4, 4, 3, 1).nchw();
         INDArray first;
-        try (SuperResGraph g = importer.loadOrImport(json, cache)) {
+        try (TfjsGraph g = importer.loadOrImport(json, cache)) {
             first = g.output(x);
         }
         assertTrue(Files.isRegularFile(cache));
         FileTime written = FileTime.fromMillis(1_000_000L);
         Files.setLastModifiedTime(cache, written);
-        try (SuperResGraph g = importer.loadOrImport(json, cache); INDArray again = g.output(x)) {
+        try (TfjsGraph g = importer.loadOrImport(json, cache); INDArray again = g.output(x)) {
             assertEquals(written, Files.getLastModifiedTime(cache), "a matching cache is only read");
             assertEquals(first, again);
         }
@@ -246,14 +246,14 @@ class TfjsSameDiffImporterTest {
         byte[] bytes = Files.readAllBytes(shard);
         bytes[3] ^= (byte) 0x80; // the sign of the first weight, SR/bias[0]
         Files.write(shard, bytes);
-        try (SuperResGraph g = importer.loadOrImport(json, cache); INDArray changed = g.output(x)) {
+        try (TfjsGraph g = importer.loadOrImport(json, cache); INDArray changed = g.output(x)) {
             assertNotEquals(written, Files.getLastModifiedTime(cache));
             assertEquals(TfjsLayersModel.fingerprint(json), cachedFingerprint(cache));
             assertNotEquals(first, changed);
         }
 
         Files.write(cache, new byte[]{1, 2, 3}); // damaged cache: replaced
-        try (SuperResGraph g = importer.loadOrImport(json, cache)) {
+        try (TfjsGraph g = importer.loadOrImport(json, cache)) {
             assertEquals(TfjsLayersModel.fingerprint(json), g.fingerprint());
             assertEquals(TfjsLayersModel.fingerprint(json), cachedFingerprint(cache));
         }
@@ -262,7 +262,7 @@ class TfjsSameDiffImporterTest {
     }
 
     private static String cachedFingerprint(Path cache) throws IOException {
-        try (SuperResGraph g = SuperResGraph.load(cache)) {
+        try (TfjsGraph g = TfjsGraph.load(cache)) {
             return g.fingerprint();
         }
     }

@@ -17,8 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static dev.pixelwise.zoo.tflite.SameDiffImporter.LOGITS;
-import static dev.pixelwise.zoo.tflite.SameDiffImporter.PROBABILITIES;
+import static dev.pixelwise.zoo.tflite.TfliteImporter.LOGITS;
+import static dev.pixelwise.zoo.tflite.TfliteImporter.PROBABILITIES;
 import static dev.pixelwise.zoo.tflite.SameDiffOpsTest.maxAbsDiff;
 import static dev.pixelwise.zoo.tflite.TfliteTestFiles.MOBILENET_V1;
 import static dev.pixelwise.zoo.tflite.TfliteTestFiles.MOBILENET_V2;
@@ -34,20 +34,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link TfliteTestFiles#resizeBilinear}, then (p − 128) / 128), plus batching, the saved graph file and
  * the refusal of unsupported operators.
  */
-class SameDiffImporterTest {
+class TfliteImporterTest {
 
     private static final double TOLERANCE = 1e-3;
 
-    private static SameDiffGraph v2;
-    private static SameDiffGraph v1;
+    private static TfliteGraph v2;
+    private static TfliteGraph v1;
     private static List<String> labels;
 
     @BeforeAll
     static void importModels() {
         long start = System.nanoTime();
-        v2 = new SameDiffImporter().importModel(TfliteTestFiles.model(MOBILENET_V2));
+        v2 = new TfliteImporter().importModel(TfliteTestFiles.model(MOBILENET_V2));
         System.out.printf("MobileNetV2 import %.0f ms: %s%n", (System.nanoTime() - start) / 1e6, v2);
-        v1 = new SameDiffImporter().importModel(TfliteTestFiles.model(MOBILENET_V1));
+        v1 = new TfliteImporter().importModel(TfliteTestFiles.model(MOBILENET_V1));
         labels = TfliteTestFiles.imagenetLabels();
     }
 
@@ -61,7 +61,7 @@ class SameDiffImporterTest {
         return labels.get(index).split(",")[0].trim();
     }
 
-    private static SameDiffGraph graph(String model) {
+    private static TfliteGraph graph(String model) {
         return model.equals(MOBILENET_V2) ? v2 : v1;
     }
 
@@ -84,7 +84,7 @@ class SameDiffImporterTest {
             "mobilenet_v1_0.75_192_quant.tflite, cat.bmp, ",
             "mobilenet_v1_0.75_192_quant.tflite, hot_dog.jpg, "})
     void matchesTheReferenceFloatPass(String model, String photo, String expectedTop1) {
-        SameDiffGraph graph = graph(model);
+        TfliteGraph graph = graph(model);
         int[] rgb = TfliteTestFiles.resizeBilinear(TfliteTestFiles.photo(photo), graph.inputHeight());
         Map<Integer, FloatTensor> all = reference(model, rgb);
         int[] ids = logitsAndProbabilities(TfliteTestFiles.model(model));
@@ -142,7 +142,7 @@ class SameDiffImporterTest {
         v1.save(file);
         double saveMs = (System.nanoTime() - start) / 1e6;
         start = System.nanoTime();
-        try (SameDiffGraph loaded = SameDiffGraph.load(file)) {
+        try (TfliteGraph loaded = TfliteGraph.load(file)) {
             double loadMs = (System.nanoTime() - start) / 1e6;
             System.out.printf("MobileNetV1 graph file %d KB: save %.0f ms, load %.0f ms%n",
                     Files.size(file) / 1024, saveMs, loadMs);
@@ -168,12 +168,12 @@ class SameDiffImporterTest {
     void loadOrImportWritesTheCacheOnceAndReplacesAStaleOne(@TempDir Path dir) throws IOException {
         Path tflite = TfliteTestFiles.coral(MOBILENET_V2);
         Path cache = dir.resolve("cache").resolve("mobilenet_v2.sdgraph");
-        SameDiffImporter importer = new SameDiffImporter();
+        TfliteImporter importer = new TfliteImporter();
         int[] rgb = TfliteTestFiles.resizeBilinear(TfliteTestFiles.photo("cat.bmp"), 224);
 
         long start = System.nanoTime();
         INDArray imported;
-        try (SameDiffGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb)) {
+        try (TfliteGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb)) {
             double importMs = (System.nanoTime() - start) / 1e6;
             assertTrue(Files.isRegularFile(cache));
             imported = g.output(x, PROBABILITIES);
@@ -182,23 +182,23 @@ class SameDiffImporterTest {
         }
         FileTime written = Files.getLastModifiedTime(cache);
         start = System.nanoTime();
-        try (SameDiffGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb);
+        try (TfliteGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb);
              INDArray loaded = g.output(x, PROBABILITIES)) {
             System.out.printf("MobileNetV2 loadOrImport from cache %.0f ms%n", (System.nanoTime() - start) / 1e6);
             assertEquals(written, Files.getLastModifiedTime(cache), "the cache is read, not rewritten");
             assertEquals(imported, loaded);
-            assertEquals(TfliteTestFiles.sha256(Files.readAllBytes(tflite)), g.tfliteSha256());
+            assertEquals(TfliteTestFiles.sha256(Files.readAllBytes(tflite)), g.fingerprint());
         }
 
         // A cache made from another model file is replaced by a fresh import of this one.
         v1.save(cache);
-        try (SameDiffGraph g = importer.loadOrImport(tflite, cache); SameDiffGraph reread = SameDiffGraph.load(cache)) {
+        try (TfliteGraph g = importer.loadOrImport(tflite, cache); TfliteGraph reread = TfliteGraph.load(cache)) {
             assertEquals(224, g.inputHeight());
             assertEquals(224, reread.inputHeight());
         }
         // So is a damaged one.
         Files.write(cache, "not a graph".getBytes());
-        try (SameDiffGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb);
+        try (TfliteGraph g = importer.loadOrImport(tflite, cache); INDArray x = g.inputFromRgb(rgb);
              INDArray again = g.output(x, PROBABILITIES)) {
             assertEquals(imported, again);
         }
@@ -225,7 +225,7 @@ class SameDiffImporterTest {
         TfliteModel model = TfliteModel.read(b.build(), "tiny");
 
         TfliteUnsupportedOperatorException e = assertThrows(TfliteUnsupportedOperatorException.class,
-                () -> new SameDiffImporter().importModel(model));
+                () -> new TfliteImporter().importModel(model));
         assertEquals(Map.of("MUL", 2, "CUSTOM:MyOp", 1), e.unsupported());
         assertTrue(e.getMessage().contains("MUL \u00d72"), e.getMessage());
         assertTrue(e.getMessage().contains("CUSTOM:MyOp"), e.getMessage());

@@ -1,6 +1,7 @@
-package dev.pixelwise.work;
+package dev.pixelwise.zoo;
 
-import dev.pixelwise.zoo.ModelThread;
+import com.sun.management.OperatingSystemMXBean;
+import io.quarkus.qute.TemplateData;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.Properties;
 public final class Devices {
 
     /** One device; memory in bytes (GPU memory, or the host's RAM for the CPU). */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Device(int index, String kind, String name, long totalMemory, long freeMemory) {
         public long totalMib() {
             return totalMemory >> 20;
@@ -84,14 +85,14 @@ public final class Devices {
             }
             return devices;
         }
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         devices.add(new Device(0, "cpu", cpuName() + " (" + Runtime.getRuntime().availableProcessors() + " cores)",
                 os.getTotalMemorySize(), os.getFreeMemorySize()));
         return devices;
     }
 
     /** Binds the calling thread to a device, so graphs it loads and runs live there (GPU builds). */
-    static void bindCurrentThread(Device device) {
+    public static void bindCurrentThread(Device device) {
         if (device.kind().equals("gpu")) {
             Nd4j.getAffinityManager().unsafeSetDevice(device.index());
         }

@@ -1,10 +1,9 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import dev.pixelwise.zoo.GraphFile;
-import dev.pixelwise.zoo.GraphRunner;
+import dev.pixelwise.zoo.ImportedGraph;
 
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,8 +14,8 @@ import java.util.Properties;
 
 /**
  * An imported super-resolution generator as an ND4J {@link SameDiff} graph, for inference only: placeholder
- * {@value TfjsSameDiffImporter#INPUT}, float32 NCHW [N, C, H, W] (C = {@link #channels()}, H and W free),
- * and output {@value TfjsSameDiffImporter#OUTPUT}, float32 NCHW [N, C, H·s, W·s] with s = {@link #scale()}.
+ * {@value TfjsImporter#INPUT}, float32 NCHW [N, C, H, W] (C = {@link #channels()}, H and W free),
+ * and output {@value TfjsImporter#OUTPUT}, float32 NCHW [N, C, H·s, W·s] with s = {@link #scale()}.
  *
  * <h2>Value range</h2>
  * Input and output are in the model's own range, 0..{@link #inputScale()}: 0..255 for the UpscalerJS
@@ -26,10 +25,8 @@ import java.util.Properties;
  * 8-bit RGB.
  *
  * <h2>Threads and memory</h2>
- * As {@code dev.pixelwise.zoo.tflite.SameDiffGraph}: {@link #output} is {@code synchronized} (one instance
- * per worker for parallelism) and runs through a {@link GraphRunner}, whose array pool holds about one
- * tile's working set between calls. The array returned by {@link #output} belongs to the caller, who should
- * {@link INDArray#close() close} it. {@link #close()} frees the pool and the weight arrays.
+ * See {@link ImportedGraph}; the runner's array pool holds about one tile's working set between calls,
+ * which {@link #releaseMemory()} frees.
  *
  * <h2>File format</h2>
  * {@link #save} writes a small header (magic, format version, then {@link Properties} text: source,
@@ -37,41 +34,24 @@ import java.util.Properties;
  * serialisation ({@link SameDiff#asFlatBuffers(boolean)} without training state, what
  * {@code SameDiff.save(file, false)} writes). {@link #load} reads it back.
  */
-public final class SuperResGraph implements AutoCloseable {
+public final class TfjsGraph extends ImportedGraph {
 
     private static final String MAGIC = "pixelwise-tfjs-superres-graph";
     /** Bump when the importer produces a different graph for the same model, to invalidate caches. */
     static final int FORMAT_VERSION = 1;
 
-    private final SameDiff sd;
-    private final String source;
-    private final String fingerprint;
     private final int channels;
     private final int scale;
     private final String architecture;
     private final float valueScale;
-    private final GraphRunner runner;
 
-    SuperResGraph(SameDiff sd, String source, String fingerprint, int channels, int scale, String architecture,
+    TfjsGraph(SameDiff sd, String source, String fingerprint, int channels, int scale, String architecture,
                   float valueScale) {
-        this.sd = sd;
-        this.runner = new GraphRunner(sd, TfjsSameDiffImporter.INPUT);
-        this.source = source;
-        this.fingerprint = fingerprint;
+        super(MAGIC, FORMAT_VERSION, sd, TfjsImporter.INPUT, source, fingerprint);
         this.channels = channels;
         this.scale = scale;
         this.architecture = architecture;
         this.valueScale = valueScale;
-    }
-
-    /** The model.json the graph was imported from, for messages. */
-    public String source() {
-        return source;
-    }
-
-    /** {@link TfjsLayersModel#fingerprint()} of the imported model (sha256 of model.json and shards). */
-    public String fingerprint() {
-        return fingerprint;
     }
 
     /** Colour channels of input and output (3, RGB). */
@@ -99,29 +79,17 @@ public final class SuperResGraph implements AutoCloseable {
         return valueScale;
     }
 
-    /** The underlying graph (for inspection; do not run it concurrently with {@link #output}). */
-    public SameDiff sameDiff() {
-        return sd;
-    }
-
     /**
      * Upscales {@code nchw} (float32 [N, C, H, W] in 0..{@link #inputScale()}) to [N, C, H·s, W·s]. The caller
      * owns the result (close it when done); the input is not modified.
      */
-    public synchronized INDArray output(INDArray nchw) {
+    public INDArray output(INDArray nchw) {
         long[] s = nchw.shape();
         if (s.length != 4 || s[0] < 1 || s[1] != channels || s[2] < 1 || s[3] < 1) {
-            throw new IllegalArgumentException(source + " takes NCHW [N, " + channels + ", H, W], got "
+            throw new IllegalArgumentException(source() + " takes NCHW [N, " + channels + ", H, W], got "
                     + Arrays.toString(s));
         }
-        INDArray input = nchw.dataType() == DataType.FLOAT ? nchw : nchw.castTo(DataType.FLOAT);
-        try {
-            return runner.run(input, TfjsSameDiffImporter.OUTPUT).get(TfjsSameDiffImporter.OUTPUT);
-        } finally {
-            if (input != nchw) {
-                input.close();
-            }
-        }
+        return run(nchw, TfjsImporter.OUTPUT).get(TfjsImporter.OUTPUT);
     }
 
     /**
@@ -172,42 +140,30 @@ public final class SuperResGraph implements AutoCloseable {
         return rgb;
     }
 
-    /** Frees the arrays kept between calls (about one tile's working set); the graph stays usable. */
-    public void releaseMemory() {
-        runner.releasePool();
-    }
-
-    /** Frees the sessions' cached arrays and the graph's constant arrays; the instance is unusable afterwards. */
-    @Override
-    public synchronized void close() {
-        runner.close();
-        GraphFile.closeAll(sd);
-    }
-
     // ---------------------------------------------------------------- persistence
 
-    /** Writes the graph to {@code file} atomically (temporary file in the same folder, then a rename). */
-    public synchronized void save(Path file) throws IOException {
+    @Override
+    protected Properties header() {
         Properties p = new Properties();
-        p.setProperty("source", source);
-        p.setProperty("fingerprint", fingerprint);
+        p.setProperty("source", source());
+        p.setProperty("fingerprint", fingerprint());
         p.setProperty("channels", Integer.toString(channels));
         p.setProperty("scale", Integer.toString(scale));
         p.setProperty("architecture", architecture);
         p.setProperty("valueScale", Float.toString(valueScale));
-        GraphFile.save(file, MAGIC, FORMAT_VERSION, p, sd);
+        return p;
     }
 
     /** Reads a file written by {@link #save}; {@link IOException} if it is not one or has another format version. */
-    public static SuperResGraph load(Path file) throws IOException {
+    public static TfjsGraph load(Path file) throws IOException {
         GraphFile.Contents c = GraphFile.load(file, MAGIC, FORMAT_VERSION);
         Properties p = c.header();
         SameDiff sd = c.graph();
-        if (!sd.hasVariable(TfjsSameDiffImporter.INPUT) || !sd.hasVariable(TfjsSameDiffImporter.OUTPUT)) {
+        if (!sd.hasVariable(TfjsImporter.INPUT) || !sd.hasVariable(TfjsImporter.OUTPUT)) {
             throw new IOException(file + " lacks the graph's input or output variable");
         }
         try {
-            return new SuperResGraph(sd, p.getProperty("source", file.toString()), p.getProperty("fingerprint", ""),
+            return new TfjsGraph(sd, p.getProperty("source", file.toString()), p.getProperty("fingerprint", ""),
                     Integer.parseInt(p.getProperty("channels")), Integer.parseInt(p.getProperty("scale")),
                     p.getProperty("architecture", ""), Float.parseFloat(p.getProperty("valueScale")));
         } catch (RuntimeException e) {
@@ -217,7 +173,7 @@ public final class SuperResGraph implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SuperResGraph[" + source + ", " + architecture + " x" + scale + ", values 0.." + (int) valueScale
-                + ", " + sd.getVariables().size() + " variables]";
+        return "TfjsGraph[" + source() + ", " + architecture + " x" + scale + ", values 0.." + (int) valueScale
+                + ", " + sameDiff().getVariables().size() + " variables]";
     }
 }

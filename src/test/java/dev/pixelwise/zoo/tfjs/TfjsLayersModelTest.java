@@ -1,4 +1,4 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /** Reading model.json and its shards: layers, weights by name across shards, and the format errors. */
 class TfjsLayersModelTest {
@@ -76,7 +78,7 @@ class TfjsLayersModelTest {
         Path json = twoConvs().write(dir, 2);
         Path last = dir.resolve("group1-shard2of2.bin");
         byte[] bytes = Files.readAllBytes(last);
-        Files.write(last, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Files.write(last, Arrays.copyOf(bytes, bytes.length - 10));
         TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsLayersModel.read(json));
         String m = e.getMessage();
         System.out.println("truncated shard: " + m);
@@ -88,7 +90,7 @@ class TfjsLayersModelTest {
     void extraBytesAreRefusedToo() throws IOException {
         Path json = twoConvs().write(dir, 1);
         Path shard = dir.resolve("group1-shard1of1.bin");
-        Files.write(shard, new byte[]{1, 2, 3, 4}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(shard, new byte[]{1, 2, 3, 4}, StandardOpenOption.APPEND);
         TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsLayersModel.read(json));
         assertTrue(e.getMessage().contains("extra data"), e.getMessage());
     }

@@ -1,4 +1,4 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A readable TF.js layers model uses layer classes that {@link TfjsSameDiffImporter} does not translate.
+ * A readable TF.js layers model uses layer classes that {@link TfjsImporter} does not translate.
  * The message names every such class once, with how many layers use it and the first layer names.
  */
 public class TfjsUnsupportedLayerException extends UnsupportedOperationException {
@@ -23,7 +23,7 @@ public class TfjsUnsupportedLayerException extends UnsupportedOperationException
                         + " (" + e.getValue().stream().limit(3).collect(Collectors.joining(", "))
                         + (e.getValue().size() > 3 ? ", …" : "") + ")")
                 .collect(Collectors.joining(", "))
-                + "; supported: " + String.join(", ", TfjsSameDiffImporter.SUPPORTED_LAYERS));
+                + "; supported: " + String.join(", ", TfjsImporter.SUPPORTED_LAYERS));
         Map<String, List<String>> copy = new LinkedHashMap<>();
         unsupported.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         this.unsupported = Collections.unmodifiableMap(copy);

@@ -1,8 +1,8 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pixelwise.superres.tfjs.EsrganTestModels.Fixture;
-import dev.pixelwise.superres.tfjs.NhwcReference.Image;
+import dev.pixelwise.zoo.tfjs.EsrganTestModels.Fixture;
+import dev.pixelwise.zoo.tfjs.NhwcReference.Image;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.pixelwise.superres.tfjs.NhwcReference.maxAbsDiff;
+import static dev.pixelwise.zoo.tfjs.NhwcReference.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +50,7 @@ class EsrganReferenceTest {
             assertEquals(e.getValue().asText(), sha256(json.resolveSibling(e.getKey())), e.getKey() + " of " + json);
         }
         TfjsLayersModel model = TfjsLayersModel.read(json);
-        try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model);
+        try (TfjsGraph graph = new TfjsImporter().importModel(model);
              INDArray in = new Image(f.height(), f.width(), 3, f.input()).nchw();
              INDArray out = graph.output(in)) {
             assertEquals(f.scale(), graph.scale());
@@ -94,7 +94,7 @@ class EsrganReferenceTest {
                 TfjsLayersModel model = TfjsLayersModel.read(EsrganTestModels.modelJson(family, scale));
                 model.layers().forEach(l -> classes.merge(l.className(), 1, Integer::sum));
                 long start = System.nanoTime();
-                try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(model);
+                try (TfjsGraph graph = new TfjsImporter().importModel(model);
                      INDArray in = NhwcReference.random(5, 6, 3, scale).nchw().muli(graph.inputScale());
                      INDArray out = graph.output(in)) {
                     assertEquals(scale, graph.scale(), family + " x" + scale);
@@ -108,7 +108,7 @@ class EsrganReferenceTest {
             }
         }
         System.out.println("layer classes over all 12 model.json files (layers): " + classes);
-        classes.keySet().forEach(c -> assertTrue(TfjsSameDiffImporter.supports(c), c));
+        classes.keySet().forEach(c -> assertTrue(TfjsImporter.supports(c), c));
     }
 
     /** The packages' own code: architecture per family and the value range declared per architecture. */
@@ -125,7 +125,7 @@ class EsrganReferenceTest {
             // rdn returns early with [0, 255]; every other architecture gets [0, 1]
             assertTrue(Pattern.compile("architecture === 'rdn'[\\s\\S]*?inputRange:\\s*\\[0,\\s*255,?\\s*\\]"
                     + "[\\s\\S]*?inputRange:\\s*\\[0,\\s*1,?\\s*\\]").matcher(esrgan).find(), esrgan);
-            try (SuperResGraph graph = new TfjsSameDiffImporter().importModel(
+            try (TfjsGraph graph = new TfjsImporter().importModel(
                     TfjsLayersModel.read(EsrganTestModels.modelJson(family, 2)))) {
                 assertEquals(m.group(1), graph.architecture(), family);
                 assertEquals(m.group(1).equals("rdn") ? 255f : 1f, graph.inputScale(), family);
@@ -138,15 +138,15 @@ class EsrganReferenceTest {
         Fixture f = EsrganTestModels.fixture("esrgan-thick-x3");
         Path json = EsrganTestModels.modelJson("thick", 3);
         Path cache = dir.resolve("thick-x3.sdz");
-        TfjsSameDiffImporter importer = new TfjsSameDiffImporter();
+        TfjsImporter importer = new TfjsImporter();
         try (INDArray in = new Image(f.height(), f.width(), 3, f.input()).nchw()) {
             long start = System.nanoTime();
             INDArray imported;
-            try (SuperResGraph g = importer.loadOrImport(json, cache)) {
+            try (TfjsGraph g = importer.loadOrImport(json, cache)) {
                 imported = g.output(in);
             }
             long middle = System.nanoTime();
-            try (SuperResGraph g = importer.loadOrImport(json, cache); INDArray loaded = g.output(in)) {
+            try (TfjsGraph g = importer.loadOrImport(json, cache); INDArray loaded = g.output(in)) {
                 long end = System.nanoTime();
                 System.out.printf("thick x3: import + save + pass %.0f ms, cached load + pass %.0f ms (%d KB file)%n",
                         (middle - start) / 1e6, (end - middle) / 1e6, Files.size(cache) / 1024);

@@ -1,4 +1,4 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,6 +1,8 @@
 package dev.pixelwise.zoo.tflite;
 
-import org.jboss.logging.Logger;
+import dev.pixelwise.zoo.GraphImporter;
+import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.ModelManifest;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
@@ -26,14 +28,14 @@ import java.util.Set;
 
 /**
  * Turns a {@link TfliteModel} into an ND4J {@link SameDiff} graph that computes the float pass of the
- * model, the same numbers as {@link TfliteReferenceInterpreter}: weights and biases are dequantised once
+ * model, the same numbers as the test suite's {@code TfliteReferenceInterpreter}: weights and biases are dequantised once
  * at import (real = scale × (q − zero point)), activations stay float32 throughout and are never
  * re-quantised, so QUANTIZE and DEQUANTIZE are identities.
  *
  * <h2>Layout</h2>
  * The graph works in <b>NCHW</b> (oneDNN's fast path): its input is the placeholder {@value #INPUT}, float32
  * [N, C, H, W] holding the <em>real</em> input values (for the Coral models (p − 128) / 128, see
- * {@link SameDiffGraph#inputFromRgb}); N is free, so batches work. CONV_2D filters are moved once at import
+ * {@link TfliteGraph#inputFromRgb}); N is free, so batches work. CONV_2D filters are moved once at import
  * from TFLite's [out, kh, kw, in] to OIYX [out, in, kh, kw]; DEPTHWISE_CONV_2D filters from
  * [1, kh, kw, in·mult] to ND4J's [kh, kw, in, mult]. Rank-4 activations are kept NCHW; an operator that
  * needs NHWC (a RESHAPE that really reorders elements) gets a transpose, made once and only where needed.
@@ -56,9 +58,7 @@ import java.util.Set;
  * </ul>
  * An importer holds no state; one instance may be shared.
  */
-public final class SameDiffImporter {
-
-    private static final Logger LOG = Logger.getLogger(SameDiffImporter.class);
+public final class TfliteImporter implements GraphImporter<TfliteGraph> {
 
     /** Name of the graph's input placeholder: float32 NCHW [N, C, H, W] real values. */
     public static final String INPUT = "input";
@@ -80,8 +80,21 @@ public final class SameDiffImporter {
      * {@link UnsupportedOperationException} for a supported operator used in a way this importer does not
      * translate (e.g. a fused TANH … SIGN_BIT, or a RESHAPE that moves the batch axis).
      */
-    public SameDiffGraph importModel(TfliteModel model) {
+    public TfliteGraph importModel(TfliteModel model) {
         return new Builder(model, "").build();
+    }
+
+    /** The model's .tflite file (a TFLite model has no variants). */
+    @Override
+    public String sourceFile(ModelManifest model, String variant) {
+        return model.files().stream().map(ModelManifest.ModelFile::name).filter(n -> n.endsWith(".tflite"))
+                .findFirst().orElseThrow();
+    }
+
+    /** Beside the .tflite file: {@code <name>.tflite.samediff.fb}. */
+    @Override
+    public Path cacheFile(Path tflite) {
+        return tflite.resolveSibling(tflite.getFileName() + ".samediff.fb");
     }
 
     /**
@@ -95,29 +108,12 @@ public final class SameDiffImporter {
      * JVM, because the first SameDiff load initialises ND4J's op-class registry (≈0.9 s), which importing
      * never needs (MobileNetV2: import ≈0.3 s, load ≈1.1 s of which ≈0.26 s is the file itself).
      */
-    public SameDiffGraph loadOrImport(Path tflite, Path cacheFile) throws IOException {
+    @Override
+    public TfliteGraph loadOrImport(Path tflite, Path cacheFile) throws IOException {
         byte[] bytes = Files.readAllBytes(tflite);
-        String sha256 = SameDiffGraph.sha256(bytes);
-        if (Files.isRegularFile(cacheFile)) {
-            try {
-                SameDiffGraph cached = SameDiffGraph.load(cacheFile);
-                if (sha256.equals(cached.tfliteSha256())) {
-                    return cached;
-                }
-                LOG.infof("SameDiff cache %s was made from another model file (sha256 %s, now %s); re-importing",
-                        cacheFile, cached.tfliteSha256(), sha256);
-                cached.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf("SameDiff cache %s is unreadable (%s); re-importing", cacheFile, e.toString());
-            }
-        }
-        SameDiffGraph graph = new Builder(TfliteModel.read(bytes, tflite.toString()), sha256).build();
-        try {
-            graph.save(cacheFile);
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("cannot write SameDiff cache %s (%s); continuing with the imported graph", cacheFile, e.toString());
-        }
-        return graph;
+        String sha256 = TfliteGraph.sha256(bytes);
+        return ImportedGraph.loadOrImport(cacheFile, sha256, TfliteGraph::load,
+                () -> new Builder(TfliteModel.read(bytes, tflite.toString()), sha256).build());
     }
 
     /** One TFLite tensor's value in the graph; rank-4 tensors may exist in NCHW, NHWC or both. */
@@ -150,7 +146,7 @@ public final class SameDiffImporter {
             this.values = new Value[model.tensors().size()];
         }
 
-        SameDiffGraph build() {
+        TfliteGraph build() {
             model.requireSupported(SUPPORTED_OPS); // names every unsupported operator before any work
             int[] inputs = model.inputIndices();
             if (inputs.length != 1) {
@@ -195,7 +191,7 @@ public final class SameDiffImporter {
                 scale = in.quantization().get().scale();
                 zeroPoint = in.quantization().get().zeroPoint();
             }
-            return new SameDiffGraph(sd, model.source(), sha256, c, h, w, scale, zeroPoint, outputNames);
+            return new TfliteGraph(sd, model.source(), sha256, c, h, w, scale, zeroPoint, outputNames);
         }
 
         /** Output name → tensor index, in the order described in the class comment. */

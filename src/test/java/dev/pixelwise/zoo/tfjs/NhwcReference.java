@@ -1,14 +1,15 @@
-package dev.pixelwise.superres.tfjs;
+package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Layer;
-import dev.pixelwise.superres.tfjs.TfjsLayersModel.Weight;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Layer;
+import dev.pixelwise.zoo.tfjs.TfjsLayersModel.Weight;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A plain-Java forward pass of a {@link TfjsLayersModel} in Keras' own layout (NHWC, batch 1), written from
@@ -201,7 +202,7 @@ final class NhwcReference {
     }
 
     static Image random(int h, int w, int c, long seed) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         float[] d = new float[h * w * c];
         for (int i = 0; i < d.length; i++) {
             d[i] = r.nextFloat();
