@@ -1,5 +1,6 @@
 package dev.pixelwise.load;
 
+import dev.pixelwise.TestModels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -32,7 +33,7 @@ class LoadSmokeTest {
 
     @Test
     void mixedLoadGetsOnlyExpectedAnswers() throws InterruptedException {
-        awaitModels();
+        TestModels.awaitFetched();
         Path dataDir = Path.of(ConfigProvider.getConfig().getValue("pixelwise.jobs.data-dir", String.class));
         LoadRun.Options options = LoadRun.Options.defaults(base)
                 .withClients(8)
@@ -76,21 +77,4 @@ class LoadSmokeTest {
         assertTrue(r.filesOnDisk().max() > 0, "jobs left files in " + dataDir);
     }
 
-    /** The ESRGAN packages are fetched in the background at start-up; wait until every model has settled. */
-    private static void awaitModels() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> models = given().get("/api/v1/models").then().statusCode(200).extract().path("$");
-            boolean settled = models.stream().map(m -> String.valueOf(m.get("state")))
-                    .noneMatch(state -> state.equals("missing") || state.equals("fetching"));
-            if (settled) {
-                models.stream().filter(m -> "failed".equals(m.get("state"))).findAny().ifPresent(m -> {
-                    throw new AssertionError("model " + m.get("id") + " failed to fetch: " + m.get("reason"));
-                });
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("models still fetching after 10 min");
-    }
 }

@@ -1,6 +1,7 @@
 package dev.pixelwise.superres;
 
 import dev.pixelwise.TestImages;
+import dev.pixelwise.TestModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -33,26 +34,10 @@ class UpscaleApiTest {
     @TempDir
     Path tmp;
 
-    private static boolean modelsReady;
-
-    /** The ESRGAN packages are fetched in the background at start-up; wait for them (once). */
+    /** The ESRGAN packages are fetched in the background at start-up; wait for them. */
     @BeforeEach
     void modelsAvailable() throws InterruptedException {
-        if (modelsReady) {
-            return;
-        }
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        for (String id : new String[]{"esrgan-slim", "esrgan-medium"}) {
-            String state;
-            do {
-                state = given().get("/api/v1/models").then().extract().path("find { it.id == '" + id + "' }.state");
-                if (state.equals("failed")) {
-                    throw new AssertionError(id + " failed to fetch: " + given().get("/api/v1/models").asString());
-                }
-                Thread.sleep(250);
-            } while ((state.equals("missing") || state.equals("fetching")) && System.nanoTime() < deadline);
-        }
-        modelsReady = true;
+        TestModels.awaitFetched("esrgan-slim", "esrgan-medium");
     }
 
     Path crop(String photo, int x, int y, int w, int h) throws IOException {

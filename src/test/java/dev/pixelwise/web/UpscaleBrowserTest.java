@@ -1,6 +1,7 @@
 package dev.pixelwise.web;
 
 import dev.pixelwise.TestImages;
+import dev.pixelwise.TestModels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,7 @@ class UpscaleBrowserTest extends ChromiumSession {
 
     @Test
     void upscaleShowsProgressThenComparison() throws Exception {
-        for (int i = 0; i < 2400; i++) { // the zoo fetches the ESRGAN packages at start-up
-            String state = given().get("/api/v1/models").then().extract().path("find { it.id == 'esrgan-medium' }.state");
-            if (!state.equals("missing") && !state.equals("fetching")) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        TestModels.awaitFetched("esrgan-medium"); // the zoo fetches the ESRGAN packages at start-up
         BufferedImage crop = ImageIO.read(TestImages.photo("bird.bmp").toFile()).getSubimage(120, 60, 96, 96);
         Path file = Files.createTempFile("bird-crop", ".png");
         ImageIO.write(crop, "png", file.toFile());
