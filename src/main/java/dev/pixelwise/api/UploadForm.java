@@ -22,6 +22,8 @@ public record UploadForm(String task, Path image, long imageBytes, Map<String, S
     public static final String IMAGE = "image";
     public static final String TASK = "task";
     public static final String TIMEOUT = "timeout";
+    /** Longer names are no file system's and only bloat logs and job records. */
+    public static final int MAX_FILE_NAME_LENGTH = 255;
 
     public static UploadForm parse(MultipartFormDataInput input, String taskFromPath, ImageLimits limits) {
         Path image = null;
@@ -39,9 +41,14 @@ public record UploadForm(String task, Path image, long imageBytes, Map<String, S
                     if (image != null) {
                         throw new AppException.BadOption(IMAGE, "send one image per job");
                     }
+                    String fileName = value.getFileName();
+                    if (fileName != null && fileName.length() > MAX_FILE_NAME_LENGTH) {
+                        throw new AppException.BadOption(IMAGE, "the file name has " + fileName.length()
+                                + " characters; at most " + MAX_FILE_NAME_LENGTH + " are allowed");
+                    }
                     Path file = value.getFileItem().getFile();
                     long bytes = sizeOf(file);
-                    if (bytes == 0 && (value.getFileName() == null || value.getFileName().isBlank())) {
+                    if (bytes == 0 && (fileName == null || fileName.isBlank())) {
                         continue; // a browser form submitted without choosing a file
                     }
                     image = file;

@@ -36,12 +36,14 @@ public class UploadReader {
     private static final Logger LOG = Logger.getLogger(UploadReader.class);
 
     private final ImageLimits limits;
+    private final FormLimits forms;
     private final ObjectMapper json;
     private final BodyHandler multipart;
 
-    public UploadReader(ImageLimits limits, ObjectMapper json,
+    public UploadReader(ImageLimits limits, FormLimits forms, ObjectMapper json,
                         @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
         this.limits = limits;
+        this.forms = forms;
         this.json = json;
         if (limits.uploadTimeout().toMillis() < 1) {
             throw new IllegalStateException("pixelwise.limits.upload-timeout must be positive, was " + limits.uploadTimeout());
@@ -58,22 +60,43 @@ public class UploadReader {
 
     void bodies(@Observes Router router) {
         router.route().order(ROUTE_ORDER).handler(ctx -> {
-            String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-            if (type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
-                multipart.handle(ctx); // continues with the next route once the whole body is in
+            if (isMultipart(ctx)) {
+                AppException unreadable = forms.checkContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+                if (unreadable != null) {
+                    refuse(ctx, unreadable);
+                } else {
+                    multipart.handle(ctx); // continues with the next route once the whole body is in
+                }
             } else {
                 ctx.next();
             }
         });
         router.route().order(ROUTE_ORDER).failureHandler(ctx -> {
+            AppException formProblem = isMultipart(ctx) ? forms.problemFor(ctx.failure(), ctx.statusCode() == 400) : null;
             if (ctx.response().ended() || ctx.failure() instanceof HttpClosedException) {
                 // Cut off by the deadline or the idle timeout, or the client left: there is nobody to
                 // answer, and a routine disconnect is not worth an error with a stack trace.
                 LOG.debugf("Upload to %s ended early: %s", ctx.request().path(), String.valueOf(ctx.failure()));
+            } else if (formProblem != null && !ctx.response().headWritten()) {
+                refuse(ctx, formProblem);
             } else {
                 ctx.next();
             }
         });
+    }
+
+    private static boolean isMultipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
+    }
+
+    /**
+     * Answers a form that breaks a framing limit. Anyone can send one as often as they like, so it
+     * is worth one short line at DEBUG, never a stack trace.
+     */
+    private void refuse(RoutingContext ctx, AppException problem) {
+        LOG.debugf("Refused a form sent to %s: %s", ctx.request().path(), problem.getMessage());
+        ProblemMapper.send(ctx, problem, json);
     }
 
     private void watch(RoutingContext ctx) {

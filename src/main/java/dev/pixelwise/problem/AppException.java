@@ -9,7 +9,8 @@ public abstract sealed class AppException extends RuntimeException
         permits AppException.BadOption, AppException.NotFound, AppException.PayloadTooLarge,
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
         AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
-        AppException.RateLimited, AppException.UploadTimedOut, AppException.QueueUnavailable {
+        AppException.RateLimited, AppException.UploadTimedOut, AppException.QueueUnavailable,
+        AppException.MalformedForm, AppException.FormTooLarge {
 
     private final int status;
     private final String type;
@@ -165,6 +166,20 @@ public abstract sealed class AppException extends RuntimeException
         @Override
         public Long retryAfterSeconds() {
             return 5L;
+        }
+    }
+
+    /** 400: the multipart body cannot be read as a form (no boundary, broken framing, an over-long part header). */
+    public static final class MalformedForm extends AppException {
+        public MalformedForm(String detail) {
+            super(400, "malformed-form", "Malformed multipart form", detail, null);
+        }
+    }
+
+    /** 413: the form is over one of its framing limits (field count, field size); the detail names it. */
+    public static final class FormTooLarge extends AppException {
+        public FormTooLarge(String detail) {
+            super(413, "form-too-large", "Form over a limit", detail, null);
         }
     }
 }
