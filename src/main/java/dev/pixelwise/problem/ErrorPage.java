@@ -1,6 +1,5 @@
-package dev.pixelwise.web;
+package dev.pixelwise.problem;
 
-import dev.pixelwise.problem.Problem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
