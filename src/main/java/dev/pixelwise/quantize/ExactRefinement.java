@@ -20,7 +20,20 @@ final class ExactRefinement {
 
     static void refine(NearestColorSearch search, double[] centroids, int k, double tolerance, ParallelChunks parallel,
                        BooleanSupplier cancelled) {
-        for (int step = 0; step < MAX_STEPS; step++) {
+        refine(search, centroids, k, tolerance, MAX_STEPS, ColorSpace.LAB, parallel, cancelled);
+    }
+
+    /**
+     * @param centroids k * {@link NearestColorSearch#dims()} values, updated in place
+     * @param space     for {@link ColorSpace#RGB_LAB} each mean is moved to the nearest real colour
+     *                  (the mean of 6-D points is no colour); other spaces keep the plain mean
+     */
+    static void refine(NearestColorSearch search, double[] centroids, int k, double tolerance, int maxSteps,
+                       ColorSpace space, ParallelChunks parallel, BooleanSupplier cancelled) {
+        int dims = search.dims();
+        double[] mean = new double[dims];
+        double[] next = new double[dims];
+        for (int step = 0; step < maxSteps; step++) {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("cancelled during refinement");
             }
@@ -32,11 +45,18 @@ final class ExactRefinement {
                 if (weights[j] == 0) {
                     continue;  // keep an entry that lost all colours where it is; the finisher handles it
                 }
+                for (int d = 0; d < dims; d++) {
+                    mean[d] = sums[dims * j + d] / weights[j];
+                }
+                if (space == ColorSpace.RGB_LAB) {
+                    WorkingSpace.nearestHybridColor(mean, 0, next, 0);
+                } else {
+                    System.arraycopy(mean, 0, next, 0, dims);
+                }
                 double shift2 = 0;
-                for (int d = 0; d < 3; d++) {
-                    double v = sums[3 * j + d] / weights[j];
-                    shift2 += (v - centroids[3 * j + d]) * (v - centroids[3 * j + d]);
-                    centroids[3 * j + d] = v;
+                for (int d = 0; d < dims; d++) {
+                    shift2 += (next[d] - centroids[dims * j + d]) * (next[d] - centroids[dims * j + d]);
+                    centroids[dims * j + d] = next[d];
                 }
                 maxShift = Math.max(maxShift, Math.sqrt(shift2));
             }

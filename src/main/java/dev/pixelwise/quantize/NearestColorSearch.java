@@ -16,39 +16,49 @@ final class NearestColorSearch {
     private static final int COARSE_PER_CHUNK = 4;
 
     private final ColorCells cells;
+    private final int dims;             // coordinates per colour (3, or 6 for RGB_LAB)
     private final float[] coords;       // working-space coordinates of the unique colours
     private final int[] counts;
-    private final float[] fineBox;      // per fine cell: lo x,y,z then hi x,y,z
+    private final float[] fineBox;      // per fine cell: dims lows then dims highs
     private final int[] coarseStart;    // coarse cell g holds coarseMembers[coarseStart[g] ..]
     private final int[] coarseMembers;  // fine cell indices grouped by coarse cell
     private final float[] coarseBox;
     private final int[] cellKey;        // RGB cube key of each fine cell
     private final long[] cellPixels;    // pixels in each fine cell
-    private final double[] cellSums;    // per fine cell: sum of count * x, y, z and of count * |x|^2
+    private final double[] cellSums;    // per fine cell: sum of count * x_d (dims values) and of count * |x|^2
 
     NearestColorSearch(int[] colors, ColorCells cells, float[] uniqueCoords, int[] counts) {
+        this(colors, cells, uniqueCoords, counts, 3);
+    }
+
+    /** @param uniqueCoords dims working-space values per unique colour */
+    NearestColorSearch(int[] colors, ColorCells cells, float[] uniqueCoords, int[] counts, int dims) {
         this.cells = cells;
+        this.dims = dims;
         this.coords = uniqueCoords;
         this.counts = counts;
         int nFine = cells.cellCount();
         int coarseBits = Math.max(1, cells.bits - 2);
-        fineBox = new float[6 * nFine];
+        int sumStride = dims + 1;
+        fineBox = new float[2 * dims * nFine];
         cellKey = new int[nFine];
         cellPixels = new long[nFine];
-        cellSums = new double[4 * nFine];
+        cellSums = new double[sumStride * nFine];
         int[] coarseKey = new int[nFine];
         for (int c = 0; c < nFine; c++) {
-            initBox(fineBox, c);
+            initBox(fineBox, c, dims);
             for (int m = cells.start[c]; m < cells.start[c + 1]; m++) {
                 int u = cells.members[m];
-                float x = uniqueCoords[3 * u], y = uniqueCoords[3 * u + 1], z = uniqueCoords[3 * u + 2];
-                grow(fineBox, c, x, y, z);
+                grow(fineBox, c, dims, uniqueCoords, dims * u);
                 double w = counts[u];
                 cellPixels[c] += counts[u];
-                cellSums[4 * c] += w * x;
-                cellSums[4 * c + 1] += w * y;
-                cellSums[4 * c + 2] += w * z;
-                cellSums[4 * c + 3] += w * ((double) x * x + (double) y * y + (double) z * z);
+                double norm = 0;
+                for (int d = 0; d < dims; d++) {
+                    double v = uniqueCoords[dims * u + d];
+                    cellSums[sumStride * c + d] += w * v;
+                    norm += v * v;
+                }
+                cellSums[sumStride * c + dims] += w * norm;
             }
             int anyColor = colors[cells.members[cells.start[c]]];
             cellKey[c] = ColorCells.key(anyColor, cells.bits);
@@ -80,13 +90,13 @@ final class NearestColorSearch {
         for (int c = 0; c < nFine; c++) {
             coarseMembers[cursor[coarseKey[c]]++] = c;
         }
-        coarseBox = new float[6 * coarse];
+        coarseBox = new float[2 * dims * coarse];
         for (g = 0; g < coarse; g++) {
-            initBox(coarseBox, g);
+            initBox(coarseBox, g, dims);
             for (int m = coarseStart[g]; m < coarseStart[g + 1]; m++) {
                 int c = coarseMembers[m];
-                grow(coarseBox, g, fineBox[6 * c], fineBox[6 * c + 1], fineBox[6 * c + 2]);
-                grow(coarseBox, g, fineBox[6 * c + 3], fineBox[6 * c + 4], fineBox[6 * c + 5]);
+                grow(coarseBox, g, dims, fineBox, 2 * dims * c);
+                grow(coarseBox, g, dims, fineBox, 2 * dims * c + dims);
             }
         }
     }
@@ -112,7 +122,7 @@ final class NearestColorSearch {
      * @param nearest      per unique colour, its entry; only filled for colours of cells whose
      *                     cellNearest is -1 (the others are implied by their cell)
      * @param entryPixels  pixels mapped to each entry
-     * @param entrySums    per entry, the count-weighted sum of its colours' coordinates (3 values),
+     * @param entrySums    per entry, the count-weighted sum of its colours' coordinates (dims values),
      *                     i.e. what a Lloyd update needs
      * @param inertia      sum over pixels of the cost to their entry (squared L2, or L1)
      */
@@ -158,8 +168,16 @@ final class NearestColorSearch {
         return cellKey[c];
     }
 
-    /** @param palette m entries, 3 working-space values each */
+    /** Coordinates per colour and per palette entry. */
+    int dims() {
+        return dims;
+    }
+
+    /** @param palette m entries, {@link #dims()} working-space values each */
     Assignment search(double[] palette, int m, boolean manhattan, ParallelChunks parallel) {
+        if (dims != 3) {
+            return searchAnyDims(palette, m, manhattan, parallel);
+        }
         int nCoarse = coarseStart.length - 1;
         int[] nearest = new int[coords.length / 3];
         int[] cellNearest = new int[cells.cellCount()];
@@ -181,10 +199,10 @@ final class NearestColorSearch {
             double cost = 0;
             int sumBase = chunk * 3 * m, pixelBase = chunk * m;
             for (int g = chunk * COARSE_PER_CHUNK, gEnd = Math.min(nCoarse, g + COARSE_PER_CHUNK); g < gEnd; g++) {
-                int nCoarseCand = prune(coarseBox, g, palette, all, m, manhattan, buf, 0, minCost);
+                int nCoarseCand = prune3(coarseBox, g, palette, all, m, manhattan, buf, 0, minCost);
                 for (int f = coarseStart[g]; f < coarseStart[g + 1]; f++) {
                     int c = coarseMembers[f];
-                    int nc = prune(fineBox, c, palette, buf, nCoarseCand, manhattan, buf, m, minCost);
+                    int nc = prune3(fineBox, c, palette, buf, nCoarseCand, manhattan, buf, m, minCost);
                     if (nc == 1 && !manhattan) {
                         // One possible entry: the cell's cost and sums follow from its totals, no per-colour work.
                         int j = buf[m];
@@ -244,12 +262,139 @@ final class NearestColorSearch {
         return new Assignment(cellNearest, nearest, entryPixels, entrySums, inertia);
     }
 
+    /** {@link #search} for any number of dimensions (same pruning and results, loops over d). */
+    private Assignment searchAnyDims(double[] palette, int m, boolean manhattan, ParallelChunks parallel) {
+        int nCoarse = coarseStart.length - 1;
+        int dm = dims;
+        int sumStride = dm + 1;
+        int[] nearest = new int[coords.length / dm];
+        int[] cellNearest = new int[cells.cellCount()];
+        int chunks = ParallelChunks.count(nCoarse, COARSE_PER_CHUNK);
+        double[] partialCost = new double[chunks];
+        double[] partialSums = new double[chunks * dm * m];
+        long[] partialPixels = new long[chunks * m];
+        int[][] scratch = new int[parallel.workers()][];
+        int[] all = new int[m];
+        for (int j = 0; j < m; j++) {
+            all[j] = j;
+        }
+        double[] paletteNorm = new double[m];
+        for (int j = 0; j < m; j++) {
+            for (int d = 0; d < dm; d++) {
+                paletteNorm[j] += palette[dm * j + d] * palette[dm * j + d];
+            }
+        }
+        parallel.run(chunks, (worker, chunk) -> {
+            int[] buf = scratch[worker];
+            if (buf == null) {
+                buf = scratch[worker] = new int[2 * m];
+            }
+            double[] minCost = new double[m];
+            double[] x = new double[dm];
+            double cost = 0;
+            int sumBase = chunk * dm * m, pixelBase = chunk * m;
+            for (int g = chunk * COARSE_PER_CHUNK, gEnd = Math.min(nCoarse, g + COARSE_PER_CHUNK); g < gEnd; g++) {
+                int nCoarseCand = prune(coarseBox, g, dm, palette, all, m, manhattan, buf, 0, minCost);
+                for (int f = coarseStart[g]; f < coarseStart[g + 1]; f++) {
+                    int c = coarseMembers[f];
+                    int nc = prune(fineBox, c, dm, palette, buf, nCoarseCand, manhattan, buf, m, minCost);
+                    if (nc == 1 && !manhattan) {
+                        int j = buf[m];
+                        double dot = 0;
+                        for (int d = 0; d < dm; d++) {
+                            dot += palette[dm * j + d] * cellSums[sumStride * c + d];
+                            partialSums[sumBase + dm * j + d] += cellSums[sumStride * c + d];
+                        }
+                        double cellCost = cellSums[sumStride * c + dm] - 2 * dot + cellPixels[c] * paletteNorm[j];
+                        cost += Math.max(0, cellCost);
+                        partialPixels[pixelBase + j] += cellPixels[c];
+                        cellNearest[c] = j;
+                        continue;
+                    }
+                    int shared = -2;
+                    for (int s = cells.start[c]; s < cells.start[c + 1]; s++) {
+                        int u = cells.members[s];
+                        for (int d = 0; d < dm; d++) {
+                            x[d] = coords[dm * u + d];
+                        }
+                        double best = Double.POSITIVE_INFINITY;
+                        int bestJ = buf[m];
+                        for (int t = m; t < m + nc; t++) {
+                            int j = buf[t];
+                            double dist = 0;
+                            for (int d = 0; d < dm; d++) {
+                                double v = x[d] - palette[dm * j + d];
+                                dist += manhattan ? Math.abs(v) : v * v;
+                            }
+                            if (dist < best) {
+                                best = dist;
+                                bestJ = j;
+                            }
+                        }
+                        nearest[u] = bestJ;
+                        double w = counts[u];
+                        cost += w * best;
+                        for (int d = 0; d < dm; d++) {
+                            partialSums[sumBase + dm * bestJ + d] += w * x[d];
+                        }
+                        partialPixels[pixelBase + bestJ] += counts[u];
+                        shared = shared == -2 || shared == bestJ ? bestJ : -1;
+                    }
+                    cellNearest[c] = shared;
+                }
+            }
+            partialCost[chunk] = cost;
+        });
+        double inertia = 0;
+        double[] entrySums = new double[dm * m];
+        long[] entryPixels = new long[m];
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            inertia += partialCost[chunk];
+            for (int j = 0; j < m; j++) {
+                entryPixels[j] += partialPixels[chunk * m + j];
+            }
+            for (int v = 0; v < dm * m; v++) {
+                entrySums[v] += partialSums[chunk * dm * m + v];
+            }
+        }
+        return new Assignment(cellNearest, nearest, entryPixels, entrySums, inertia);
+    }
+
+    /** {@link #prune3} for boxes of any number of dimensions (the cost is a sum over axes). */
+    private static int prune(float[] box, int c, int dims, double[] palette, int[] from, int n, boolean manhattan,
+                             int[] out, int outAt, double[] minCost) {
+        int o = 2 * dims * c;
+        double bound = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < n; t++) {
+            int j = from[t];
+            double lo = 0, hi = 0;
+            for (int d = 0; d < dims; d++) {
+                double p = palette[dims * j + d], l = box[o + d], h = box[o + dims + d];
+                double in = Math.max(0, Math.max(l - p, p - h));
+                double out0 = Math.max(Math.abs(p - l), Math.abs(p - h));
+                lo += manhattan ? in : in * in;
+                hi += manhattan ? out0 : out0 * out0;
+            }
+            minCost[t] = lo;
+            if (hi < bound) {
+                bound = hi;
+            }
+        }
+        int kept = 0;
+        for (int t = 0; t < n; t++) {
+            if (minCost[t] <= bound) {
+                out[outAt + kept++] = from[t];
+            }
+        }
+        return kept;
+    }
+
     /**
      * Keeps, from the n entries in {@code from}, those that may be nearest to some point of box c,
      * writing them (in the same order) to {@code out} starting at {@code outAt}; returns how many.
      * {@code from} and {@code out} may be the same array if the ranges do not overlap.
      */
-    private static int prune(float[] box, int c, double[] palette, int[] from, int n, boolean manhattan,
+    private static int prune3(float[] box, int c, double[] palette, int[] from, int n, boolean manhattan,
                              int[] out, int outAt, double[] minCost) {
         float lx = box[6 * c], ly = box[6 * c + 1], lz = box[6 * c + 2];
         float hx = box[6 * c + 3], hy = box[6 * c + 4], hz = box[6 * c + 5];
@@ -285,17 +430,17 @@ final class NearestColorSearch {
         return kept;
     }
 
-    private static void initBox(float[] box, int c) {
-        Arrays.fill(box, 6 * c, 6 * c + 3, Float.POSITIVE_INFINITY);
-        Arrays.fill(box, 6 * c + 3, 6 * c + 6, Float.NEGATIVE_INFINITY);
+    private static void initBox(float[] box, int c, int dims) {
+        Arrays.fill(box, 2 * dims * c, 2 * dims * c + dims, Float.POSITIVE_INFINITY);
+        Arrays.fill(box, 2 * dims * c + dims, 2 * dims * (c + 1), Float.NEGATIVE_INFINITY);
     }
 
-    private static void grow(float[] box, int c, float x, float y, float z) {
-        box[6 * c] = Math.min(box[6 * c], x);
-        box[6 * c + 1] = Math.min(box[6 * c + 1], y);
-        box[6 * c + 2] = Math.min(box[6 * c + 2], z);
-        box[6 * c + 3] = Math.max(box[6 * c + 3], x);
-        box[6 * c + 4] = Math.max(box[6 * c + 4], y);
-        box[6 * c + 5] = Math.max(box[6 * c + 5], z);
+    /** Grows box c to hold the point at p[at .. at+dims-1]. */
+    private static void grow(float[] box, int c, int dims, float[] p, int at) {
+        int o = 2 * dims * c;
+        for (int d = 0; d < dims; d++) {
+            box[o + d] = Math.min(box[o + d], p[at + d]);
+            box[o + dims + d] = Math.max(box[o + dims + d], p[at + d]);
+        }
     }
 }

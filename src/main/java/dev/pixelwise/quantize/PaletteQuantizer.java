@@ -24,6 +24,8 @@ public final class PaletteQuantizer {
      */
     static final int DEFAULT_HISTOGRAM_CAP = 1 << 15;
     private static final int COLOR_CHUNK = 1 << 14;
+    /** Lloyd steps under the combined cost after RGB k-means, for {@link ColorSpace#RGB_LAB}. */
+    static final int HYBRID_STEPS = Integer.getInteger("pixelwise.hybridSteps", 8);
 
     private final ParallelChunks parallel;
     private final int histogramCap;
@@ -69,31 +71,41 @@ public final class PaletteQuantizer {
         ColorHistogram histogram = ColorHistogram.build(argb, parallel);
         int[] colors = histogram.colors();
         int u = colors.length;
-        float[] coords = new float[3 * u];
         ColorSpace space = params.colorSpace();
+        int dims = WorkingSpace.dims(space);
+        float[] coords = new float[dims * u];
         parallel.run(ParallelChunks.count(u, COLOR_CHUNK), (worker, chunk) -> {
             for (int i = chunk * COLOR_CHUNK, to = Math.min(u, i + COLOR_CHUNK); i < to; i++) {
-                WorkingSpace.toCoords(space, colors[i], coords, 3 * i);
+                WorkingSpace.toCoords(space, colors[i], coords, dims * i);
             }
         });
+        // k-means itself always runs in 3-D: RGB_LAB clusters in RGB (its first three coordinates).
         WeightedPoints points;
         int bits = 8;
         ColorCells buckets = null;
         if (params.exact() || u <= histogramCap) {
-            points = WeightedPoints.exact(coords, histogram.counts());
+            points = WeightedPoints.exact(dims == 3 ? coords : firstThree(coords, dims, u), histogram.counts());
         } else {
             bits = 7;
             while (bits > 4 && ColorCells.occupiedCells(colors, bits) > histogramCap) {
                 bits--;
             }
             buckets = ColorCells.group(colors, bits);
-            points = WeightedPoints.bucketed(buckets, coords, histogram.counts());
+            points = WeightedPoints.bucketed(buckets, coords, dims, histogram.counts());
         }
         int gridBits = NearestColorSearch.gridBits(u);
         ColorCells grid = buckets != null && buckets.bits == gridBits ? buckets : ColorCells.group(colors, gridBits);
-        NearestColorSearch search = new NearestColorSearch(colors, grid, coords, histogram.counts());
+        NearestColorSearch search = new NearestColorSearch(colors, grid, coords, histogram.counts(), dims);
         KdTree tree = params.distance() == Distance.EUCLIDEAN ? new KdTree(points) : null;
         return new Prepared(argb, width, height, params, histogram, coords, points, bits, tree, search);
+    }
+
+    private static float[] firstThree(float[] coords, int dims, int n) {
+        float[] out = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(coords, dims * i, out, 3 * i, 3);
+        }
+        return out;
     }
 
     /** Same as {@link #quantize(Prepared, int, BooleanSupplier, DoubleConsumer)} without progress. */
@@ -144,19 +156,33 @@ public final class PaletteQuantizer {
                     .run(prepared.points, prepared.tree, clusters, params, stop, p -> report.accept(0.8 * p));
             iterations = best.iterations();
             reason = best.stopReason();
-            if (prepared.bucketBits < 8 && !manhattan) {
-                ExactRefinement.refine(prepared.search, best.centroids(), clusters, params.tolerance(), parallel, stop);
+            double[] centroids = best.centroids();
+            if (params.colorSpace() == ColorSpace.RGB_LAB) {
+                // Lift the RGB centroids to RGB+Lab, then let Lloyd steps on the exact colours settle
+                // them under the combined cost.
+                double[] lifted = new double[6 * clusters];
+                for (int j = 0; j < clusters; j++) {
+                    WorkingSpace.hybridCoords(centroids[3 * j], centroids[3 * j + 1], centroids[3 * j + 2], lifted, 6 * j);
+                }
+                centroids = lifted;
+                if (!manhattan) {
+                    ExactRefinement.refine(prepared.search, centroids, clusters, params.tolerance(), HYBRID_STEPS,
+                            ColorSpace.RGB_LAB, parallel, stop);
+                }
+            } else if (prepared.bucketBits < 8 && !manhattan) {
+                ExactRefinement.refine(prepared.search, centroids, clusters, params.tolerance(), parallel, stop);
             }
-            opaquePalette = PaletteFinisher.finish(best.centroids(), clusters, params.colorSpace(),
+            opaquePalette = PaletteFinisher.finish(centroids, clusters, params.colorSpace(),
                     histogram.colors(), prepared.uniqueCoords, manhattan);
         }
         if (stop.getAsBoolean()) {
             throw new CancellationException("cancelled before remapping");
         }
         int m = opaquePalette.length;
-        double[] coords = new double[3 * m];
+        int dims = WorkingSpace.dims(params.colorSpace());
+        double[] coords = new double[dims * m];
         for (int j = 0; j < m; j++) {
-            WorkingSpace.toCoords(params.colorSpace(), opaquePalette[j], coords, 3 * j);
+            WorkingSpace.toCoords(params.colorSpace(), opaquePalette[j], coords, dims * j);
         }
         NearestColorSearch.Assignment nearest = m == 0
                 ? new NearestColorSearch.Assignment(new int[0], new int[0], new long[0], new double[0], 0)
