@@ -7,11 +7,11 @@ public enum ColorSpace {
     /** Plain 8-bit sRGB components, 0..255 per channel, as scikit-learn would see the pixels. */
     RGB,
     /**
-     * Both at once: the cost of a colour against an entry is |RGB difference|^2 + w |Lab difference|^2
-     * (w = {@link WorkingSpace#LAB_WEIGHT}). RGB error is what PSNR measures and Lab error is close to
-     * what delta E measures; k-means runs in RGB, then Lloyd steps on the exact colours and the remap
-     * use the combined cost, so the palette holds up on both measures. Entries stay 8-bit colours:
-     * each update moves an entry to the colour nearest (in the combined cost) to its cluster's mean.
+     * Both at once, for PSNR and delta E together: the cost of a colour against an entry is
+     * |RGB difference|^2 + w |Lab' difference|^2, Lab' being Lab reshaped towards CIEDE2000. k-means
+     * runs in RGB; Lloyd steps on the exact colours then minimise log(RGB error) + 0.36 log(Lab'
+     * error), which sets w per image and k; the remap uses the same cost and lets near-tied pixels
+     * follow a neighbour's entry (smaller PNGs). Entries stay real 8-bit colours.
      */
     RGB_LAB
 }

@@ -25,7 +25,8 @@ final class NearestColorSearch {
     private final float[] coarseBox;
     private final int[] cellKey;        // RGB cube key of each fine cell
     private final long[] cellPixels;    // pixels in each fine cell
-    private final double[] cellSums;    // per fine cell: sum of count * x_d (dims values) and of count * |x|^2
+    // per fine cell: sum of count * x_d (dims values), then count * |x|^2 (3-D) or count * x_d^2 per axis
+    private final double[] cellSums;
 
     NearestColorSearch(int[] colors, ColorCells cells, float[] uniqueCoords, int[] counts) {
         this(colors, cells, uniqueCoords, counts, 3);
@@ -39,7 +40,7 @@ final class NearestColorSearch {
         this.counts = counts;
         int nFine = cells.cellCount();
         int coarseBits = Math.max(1, cells.bits - 2);
-        int sumStride = dims + 1;
+        int sumStride = sumStride(dims);
         fineBox = new float[2 * dims * nFine];
         cellKey = new int[nFine];
         cellPixels = new long[nFine];
@@ -56,9 +57,14 @@ final class NearestColorSearch {
                 for (int d = 0; d < dims; d++) {
                     double v = uniqueCoords[dims * u + d];
                     cellSums[sumStride * c + d] += w * v;
+                    if (dims != 3) {
+                        cellSums[sumStride * c + dims + d] += w * v * v;
+                    }
                     norm += v * v;
                 }
-                cellSums[sumStride * c + dims] += w * norm;
+                if (dims == 3) {
+                    cellSums[sumStride * c + dims] += w * norm;
+                }
             }
             int anyColor = colors[cells.members[cells.start[c]]];
             cellKey[c] = ColorCells.key(anyColor, cells.bits);
@@ -101,6 +107,10 @@ final class NearestColorSearch {
         }
     }
 
+    private static int sumStride(int dims) {
+        return dims == 3 ? 4 : 2 * dims;
+    }
+
     /** Fine-grid resolution (bits per RGB channel) giving a few dozen colours per fine cell. */
     static int gridBits(int uniqueColors) {
         if (uniqueColors > 1 << 20) {
@@ -124,9 +134,15 @@ final class NearestColorSearch {
      * @param entryPixels  pixels mapped to each entry
      * @param entrySums    per entry, the count-weighted sum of its colours' coordinates (dims values),
      *                     i.e. what a Lloyd update needs
-     * @param inertia      sum over pixels of the cost to their entry (squared L2, or L1)
+     * @param inertia      sum over pixels of the cost to their entry (squared L2, or L1), axis weights applied
+     * @param axisCosts    the same sum per axis without weights (only from {@link #search(double[], int,
+     *                     boolean, double[], ParallelChunks)}; null otherwise)
      */
-    record Assignment(int[] cellNearest, int[] nearest, long[] entryPixels, double[] entrySums, double inertia) {
+    record Assignment(int[] cellNearest, int[] nearest, long[] entryPixels, double[] entrySums, double inertia,
+                      double[] axisCosts) {
+        Assignment(int[] cellNearest, int[] nearest, long[] entryPixels, double[] entrySums, double inertia) {
+            this(cellNearest, nearest, entryPixels, entrySums, inertia, null);
+        }
     }
 
     /** Fills table[u] = newIndex[entry] for the colours that the cube cache cannot resolve. */
@@ -176,7 +192,9 @@ final class NearestColorSearch {
     /** @param palette m entries, {@link #dims()} working-space values each */
     Assignment search(double[] palette, int m, boolean manhattan, ParallelChunks parallel) {
         if (dims != 3) {
-            return searchAnyDims(palette, m, manhattan, parallel);
+            double[] ones = new double[dims];
+            Arrays.fill(ones, 1);
+            return search(palette, m, manhattan, ones, parallel);
         }
         int nCoarse = coarseStart.length - 1;
         int[] nearest = new int[coords.length / 3];
@@ -262,27 +280,24 @@ final class NearestColorSearch {
         return new Assignment(cellNearest, nearest, entryPixels, entrySums, inertia);
     }
 
-    /** {@link #search} for any number of dimensions (same pruning and results, loops over d). */
-    private Assignment searchAnyDims(double[] palette, int m, boolean manhattan, ParallelChunks parallel) {
+    /**
+     * {@link #search} for any number of dimensions, with a weight per axis: the cost is
+     * sum_d weight_d * (x_d - p_d)^2 (or |x_d - p_d| for L1). Same pruning, loops over d.
+     */
+    Assignment search(double[] palette, int m, boolean manhattan, double[] axisWeight, ParallelChunks parallel) {
         int nCoarse = coarseStart.length - 1;
         int dm = dims;
-        int sumStride = dm + 1;
+        int sumStride = sumStride(dm);
         int[] nearest = new int[coords.length / dm];
         int[] cellNearest = new int[cells.cellCount()];
         int chunks = ParallelChunks.count(nCoarse, COARSE_PER_CHUNK);
-        double[] partialCost = new double[chunks];
+        double[] partialCost = new double[chunks * dm];
         double[] partialSums = new double[chunks * dm * m];
         long[] partialPixels = new long[chunks * m];
         int[][] scratch = new int[parallel.workers()][];
         int[] all = new int[m];
         for (int j = 0; j < m; j++) {
             all[j] = j;
-        }
-        double[] paletteNorm = new double[m];
-        for (int j = 0; j < m; j++) {
-            for (int d = 0; d < dm; d++) {
-                paletteNorm[j] += palette[dm * j + d] * palette[dm * j + d];
-            }
         }
         parallel.run(chunks, (worker, chunk) -> {
             int[] buf = scratch[worker];
@@ -291,22 +306,20 @@ final class NearestColorSearch {
             }
             double[] minCost = new double[m];
             double[] x = new double[dm];
-            double cost = 0;
+            double[] cost = new double[dm];
             int sumBase = chunk * dm * m, pixelBase = chunk * m;
             for (int g = chunk * COARSE_PER_CHUNK, gEnd = Math.min(nCoarse, g + COARSE_PER_CHUNK); g < gEnd; g++) {
-                int nCoarseCand = prune(coarseBox, g, dm, palette, all, m, manhattan, buf, 0, minCost);
+                int nCoarseCand = prune(coarseBox, g, dm, axisWeight, palette, all, m, manhattan, buf, 0, minCost);
                 for (int f = coarseStart[g]; f < coarseStart[g + 1]; f++) {
                     int c = coarseMembers[f];
-                    int nc = prune(fineBox, c, dm, palette, buf, nCoarseCand, manhattan, buf, m, minCost);
+                    int nc = prune(fineBox, c, dm, axisWeight, palette, buf, nCoarseCand, manhattan, buf, m, minCost);
                     if (nc == 1 && !manhattan) {
                         int j = buf[m];
-                        double dot = 0;
                         for (int d = 0; d < dm; d++) {
-                            dot += palette[dm * j + d] * cellSums[sumStride * c + d];
-                            partialSums[sumBase + dm * j + d] += cellSums[sumStride * c + d];
+                            double p = palette[dm * j + d], s1 = cellSums[sumStride * c + d];
+                            cost[d] += Math.max(0, cellSums[sumStride * c + dm + d] - 2 * p * s1 + cellPixels[c] * p * p);
+                            partialSums[sumBase + dm * j + d] += s1;
                         }
-                        double cellCost = cellSums[sumStride * c + dm] - 2 * dot + cellPixels[c] * paletteNorm[j];
-                        cost += Math.max(0, cellCost);
                         partialPixels[pixelBase + j] += cellPixels[c];
                         cellNearest[c] = j;
                         continue;
@@ -324,7 +337,7 @@ final class NearestColorSearch {
                             double dist = 0;
                             for (int d = 0; d < dm; d++) {
                                 double v = x[d] - palette[dm * j + d];
-                                dist += manhattan ? Math.abs(v) : v * v;
+                                dist += axisWeight[d] * (manhattan ? Math.abs(v) : v * v);
                             }
                             if (dist < best) {
                                 best = dist;
@@ -333,8 +346,9 @@ final class NearestColorSearch {
                         }
                         nearest[u] = bestJ;
                         double w = counts[u];
-                        cost += w * best;
                         for (int d = 0; d < dm; d++) {
+                            double v = x[d] - palette[dm * bestJ + d];
+                            cost[d] += w * (manhattan ? Math.abs(v) : v * v);
                             partialSums[sumBase + dm * bestJ + d] += w * x[d];
                         }
                         partialPixels[pixelBase + bestJ] += counts[u];
@@ -343,13 +357,16 @@ final class NearestColorSearch {
                     cellNearest[c] = shared;
                 }
             }
-            partialCost[chunk] = cost;
+            System.arraycopy(cost, 0, partialCost, chunk * dm, dm);
         });
         double inertia = 0;
+        double[] axisCosts = new double[dm];
         double[] entrySums = new double[dm * m];
         long[] entryPixels = new long[m];
         for (int chunk = 0; chunk < chunks; chunk++) {
-            inertia += partialCost[chunk];
+            for (int d = 0; d < dm; d++) {
+                axisCosts[d] += partialCost[chunk * dm + d];
+            }
             for (int j = 0; j < m; j++) {
                 entryPixels[j] += partialPixels[chunk * m + j];
             }
@@ -357,12 +374,15 @@ final class NearestColorSearch {
                 entrySums[v] += partialSums[chunk * dm * m + v];
             }
         }
-        return new Assignment(cellNearest, nearest, entryPixels, entrySums, inertia);
+        for (int d = 0; d < dm; d++) {
+            inertia += axisWeight[d] * axisCosts[d];
+        }
+        return new Assignment(cellNearest, nearest, entryPixels, entrySums, inertia, axisCosts);
     }
 
     /** {@link #prune3} for boxes of any number of dimensions (the cost is a sum over axes). */
-    private static int prune(float[] box, int c, int dims, double[] palette, int[] from, int n, boolean manhattan,
-                             int[] out, int outAt, double[] minCost) {
+    private static int prune(float[] box, int c, int dims, double[] axisWeight, double[] palette, int[] from, int n,
+                             boolean manhattan, int[] out, int outAt, double[] minCost) {
         int o = 2 * dims * c;
         double bound = Double.POSITIVE_INFINITY;
         for (int t = 0; t < n; t++) {
@@ -372,8 +392,8 @@ final class NearestColorSearch {
                 double p = palette[dims * j + d], l = box[o + d], h = box[o + dims + d];
                 double in = Math.max(0, Math.max(l - p, p - h));
                 double out0 = Math.max(Math.abs(p - l), Math.abs(p - h));
-                lo += manhattan ? in : in * in;
-                hi += manhattan ? out0 : out0 * out0;
+                lo += axisWeight[d] * (manhattan ? in : in * in);
+                hi += axisWeight[d] * (manhattan ? out0 : out0 * out0);
             }
             minCost[t] = lo;
             if (hi < bound) {

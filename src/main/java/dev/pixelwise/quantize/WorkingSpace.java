@@ -2,13 +2,11 @@ package dev.pixelwise.quantize;
 
 /**
  * Maps 8-bit sRGB colours to the coordinates distances are measured in, and centroids back to
- * colours: 3 values (Lab, or R,G,B), or 6 for {@link ColorSpace#RGB_LAB} (R,G,B, then Lab scaled by
- * sqrt(LAB_WEIGHT), so that squared Euclidean distance is the combined cost).
+ * colours: 3 values (Lab, or R,G,B), or 6 for {@link ColorSpace#RGB_LAB} (R,G,B, then the
+ * CIEDE2000-shaped Lab of {@link #toProxy}; the search weighs the two halves, see
+ * {@link ExactRefinement#refineHybrid}).
  */
 final class WorkingSpace {
-    /** Weight of squared Lab error against squared RGB error in {@link ColorSpace#RGB_LAB}. */
-    static final double LAB_WEIGHT = Double.parseDouble(System.getProperty("pixelwise.labWeight", "2"));
-    private static final double LAB_SCALE = Math.sqrt(LAB_WEIGHT);
     /** Gauss-Newton steps of {@link #nearestHybridColor}; each costs 4 Lab conversions. */
     private static final int PROJECTION_STEPS = 3;
 
@@ -32,7 +30,7 @@ final class WorkingSpace {
             CieLab.fromRgb(rgb, lab, 0);
             toProxy(lab);
             for (int d = 0; d < 3; d++) {
-                out[off + 3 + d] = (float) (LAB_SCALE * lab[d]);
+                out[off + 3 + d] = (float) lab[d];
             }
         } else {
             out[off] = (rgb >>> 16) & 0xFF;
@@ -61,12 +59,8 @@ final class WorkingSpace {
         double[] lab = new double[3];
         CieLab.fromRgb(r, g, b, lab, 0);
         toProxy(lab);
-        for (int d = 0; d < 3; d++) {
-            out[off + 3 + d] = LAB_SCALE * lab[d];
-        }
+        System.arraycopy(lab, 0, out, off + 3, 3);
     }
-
-    static final String PROXY = System.getProperty("pixelwise.proxy", "de2000");
 
     /**
      * Lab -> coordinates whose Euclidean distance is closer to CIEDE2000: the a axis stretched by
@@ -74,9 +68,6 @@ final class WorkingSpace {
      * / 0.045, the integral of 1 / S_C), lightness by the integral of 1 / S_L.
      */
     static void toProxy(double[] lab) {
-        if (PROXY.equals("lab")) {
-            return;
-        }
         double a = lab[1], b = lab[2];
         double c = Math.sqrt(a * a + b * b);
         double c7 = Math.pow(c, 7);
@@ -88,9 +79,7 @@ final class WorkingSpace {
             lab[1] = cc * a1 / c1;
             lab[2] = cc * b / c1;
         }
-        if (PROXY.equals("de2000")) {
-            lab[0] = lightness(lab[0]);
-        }
+        lab[0] = lightness(lab[0]);
     }
 
     private static final double[] L_TABLE = lightnessTable();
@@ -114,10 +103,11 @@ final class WorkingSpace {
     /**
      * The {@link ColorSpace#RGB_LAB} point of a real colour (fractional RGB in 0..255) nearest to a
      * 6-D point {@code p} (typically a cluster mean, which is no colour's coordinates): minimises
-     * |c - p_rgb|^2 + |s Lab(c) - p_lab|^2 by Gauss-Newton from c = p_rgb. For a cluster this is the
-     * colour with the least total cost, since sum w|x - c|^2 = W|mean - c|^2 + const.
+     * |c - p_rgb|^2 + labWeight |Lab(c) - p_lab|^2 by Gauss-Newton from c = p_rgb. For a cluster this
+     * is the colour with the least total cost, since sum w|x - c|^2 = W|mean - c|^2 + const per axis.
      */
-    static void nearestHybridColor(double[] p, int off, double[] out, int outOff) {
+    static void nearestHybridColor(double[] p, int off, double labWeight, double[] out, int outOff) {
+        double scale = Math.sqrt(labWeight);
         double[] c = {clamp(p[off]), clamp(p[off + 1]), clamp(p[off + 2])};
         double[] at = new double[6], probe = new double[6];
         double[] jac = new double[9];  // jac[3 * row + col] = d (s Lab_row) / d rgb_col
@@ -129,15 +119,15 @@ final class WorkingSpace {
                 q[col] += h;
                 hybridCoords(q[0], q[1], q[2], probe, 0);
                 for (int row = 0; row < 3; row++) {
-                    jac[3 * row + col] = (probe[3 + row] - at[3 + row]) / h;
+                    jac[3 * row + col] = scale * (probe[3 + row] - at[3 + row]) / h;
                 }
             }
-            // Normal equations (I + J^T J) delta = -(c - p_rgb + J^T (s Lab(c) - p_lab)).
+            // Normal equations (I + J^T J) delta = -(c - p_rgb + J^T s (Lab(c) - p_lab)), J = s dLab/dc.
             double[] a = new double[9], rhs = new double[3];
             for (int i = 0; i < 3; i++) {
                 double g = c[i] - p[off + i];
                 for (int row = 0; row < 3; row++) {
-                    g += jac[3 * row + i] * (at[3 + row] - p[off + 3 + row]);
+                    g += jac[3 * row + i] * scale * (at[3 + row] - p[off + 3 + row]);
                 }
                 rhs[i] = -g;
                 for (int j = 0; j < 3; j++) {

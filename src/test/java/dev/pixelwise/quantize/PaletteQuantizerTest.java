@@ -166,7 +166,8 @@ class PaletteQuantizerTest {
     @Test
     void remapGivesTheNearestPaletteEntryForEveryPixel() {
         int[] px = Fixtures.noise(20000, 11);
-        for (ColorSpace space : ColorSpace.values()) {
+        for (ColorSpace space : new ColorSpace[] {ColorSpace.LAB, ColorSpace.RGB}) {
+            // RGB_LAB remaps under an image-dependent weight, then lets pixels follow neighbours: RgbLabTest.
             for (Distance distance : Distance.values()) {
                 KMeansParams params = KMeansParams.defaults().withColorSpace(space).withDistance(distance).withMaxIterations(3);
                 PaletteQuantizer q = new PaletteQuantizer(null);
