@@ -52,6 +52,14 @@ final class CoherentRemap {
 
     private static double cost(float[] coords, int at, double[] entryCoords, int entry, double[] axisWeight) {
         int dims = axisWeight.length;
+        if (dims == 6) {
+            int o = 6 * entry;
+            double v0 = coords[at] - entryCoords[o], v1 = coords[at + 1] - entryCoords[o + 1];
+            double v2 = coords[at + 2] - entryCoords[o + 2], v3 = coords[at + 3] - entryCoords[o + 3];
+            double v4 = coords[at + 4] - entryCoords[o + 4], v5 = coords[at + 5] - entryCoords[o + 5];
+            return axisWeight[0] * v0 * v0 + axisWeight[1] * v1 * v1 + axisWeight[2] * v2 * v2
+                    + axisWeight[3] * v3 * v3 + axisWeight[4] * v4 * v4 + axisWeight[5] * v5 * v5;
+        }
         double sum = 0;
         for (int d = 0; d < dims; d++) {
             double v = coords[at + d] - entryCoords[dims * entry + d];

@@ -71,14 +71,14 @@ final class ExactRefinement {
      * E_rgb / E_lab taken from the previous assignment; the first assignment is pure RGB. Each mean
      * is moved to the nearest real colour, since the mean of 6-D points is no colour.
      *
-     * @return the Lab weight w for the final remap
+     * @return the Lab weight w of the last step, for the final remap
      */
     static double refineHybrid(NearestColorSearch search, double[] centroids, int k, double tolerance, int maxSteps,
                                ParallelChunks parallel, BooleanSupplier cancelled) {
         double[] axisWeight = {1, 1, 1, 0, 0, 0};
         double[] mean = new double[6];
         double[] next = new double[6];
-        for (int step = 0; step <= maxSteps; step++) {
+        for (int step = 0; step < maxSteps; step++) {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("cancelled during refinement");
             }
@@ -90,9 +90,6 @@ final class ExactRefinement {
             }
             double labWeight = BALANCE * rgbError / labError;
             axisWeight[3] = axisWeight[4] = axisWeight[5] = labWeight;
-            if (step == maxSteps) {
-                break;  // the last pass only settles the weight the remap uses
-            }
             double[] sums = a.entrySums();
             long[] weights = a.entryPixels();
             double maxShift = 0;

@@ -299,6 +299,9 @@ final class NearestColorSearch {
         for (int j = 0; j < m; j++) {
             all[j] = j;
         }
+        boolean six = dm == 6 && !manhattan;
+        double w0 = axisWeight[0], w1 = axisWeight[1], w2 = axisWeight[2];
+        double w3 = dm == 6 ? axisWeight[3] : 0, w4 = dm == 6 ? axisWeight[4] : 0, w5 = dm == 6 ? axisWeight[5] : 0;
         parallel.run(chunks, (worker, chunk) -> {
             int[] buf = scratch[worker];
             if (buf == null) {
@@ -332,16 +335,31 @@ final class NearestColorSearch {
                         }
                         double best = Double.POSITIVE_INFINITY;
                         int bestJ = buf[m];
-                        for (int t = m; t < m + nc; t++) {
-                            int j = buf[t];
-                            double dist = 0;
-                            for (int d = 0; d < dm; d++) {
-                                double v = x[d] - palette[dm * j + d];
-                                dist += axisWeight[d] * (manhattan ? Math.abs(v) : v * v);
+                        if (six) {
+                            // The RGB_LAB case unrolled: the hot loop of its Lloyd steps and remap.
+                            for (int t = m; t < m + nc; t++) {
+                                int j = buf[t], o = 6 * j;
+                                double v0 = x[0] - palette[o], v1 = x[1] - palette[o + 1], v2 = x[2] - palette[o + 2];
+                                double v3 = x[3] - palette[o + 3], v4 = x[4] - palette[o + 4], v5 = x[5] - palette[o + 5];
+                                double dist = w0 * v0 * v0 + w1 * v1 * v1 + w2 * v2 * v2 + w3 * v3 * v3 + w4 * v4 * v4
+                                        + w5 * v5 * v5;
+                                if (dist < best) {
+                                    best = dist;
+                                    bestJ = j;
+                                }
                             }
-                            if (dist < best) {
-                                best = dist;
-                                bestJ = j;
+                        } else {
+                            for (int t = m; t < m + nc; t++) {
+                                int j = buf[t];
+                                double dist = 0;
+                                for (int d = 0; d < dm; d++) {
+                                    double v = x[d] - palette[dm * j + d];
+                                    dist += axisWeight[d] * (manhattan ? Math.abs(v) : v * v);
+                                }
+                                if (dist < best) {
+                                    best = dist;
+                                    bestJ = j;
+                                }
                             }
                         }
                         nearest[u] = bestJ;
