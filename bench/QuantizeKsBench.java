@@ -1,3 +1,4 @@
+import dev.pixelwise.quantize.ColorSpace;
 import dev.pixelwise.quantize.ImageQuality;
 import dev.pixelwise.quantize.KMeansParams;
 import dev.pixelwise.quantize.PaletteQuantizer;
@@ -18,8 +19,9 @@ import java.util.concurrent.Executors;
  * Per-k view of a multi-k quantize job (run through bench/quantize-ks.sh after bench/quantize.sh has
  * written the bench images to target/bench): for every k of {2..256} its time alone (best of 3 after
  * a warm-up) and its RGB PSNR, plus prepare, k = 16 alone and all eight k in one job as
- * bench/quantize.sh measures them. Default params (lab), seed from --seed N (default 0): comparing
- * seeds shows how much per-k PSNR moves with the seed alone.
+ * bench/quantize.sh measures them. Default params, seed from --seed N (default 0): comparing
+ * seeds shows how much per-k PSNR moves with the seed alone; --space lab|rgb|rgb_lab picks the
+ * colour space.
  */
 public class QuantizeKsBench {
     static final int[] ALL_K = {2, 4, 8, 16, 32, 64, 128, 256};
@@ -28,15 +30,19 @@ public class QuantizeKsBench {
 
     public static void main(String[] args) throws Exception {
         long seed = 0;
+        KMeansParams params = KMeansParams.defaults();
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--seed")) {
                 seed = Long.parseLong(args[i + 1]);
             }
+            if (args[i].equals("--space")) {
+                params = params.withColorSpace(ColorSpace.valueOf(args[i + 1].toUpperCase(Locale.ROOT)));
+            }
         }
+        final KMeansParams chosen = params.withSeed(seed);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         PaletteQuantizer q = new PaletteQuantizer(pool, threads);
-        KMeansParams params = KMeansParams.defaults().withSeed(seed);
         StringBuilder head = new StringBuilder("| image | prepare ms | k16 ms | 8 k ms | 8 k / k16 |");
         StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
         for (int k : ALL_K) {
@@ -47,7 +53,7 @@ public class QuantizeKsBench {
             head.append(" ms k").append(k).append(" |");
             rule.append("---|");
         }
-        System.out.println("seed " + seed);
+        System.out.println("seed " + seed + ", " + chosen.colorSpace());
         System.out.println(head);
         System.out.println(rule);
         for (String name : IMAGES) {
@@ -58,8 +64,8 @@ public class QuantizeKsBench {
             BufferedImage img = ImageIO.read(file.toFile());
             int w = img.getWidth(), h = img.getHeight();
             int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-            long prepare = best(() -> q.prepare(argb, w, h, params));
-            Prepared p = q.prepare(argb, w, h, params);
+            long prepare = best(() -> q.prepare(argb, w, h, chosen));
+            Prepared p = q.prepare(argb, w, h, chosen);
             List<QuantizedImage> all = new ArrayList<>();
             long allK = best(() -> {
                 all.clear();

@@ -75,6 +75,22 @@ final class CieLab {
         out[off + 2] = (float) (200.0 * (fy - fz));
     }
 
+    /** Lab of a colour with fractional 8-bit sRGB levels (clamped to 0..255), exact formulas. */
+    static void fromRgb(double r8, double g8, double b8, double[] out, int off) {
+        double r = decodeExact(r8), g = decodeExact(g8), b = decodeExact(b8);
+        double fx = fExact((M11 * r + M12 * g + M13 * b) / XN);
+        double fy = fExact((M21 * r + M22 * g + M23 * b) / YN);
+        double fz = fExact((M31 * r + M32 * g + M33 * b) / ZN);
+        out[off] = 116.0 * fy - 16.0;
+        out[off + 1] = 500.0 * (fx - fy);
+        out[off + 2] = 200.0 * (fy - fz);
+    }
+
+    private static double decodeExact(double level) {
+        double v = Math.max(0, Math.min(255, level)) / 255.0;
+        return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    }
+
     /** Nearest 8-bit sRGB colour of a Lab value, clamped to the gamut per channel; returns 0xFFRRGGBB. */
     static int toArgb(double l, double a, double b) {
         double fy = (l + 16.0) / 116.0;

@@ -13,13 +13,15 @@ final class PaletteFinisher {
     private PaletteFinisher() {
     }
 
+    /** @param centroids m * {@link WorkingSpace#dims} values; uniqueCoords likewise per colour */
     static int[] finish(double[] centroids, int m, ColorSpace space, int[] uniqueColors, float[] uniqueCoords,
                         boolean manhattan) {
+        int dims = WorkingSpace.dims(space);
         int[] palette = new int[m];
         Set<Integer> seen = new HashSet<>();
         int distinct = 0;
         for (int j = 0; j < m; j++) {
-            int argb = WorkingSpace.toArgb(space, centroids[3 * j], centroids[3 * j + 1], centroids[3 * j + 2]);
+            int argb = WorkingSpace.toArgb(space, centroids, dims * j);
             if (seen.add(argb)) {
                 palette[distinct++] = argb;
             }
@@ -30,7 +32,7 @@ final class PaletteFinisher {
         int u = uniqueColors.length;
         double[] cost = new double[u];
         java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
-        double[] probe = new double[3];
+        double[] probe = new double[dims];
         for (int j = 0; j < distinct; j++) {
             lowerCosts(palette[j], space, uniqueCoords, cost, manhattan, probe);
         }
@@ -60,9 +62,13 @@ final class PaletteFinisher {
     private static void lowerCosts(int argb, ColorSpace space, float[] coords, double[] cost, boolean manhattan,
                                    double[] probe) {
         WorkingSpace.toCoords(space, argb, probe, 0);
+        int dims = probe.length;
         for (int i = 0; i < cost.length; i++) {
-            double dx = coords[3 * i] - probe[0], dy = coords[3 * i + 1] - probe[1], dz = coords[3 * i + 2] - probe[2];
-            double d = manhattan ? Math.abs(dx) + Math.abs(dy) + Math.abs(dz) : dx * dx + dy * dy + dz * dz;
+            double d = 0;
+            for (int t = 0; t < dims; t++) {
+                double v = coords[dims * i + t] - probe[t];
+                d += manhattan ? Math.abs(v) : v * v;
+            }
             if (d < cost[i]) {
                 cost[i] = d;
             }

@@ -30,6 +30,11 @@ final class WeightedPoints {
      * cell belongs to one cluster, which only fails for cells cut by a cluster boundary.
      */
     static WeightedPoints bucketed(ColorCells cells, float[] uniqueCoords, int[] counts) {
+        return bucketed(cells, uniqueCoords, 3, counts);
+    }
+
+    /** @param stride values per colour in uniqueCoords; the first 3 are used */
+    static WeightedPoints bucketed(ColorCells cells, float[] uniqueCoords, int stride, int[] counts) {
         int n = cells.cellCount();
         float[] coords = new float[3 * n];
         double[] w = new double[n];
@@ -38,9 +43,9 @@ final class WeightedPoints {
             for (int m = cells.start[c]; m < cells.start[c + 1]; m++) {
                 int u = cells.members[m];
                 double cw = counts[u];
-                sx += cw * uniqueCoords[3 * u];
-                sy += cw * uniqueCoords[3 * u + 1];
-                sz += cw * uniqueCoords[3 * u + 2];
+                sx += cw * uniqueCoords[stride * u];
+                sy += cw * uniqueCoords[stride * u + 1];
+                sz += cw * uniqueCoords[stride * u + 2];
                 sw += cw;
             }
             coords[3 * c] = (float) (sx / sw);

@@ -166,16 +166,17 @@ class PaletteQuantizerTest {
     @Test
     void remapGivesTheNearestPaletteEntryForEveryPixel() {
         int[] px = Fixtures.noise(20000, 11);
-        for (ColorSpace space : ColorSpace.values()) {
+        for (ColorSpace space : new ColorSpace[] {ColorSpace.LAB, ColorSpace.RGB}) {
+            // RGB_LAB remaps under an image-dependent weight, then lets pixels follow neighbours: RgbLabTest.
             for (Distance distance : Distance.values()) {
                 KMeansParams params = KMeansParams.defaults().withColorSpace(space).withDistance(distance).withMaxIterations(3);
                 PaletteQuantizer q = new PaletteQuantizer(null);
                 QuantizedImage r = q.quantize(q.prepare(px, 200, 100, params), 64, null);
-                double[][] pal = new double[r.paletteArgb().length][3];
+                double[][] pal = new double[r.paletteArgb().length][WorkingSpace.dims(space)];
                 for (int j = 0; j < pal.length; j++) {
                     WorkingSpace.toCoords(space, r.paletteArgb()[j], pal[j], 0);
                 }
-                float[] c = new float[3];
+                float[] c = new float[WorkingSpace.dims(space)];
                 for (int i = 0; i < px.length; i++) {
                     WorkingSpace.toCoords(space, px[i], c, 0);
                     double best = Double.MAX_VALUE;
@@ -190,8 +191,12 @@ class PaletteQuantizerTest {
     }
 
     private static double cost(float[] c, double[] p, Distance distance) {
-        double dx = c[0] - p[0], dy = c[1] - p[1], dz = c[2] - p[2];
-        return distance == Distance.MANHATTAN ? Math.abs(dx) + Math.abs(dy) + Math.abs(dz) : dx * dx + dy * dy + dz * dz;
+        double sum = 0;
+        for (int d = 0; d < c.length; d++) {
+            double v = c[d] - p[d];
+            sum += distance == Distance.MANHATTAN ? Math.abs(v) : v * v;
+        }
+        return sum;
     }
 
     @Test

@@ -18,19 +18,20 @@ class RemapperTest {
         ColorHistogram h = ColorHistogram.build(px, one);
         Random rnd = new Random(4);
         for (ColorSpace space : ColorSpace.values()) {
-            float[] coords = new float[3 * h.size()];
+            int dims = WorkingSpace.dims(space);
+            float[] coords = new float[dims * h.size()];
             for (int u = 0; u < h.size(); u++) {
-                WorkingSpace.toCoords(space, h.colors()[u], coords, 3 * u);
+                WorkingSpace.toCoords(space, h.colors()[u], coords, dims * u);
             }
             for (int bits : new int[] {3, 4, 5}) {
                 NearestColorSearch search = new NearestColorSearch(h.colors(), ColorCells.group(h.colors(), bits), coords,
-                        h.counts());
+                        h.counts(), dims);
                 for (Distance distance : Distance.values()) {
                     boolean manhattan = distance == Distance.MANHATTAN;
                     int m = 2 + rnd.nextInt(120);
-                    double[] palette = new double[3 * m];
+                    double[] palette = new double[dims * m];
                     for (int j = 0; j < m; j++) {
-                        WorkingSpace.toCoords(space, rnd.nextInt(1 << 24), palette, 3 * j);
+                        WorkingSpace.toCoords(space, rnd.nextInt(1 << 24), palette, dims * j);
                     }
                     NearestColorSearch.Assignment a = search.search(palette, m, manhattan, one);
                     int[] identity = new int[m];
@@ -42,7 +43,7 @@ class RemapperTest {
                     byte[] out = Remapper.remap(px, h, table, search.cubeCache(a, identity), search.bits(), 0, one);
                     double inertia = 0;
                     long[] perEntry = new long[m];
-                    float[] c = new float[3];
+                    float[] c = new float[dims];
                     for (int i = 0; i < px.length; i++) {
                         if (px[i] >= 0) {
                             assertEquals(0, out[i]);
@@ -66,7 +67,11 @@ class RemapperTest {
     }
 
     private static double cost(float[] c, double[] p, int j, boolean manhattan) {
-        double dx = c[0] - p[3 * j], dy = c[1] - p[3 * j + 1], dz = c[2] - p[3 * j + 2];
-        return manhattan ? Math.abs(dx) + Math.abs(dy) + Math.abs(dz) : dx * dx + dy * dy + dz * dz;
+        double sum = 0;
+        for (int d = 0; d < c.length; d++) {
+            double v = c[d] - p[c.length * j + d];
+            sum += manhattan ? Math.abs(v) : v * v;
+        }
+        return sum;
     }
 }
