@@ -182,16 +182,34 @@ public class QuantizeE2EBench {
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
                 + image.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
         body.writeBytes(Files.readAllBytes(image));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/quantize?timeout=600"))
+        body.writeBytes("\r\n".getBytes());
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"task\"\r\n\r\nquantize\r\n").getBytes());
+        // queued, then polled every 20 ms: a waiting request would be cut by the server's 60 s idle timeout
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(withClosing(body, boundary))).build();
         HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-        JsonNode job = JSON.readTree(res.body());
-        if (res.statusCode() != 200 || !job.path("status").asText().equals("succeeded")) {
+        if (res.statusCode() != 202) {
             throw new IllegalStateException("quantize " + image + " " + fields + ": " + res.statusCode() + " " + res.body());
         }
-        return job;
+        String id = JSON.readTree(res.body()).get("id").asText();
+        while (true) {
+            JsonNode job = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String status = job.path("status").asText();
+            if (status.equals("succeeded")) {
+                return job;
+            }
+            if (status.equals("failed") || status.equals("cancelled")) {
+                throw new IllegalStateException("quantize " + image + " " + fields + ": " + job);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static byte[] withClosing(ByteArrayOutputStream body, String boundary) {
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes());
+        return body.toByteArray();
     }
 
     static byte[] file(JsonNode job, String name) throws Exception {

@@ -35,8 +35,10 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
 
     static final OptionSpec K = OptionSpec.text("k", "Palette sizes (k)", "8,16,32,64",
             "One value or a comma-separated list, each 2..256; each becomes a variant to compare");
-    static final OptionSpec COLOR_SPACE = OptionSpec.choice("colorSpace", "Colour space", "lab", List.of("lab", "rgb"),
-            "Where distances are measured: CIELAB is perceptual, RGB is what PSNR measures");
+    static final OptionSpec COLOR_SPACE = OptionSpec.choice("colorSpace", "Colour space", "rgb+lab",
+            List.of("rgb+lab", "lab", "rgb"),
+            "Where distances are measured: rgb+lab (default) clusters in RGB, then balances RGB error (what PSNR "
+                    + "measures) against a CIEDE2000-shaped Lab error (what ΔE measures); lab or rgb alone favour one");
     static final OptionSpec DISTANCE = OptionSpec.choice("distance", "Distance", "euclidean",
             List.of("euclidean", "manhattan"), "Manhattan updates centroids with the median, which resists outliers");
     static final OptionSpec INIT = OptionSpec.choice("init", "Initialisation", "kmeans++", List.of("kmeans++", "random"),
@@ -72,7 +74,11 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
 
     static QuantizeOptions parse(JobOptions options) {
         KMeansParams params = new KMeansParams(
-                options.choice(COLOR_SPACE).equals("lab") ? ColorSpace.LAB : ColorSpace.RGB,
+                switch (options.choice(COLOR_SPACE)) {
+                    case "lab" -> ColorSpace.LAB;
+                    case "rgb" -> ColorSpace.RGB;
+                    default -> ColorSpace.RGB_LAB;
+                },
                 options.choice(DISTANCE).equals("euclidean") ? Distance.EUCLIDEAN : Distance.MANHATTAN,
                 options.choice(INIT).equals("kmeans++") ? Init.KMEANS_PP : Init.RANDOM,
                 options.integer(RESTARTS),

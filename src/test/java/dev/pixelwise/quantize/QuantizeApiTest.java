@@ -95,7 +95,7 @@ class QuantizeApiTest {
             assertTrue(job.getLong("result.timingsMs." + stage) >= 0, stage);
         }
         assertEquals("4,16,64", job.getString("result.optionsUsed.k"));
-        assertEquals("lab", job.getString("result.optionsUsed.colorSpace"));
+        assertEquals("rgb+lab", job.getString("result.optionsUsed.colorSpace"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class QuantizeApiTest {
     @Test
     void everyOptionIsHonoured() {
         Path cat = TestImages.photo("cat.bmp");
-        for (String[] o : new String[][]{{"colorSpace", "rgb"}, {"distance", "manhattan"}, {"init", "random"},
+        for (String[] o : new String[][]{{"colorSpace", "rgb"}, {"colorSpace", "lab"}, {"distance", "manhattan"}, {"init", "random"},
                 {"restarts", "1"}, {"exact", "true"}, {"dither", "floyd-steinberg"}}) {
             JsonPath job = ok(quantize(cat, "k", "8", o[0], o[1]));
             assertEquals(8, job.getInt("result.variants[0].k"), o[0]);
