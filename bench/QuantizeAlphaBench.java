@@ -1,3 +1,4 @@
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.quantize.*;
 import dev.pixelwise.imaging.ImageEncoder;
 import javax.imageio.ImageIO;

@@ -1,6 +1,6 @@
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.quantize.ColorSpace;
-import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.quantize.KMeansParams;
 import dev.pixelwise.quantize.PaletteQuantizer;
 import dev.pixelwise.quantize.Prepared;

@@ -1,6 +1,6 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.imaging.ImageQuality;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

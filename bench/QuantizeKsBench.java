@@ -1,5 +1,5 @@
 import dev.pixelwise.quantize.ColorSpace;
-import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.quantize.KMeansParams;
 import dev.pixelwise.quantize.PaletteQuantizer;
 import dev.pixelwise.quantize.Prepared;

@@ -2,7 +2,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageOps;
-import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;

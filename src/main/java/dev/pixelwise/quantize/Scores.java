@@ -1,5 +1,7 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ImageQuality;
+
 /**
  * The three scores users compare files by, computed one way for every candidate file. Images with
  * transparency are scored as they would be seen: composited on white and on black, both counted

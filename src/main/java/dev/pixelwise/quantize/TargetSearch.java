@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ImageQuality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.imaging.PngWriter;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.CieLab;
+
 /**
  * Maps 8-bit sRGB colours to the coordinates distances are measured in, and centroids back to
  * colours: 3 values (Lab, or R,G,B), or 6 for {@link ColorSpace#RGB_LAB} (R,G,B, then the

@@ -5,7 +5,7 @@ import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageHeader;
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.problem.AppException;
-import dev.pixelwise.quantize.ImageQuality;
+import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;

@@ -1,7 +1,6 @@
 package dev.pixelwise.imaging;
 
 import dev.pixelwise.TestImages;
-import dev.pixelwise.quantize.ImageQuality;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -2,7 +2,6 @@ package dev.pixelwise.imaging;
 
 import dev.pixelwise.TestImages;
 import dev.pixelwise.problem.AppException;
-import dev.pixelwise.quantize.ImageQuality;
 import io.quarkus.runtime.configuration.MemorySize;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package dev.pixelwise.quantize;
 import java.util.Random;
 
 /** Generated test images (ARGB ints, row-major). */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static int argb(int r, int g, int b) {
+    public static int argb(int r, int g, int b) {
         return 0xFF000000 | (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
     }
 
@@ -47,7 +47,7 @@ final class Fixtures {
     }
 
     /** A smooth photo-like image: gradients plus a little noise, w x h. */
-    static int[] photo(int w, int h, long seed) {
+    public static int[] photo(int w, int h, long seed) {
         Random rnd = new Random(seed);
         int[] px = new int[w * h];
         for (int y = 0; y < h; y++) {

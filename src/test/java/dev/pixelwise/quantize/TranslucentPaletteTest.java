@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ImageQuality;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

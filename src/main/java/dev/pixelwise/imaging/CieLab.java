@@ -1,4 +1,4 @@
-package dev.pixelwise.quantize;
+package dev.pixelwise.imaging;
 
 /**
  * sRGB (D65) <-> CIELAB conversion: sRGB 8-bit -> linear -> XYZ -> Lab, and back.
@@ -6,7 +6,7 @@ package dev.pixelwise.quantize;
  * (sRGB decode per 8-bit level, and the Lab cube-root function f(t) on [0,1] with linear
  * interpolation, max error below 1e-4 Lab units) because it runs on millions of colours.
  */
-final class CieLab {
+public final class CieLab {
     // sRGB -> XYZ matrix (IEC 61966-2-1, D65). The white point is its row sums, so white maps to a = b = 0.
     private static final double M11 = 0.4124564, M12 = 0.3575761, M13 = 0.1804375;
     private static final double M21 = 0.2126729, M22 = 0.7151522, M23 = 0.0721750;
@@ -35,16 +35,16 @@ final class CieLab {
     private CieLab() {
     }
 
-    static double decode(int level) {
+    public static double decode(int level) {
         return DECODE[level];
     }
 
-    static double fExact(double t) {
+    public static double fExact(double t) {
         return t > EPSILON ? Math.cbrt(t) : (KAPPA * t + 16.0) / 116.0;
     }
 
     /** Table version of f(t); t is in [0,1] for in-gamut colours (slightly above 1 is tolerated). */
-    static double f(double t) {
+    public static double f(double t) {
         double x = t * F_STEPS;
         if (!(x < F_STEPS)) {
             return fExact(t);
@@ -55,7 +55,7 @@ final class CieLab {
     }
 
     /** Lab of an 0xRRGGBB colour (alpha ignored) into out[off..off+2]. */
-    static void fromRgb(int rgb, double[] out, int off) {
+    public static void fromRgb(int rgb, double[] out, int off) {
         double r = DECODE[(rgb >>> 16) & 0xFF], g = DECODE[(rgb >>> 8) & 0xFF], b = DECODE[rgb & 0xFF];
         double fx = f((M11 * r + M12 * g + M13 * b) / XN);
         double fy = f((M21 * r + M22 * g + M23 * b) / YN);
@@ -65,7 +65,7 @@ final class CieLab {
         out[off + 2] = 200.0 * (fy - fz);
     }
 
-    static void fromRgb(int rgb, float[] out, int off) {
+    public static void fromRgb(int rgb, float[] out, int off) {
         double r = DECODE[(rgb >>> 16) & 0xFF], g = DECODE[(rgb >>> 8) & 0xFF], b = DECODE[rgb & 0xFF];
         double fx = f((M11 * r + M12 * g + M13 * b) / XN);
         double fy = f((M21 * r + M22 * g + M23 * b) / YN);
@@ -76,7 +76,7 @@ final class CieLab {
     }
 
     /** Lab of a colour with fractional 8-bit sRGB levels (clamped to 0..255), exact formulas. */
-    static void fromRgb(double r8, double g8, double b8, double[] out, int off) {
+    public static void fromRgb(double r8, double g8, double b8, double[] out, int off) {
         double r = decodeExact(r8), g = decodeExact(g8), b = decodeExact(b8);
         double fx = fExact((M11 * r + M12 * g + M13 * b) / XN);
         double fy = fExact((M21 * r + M22 * g + M23 * b) / YN);
@@ -92,7 +92,7 @@ final class CieLab {
     }
 
     /** Nearest 8-bit sRGB colour of a Lab value, clamped to the gamut per channel; returns 0xFFRRGGBB. */
-    static int toArgb(double l, double a, double b) {
+    public static int toArgb(double l, double a, double b) {
         double fy = (l + 16.0) / 116.0;
         double fx = fy + a / 500.0;
         double fz = fy - b / 200.0;

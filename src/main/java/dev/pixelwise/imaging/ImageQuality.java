@@ -1,4 +1,4 @@
-package dev.pixelwise.quantize;
+package dev.pixelwise.imaging;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -306,7 +306,7 @@ public final class ImageQuality {
         return Math.cos(Math.toRadians(degrees));
     }
 
-    static double luma(int argb) {
+    public static double luma(int argb) {
         return 0.299 * ((argb >>> 16) & 0xFF) + 0.587 * ((argb >>> 8) & 0xFF) + 0.114 * (argb & 0xFF);
     }
 

@@ -1,4 +1,6 @@
-package dev.pixelwise.quantize;
+package dev.pixelwise.imaging;
+
+import dev.pixelwise.quantize.Fixtures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
