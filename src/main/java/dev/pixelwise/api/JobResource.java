@@ -5,6 +5,7 @@ import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobService;
 import dev.pixelwise.work.JobStatus;
+import dev.pixelwise.zoo.ModelZoo;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -43,9 +45,13 @@ public class JobResource {
 
     private final JobService jobs;
     private final ImageLimits limits;
-    private final dev.pixelwise.zoo.ModelZoo zoo;
+    /** The longest a synchronous request waits: the answer must leave before the idle timeout cuts the connection. */
+    private final Duration longestWait;
+    private final ModelZoo zoo;
 
-    public JobResource(JobService jobs, ImageLimits limits, dev.pixelwise.zoo.ModelZoo zoo) {
+    public JobResource(JobService jobs, ImageLimits limits, ModelZoo zoo,
+                       @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+        this.longestWait = idleTimeout.minus(Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 10)));
         this.jobs = jobs;
         this.limits = limits;
         this.zoo = zoo;
@@ -67,16 +73,19 @@ public class JobResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "Run a job and wait", description = "Like POST /jobs for one task; waits up to 'timeout' seconds "
-            + "(default 60) and answers 200 with the finished job, the job's problem if it failed, or 202 if still running.")
+            + "(default 60, never past the HTTP idle timeout less a tenth) and answers 200 with the finished job, the "
+            + "job's problem if it failed, or 202 with its Location if still running.")
     public Uni<Response> run(@PathParam("task") String task, MultipartFormDataInput input) {
         jobs.task(task); // 404 before reading anything else
         UploadForm form = UploadForm.parse(input, task, limits);
         int timeout = syncTimeout(form.timeout());
         Job job = jobs.submit(task, form.image(), form.options());
-        // The timeout fires on a Vert.x timer, an event-loop thread, where reading the job from Redis
-        // must not block: the job is read on a worker thread.
+        // A job still running when the wait ends is answered 202 with its Location before the idle
+        // timeout would cut the connection. The timeout fires on a Vert.x timer, an event-loop
+        // thread, where reading the job from Redis must not block: the job is read on a worker thread.
+        Duration wait = Duration.ofSeconds(timeout).compareTo(longestWait) < 0 ? Duration.ofSeconds(timeout) : longestWait;
         Uni<Job> finished = timeout == 0 ? Uni.createFrom().item(job)
-                : Uni.createFrom().completionStage(jobs.done(job)).ifNoItem().after(Duration.ofSeconds(timeout))
+                : Uni.createFrom().completionStage(jobs.done(job)).ifNoItem().after(wait)
                         .recoverWithItem(() -> null).emitOn(Infrastructure.getDefaultWorkerPool())
                         .map(j -> j != null ? j : jobs.find(job.id()).orElse(job));
         return finished.map(j -> switch (j.status()) {

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
 import static dev.pixelwise.api.SlowClientProfile.IDLE_TIMEOUT_MS;
 import static dev.pixelwise.api.SlowClientProfile.UPLOAD_TIMEOUT_MS;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.oneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +55,17 @@ class SlowClientTest {
     }
 
     /** One byte every 500 ms is never idle, so only the upload deadline stops it: 408, then the connection closes. */
+    /** A synchronous request longer than the idle timeout is answered 202 before the connection would be cut. */
+    @Test
+    void aLongJobIsAnswered202BeforeTheIdleTimeout() {
+        given().multiPart("image", TestImages.photo("cat.bmp").toFile()).multiPart("holdMs", "5000")
+                .multiPart("timeout", "60")
+                .post("/api/v1/test-hold").then()
+                .statusCode(202)
+                .header("Location", containsString("/api/v1/jobs/"))
+                .body("status", oneOf("queued", "running"));
+    }
+
     @Test
     void aClientThatTricklesIsCutOffByTheUploadDeadline() throws Exception {
         try (SlowUpload client = SlowUpload.start(100_000)) {
