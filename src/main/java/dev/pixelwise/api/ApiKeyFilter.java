@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.net.URLDecoder;
 
 /**
  * When {@code pixelwise.auth.api-keys} is set, every {@code /api/**} request needs one of the keys
@@ -152,7 +153,7 @@ public class ApiKeyFilter {
     static boolean guards(String normalizedPath) {
         String path;
         try {
-            path = java.net.URLDecoder.decode(normalizedPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+            path = URLDecoder.decode(normalizedPath.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
             return true;
         }

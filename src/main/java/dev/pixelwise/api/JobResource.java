@@ -33,6 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import dev.pixelwise.zoo.ModelCard;
+import java.util.List;
+import java.util.Objects;
 
 /** The job API: thin mapping from HTTP to {@link JobService}. */
 @Path("/api/v1")
@@ -172,7 +175,7 @@ public class JobResource {
                     }
                     boolean statusChanged = j.status() != lastStatus;
                     // Progress events are thinned to whole percents so a fast task cannot flood the stream.
-                    if (statusChanged || j.progress() - lastProgress >= 0.01 || !java.util.Objects.equals(j.stage(), lastStage)) {
+                    if (statusChanged || j.progress() - lastProgress >= 0.01 || !Objects.equals(j.stage(), lastStage)) {
                         lastProgress = j.progress();
                         lastStage = j.stage();
                         lastStatus = j.status();
@@ -224,7 +227,7 @@ public class JobResource {
     @Path("/tasks")
     @Operation(summary = "The tasks this server runs, with their options")
     public Map<String, Object> tasks() {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         jobs.tasks().forEach(t -> out.put(t.name(), Map.of("title", t.title(), "description", t.description(),
                 "options", t.options())));
         return out;
@@ -233,7 +236,7 @@ public class JobResource {
     @GET
     @Path("/models")
     @Operation(summary = "The model zoo's cards")
-    public java.util.List<dev.pixelwise.zoo.ModelCard> models() {
+    public List<ModelCard> models() {
         return zoo.cards();
     }
 

@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import io.vertx.core.Future;
+import java.io.IOException;
 
 /**
  * The one error mapping: problem+json for the API, a readable page for browsers on page routes.
@@ -44,7 +46,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri, HttpHeaders headers) {
-        if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
+        if (e instanceof IOException && "Request too large".equals(e.getMessage())) {
             // A chunked body ran past the HTTP limit: Vert.x already answered 413 and closed the connection.
             return respond(new AppException.PayloadTooLarge("The upload is larger than the limit").toProblem(instance(uri)),
                     uri, headers);
@@ -67,7 +69,7 @@ public class ProblemMapper {
      * key, upload deadline). The connection is closed when the client may still be sending a body
      * that will never be read.
      */
-    static io.vertx.core.Future<Void> send(RoutingContext ctx, AppException e, ObjectMapper json) {
+    static Future<Void> send(RoutingContext ctx, AppException e, ObjectMapper json) {
         Problem problem = e.toProblem(ctx.request().path());
         String body;
         try {

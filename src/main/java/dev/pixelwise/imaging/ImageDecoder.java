@@ -24,6 +24,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.util.Arrays;
 
 /**
  * The one image decoder of the app. Order matters: sniff the magic bytes, walk the file's structure
@@ -94,7 +97,7 @@ public class ImageDecoder {
         BufferedImage raw;
         String colorModel;
         int bitDepth;
-        java.awt.color.ICC_Profile pngProfile;
+        ICC_Profile pngProfile;
         try (GuardedImageInputStream in = open(file)) {
             ImageReader reader = readerFor(header.format());
             ScheduledFuture<?> abort = watchdog.schedule(() -> {
@@ -137,7 +140,7 @@ public class ImageDecoder {
         }
         boolean hasAlpha = raw.getColorModel().hasAlpha();
         PixelConversion.Result srgb = PixelConversion.toIntSrgb(raw);
-        if (pngProfile != null && raw.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
+        if (pngProfile != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_RGB) {
             srgb = new PixelConversion.Result(PixelConversion.fromProfile(srgb.image(), pngProfile), true);
         }
         BufferedImage upright = ExifOrientation.apply(srgb.image(), orientation);
@@ -174,7 +177,7 @@ public class ImageDecoder {
         if (n == 0) {
             throw new AppException.UnsupportedFormat("The upload is empty");
         }
-        byte[] got = n == head.length ? head : java.util.Arrays.copyOf(head, n);
+        byte[] got = n == head.length ? head : Arrays.copyOf(head, n);
         return ImageFormat.sniff(got).orElseThrow(() -> new AppException.UnsupportedFormat(
                 "The content is not PNG, JPEG, GIF, BMP, WebP or TIFF (whatever its name or type says)"));
     }

@@ -3,6 +3,10 @@ package dev.pixelwise.imaging;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 
 /** Resizing shared by every task. */
 public final class ImageOps {
@@ -49,7 +53,7 @@ public final class ImageOps {
     /** The inverse of {@link #interleavedRgb}: an opaque {@code TYPE_INT_RGB} image. */
     public static BufferedImage fromInterleavedRgb(int[] rgb, int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((java.awt.image.DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < px.length; i++) {
             px[i] = rgb[i * 3] << 16 | rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
         }
@@ -62,9 +66,9 @@ public final class ImageOps {
             throw new IllegalArgumentException(rgb.length + " pixels for " + width + "×" + height);
         }
         int[] masks = {0xFF0000, 0xFF00, 0xFF};
-        java.awt.image.WritableRaster raster = java.awt.image.Raster.createPackedRaster(
-                new java.awt.image.DataBufferInt(rgb, rgb.length), width, height, width, masks, null);
-        return new BufferedImage(new java.awt.image.DirectColorModel(24, masks[0], masks[1], masks[2]), raster, false, null);
+        WritableRaster raster = Raster.createPackedRaster(
+                new DataBufferInt(rgb, rgb.length), width, height, width, masks, null);
+        return new BufferedImage(new DirectColorModel(24, masks[0], masks[1], masks[2]), raster, false, null);
     }
 
     /**
@@ -85,7 +89,7 @@ public final class ImageOps {
         }
         int type = src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
         BufferedImage dst = new BufferedImage(width, height, type);
-        int[] out = ((java.awt.image.DataBufferInt) dst.getRaster().getDataBuffer()).getData();
+        int[] out = ((DataBufferInt) dst.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
             Taps taps = Taps.of(y, sh, height);
             for (int x = 0; x < width; x++) {

@@ -2,6 +2,7 @@ package dev.pixelwise.quantize;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * Turns centroids into the final palette: each is converted back to 8-bit sRGB (rounded, clamped).
@@ -31,7 +32,7 @@ final class PaletteFinisher {
         }
         int u = uniqueColors.length;
         double[] cost = new double[u];
-        java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
+        Arrays.fill(cost, Double.POSITIVE_INFINITY);
         double[] probe = new double[dims];
         for (int j = 0; j < distinct; j++) {
             lowerCosts(palette[j], space, uniqueCoords, cost, manhattan, probe);
@@ -56,7 +57,7 @@ final class PaletteFinisher {
             palette[distinct++] = argb;
             lowerCosts(argb, space, uniqueCoords, cost, manhattan, probe);
         }
-        return java.util.Arrays.copyOf(palette, distinct);
+        return Arrays.copyOf(palette, distinct);
     }
 
     private static void lowerCosts(int argb, ColorSpace space, float[] coords, double[] cost, boolean manhattan,

@@ -3,6 +3,7 @@ package dev.pixelwise.quantize;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.Arrays;
 
 /**
  * Initial centroids. Both methods only ever pick distinct data points, so no two start equal.
@@ -146,7 +147,7 @@ final class Seeding {
             long bits = Float.floatToIntBits((float) dist[i]);  // non-negative floats order as ints
             keys[m] = ((Integer.MAX_VALUE - bits) << 32) | i;
         }
-        java.util.Arrays.sort(keys, 0, n);
+        Arrays.sort(keys, 0, n);
         int[] out = new int[n];
         for (int m = 0; m < n; m++) {
             out[m] = (int) keys[m];

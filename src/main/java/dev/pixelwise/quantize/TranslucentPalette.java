@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
+import java.util.HashSet;
 
 /**
  * The quantiser for images with translucent pixels (some 0 < alpha < 255): weighted k-means in
@@ -490,7 +491,7 @@ final class TranslucentPalette {
     private static int[] finish(double[] c, int k) {
         int[] out = new int[k];
         int m = 0;
-        java.util.HashSet<Integer> seen = new java.util.HashSet<>();
+        HashSet<Integer> seen = new HashSet<>();
         for (int j = 0; j < k; j++) {
             double alpha = c[4 * j + 3] / ALPHA_AXIS;
             int a = (int) Math.max(1, Math.min(255, Math.round(alpha)));

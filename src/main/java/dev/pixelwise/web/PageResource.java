@@ -27,6 +27,10 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.pixelwise.work.NodeReport;
+import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.zoo.ModelCard;
+import dev.pixelwise.zoo.ModelZoo;
 
 /** The pages: home (upload form) and job (progress, then result). Thin, like the API. */
 @Path("/")
@@ -39,21 +43,21 @@ public class PageResource {
 
         static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running);
 
-        static native TemplateInstance models(List<dev.pixelwise.zoo.ModelCard> models);
+        static native TemplateInstance models(List<ModelCard> models);
 
-        static native TemplateInstance about(dev.pixelwise.work.NodeReport node, long maxUploadMb, double maxMegapixels);
+        static native TemplateInstance about(NodeReport node, long maxUploadMb, double maxMegapixels);
     }
 
     /** A task as the home page shows it. */
-    public record TaskForm(String name, String title, String description, List<dev.pixelwise.work.OptionSpec> options) {
+    public record TaskForm(String name, String title, String description, List<OptionSpec> options) {
     }
 
     private final JobService jobs;
     private final ImageLimits limits;
     private final Engine engine;
-    private final dev.pixelwise.zoo.ModelZoo zoo;
+    private final ModelZoo zoo;
 
-    public PageResource(JobService jobs, ImageLimits limits, Engine engine, dev.pixelwise.zoo.ModelZoo zoo) {
+    public PageResource(JobService jobs, ImageLimits limits, Engine engine, ModelZoo zoo) {
         this.jobs = jobs;
         this.limits = limits;
         this.engine = engine;
@@ -140,7 +144,7 @@ public class PageResource {
                 options.put(name, value);
             }
         });
-        task.options().stream().filter(o -> o.kind() == dev.pixelwise.work.OptionSpec.Kind.BOOLEAN)
+        task.options().stream().filter(o -> o.kind() == OptionSpec.Kind.BOOLEAN)
                 .forEach(o -> options.putIfAbsent(o.name(), "false"));
         return options;
     }

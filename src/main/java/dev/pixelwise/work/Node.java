@@ -5,6 +5,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * What this process is in a deployment: where jobs queue ({@code pixelwise.queue}: {@code local}
@@ -56,10 +58,10 @@ public class Node {
 
     private static <E extends Enum<E>> E parse(Class<E> type, String key, String value) {
         try {
-            return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(key + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                    .toLowerCase(java.util.Locale.ROOT) + ", was '" + value + "'");
+            throw new IllegalStateException(key + " must be one of " + Arrays.toString(type.getEnumConstants())
+                    .toLowerCase(Locale.ROOT) + ", was '" + value + "'");
         }
     }
 }

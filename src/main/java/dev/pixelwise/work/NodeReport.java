@@ -5,6 +5,10 @@ import io.quarkus.qute.TemplateData;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.TreeMap;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the about page shows of this node: its place in the deployment, its devices and how busy
@@ -18,13 +22,13 @@ public record NodeReport(String node, String role, String queue, String backend,
                          int workersPerDevice, int workers, int busy, long queued, Map<String, Integer> taskLimits,
                          String javaVersion, String nd4jVersion) {
 
-    static NodeReport of(Node node, WorkerPool pool, long queued, java.util.Collection<Task<?>> tasks, int workersPerDevice) {
-        String nd4j = org.nd4j.linalg.factory.Nd4j.class.getPackage().getImplementationVersion();
+    static NodeReport of(Node node, WorkerPool pool, long queued, Collection<Task<?>> tasks, int workersPerDevice) {
+        String nd4j = Nd4j.class.getPackage().getImplementationVersion();
         if (!node.runsWorkers()) {
             return new NodeReport(node.name(), lower(node.role()), lower(node.queue()), null, List.of(), 0, 0, 0, queued,
                     Map.of(), Runtime.version().toString(), nd4j);
         }
-        Map<String, Integer> limits = new java.util.TreeMap<>();
+        Map<String, Integer> limits = new TreeMap<>();
         for (Task<?> t : tasks) {
             limits.put(t.name(), pool.limitFor(t.name(), t.heavy()));
         }
@@ -33,6 +37,6 @@ public record NodeReport(String node, String role, String queue, String backend,
     }
 
     private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(java.util.Locale.ROOT);
+        return e.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -36,6 +36,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Jobs shared by several nodes through Redis: a hash per job (state, result JSON), the upload and
@@ -173,7 +175,7 @@ public class RedisJobStore implements JobStore {
             return Optional.empty();
         }
         Task<?> task = tasks.find(h.get("task")).orElse(null);
-        JobStatus status = JobStatus.valueOf(h.get("status").toUpperCase(java.util.Locale.ROOT));
+        JobStatus status = JobStatus.valueOf(h.get("status").toUpperCase(Locale.ROOT));
         Object result = task == null ? null : read(h.get("result"), task.resultType());
         Problem error = read(h.get("error"), Problem.class);
         List<String> files = h.containsKey("files") ? read(h.get("files"), new TypeReference<List<String>>() { }) : List.of();
@@ -316,7 +318,7 @@ public class RedisJobStore implements JobStore {
     }
 
     /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
-    private static <T> T guarded(java.util.function.Supplier<T> call) {
+    private static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
         } catch (AppException e) {

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
  * The worker side of the Redis queue. One thread reads the stream for as many jobs as this
@@ -281,7 +282,7 @@ public class RedisWorker {
             long attemptNo = attempt;
             job.addListener(j -> {
                 int percent = (int) Math.round(j.progress() * 100);
-                if (!j.status().terminal() && (percent != lastPercent[0] || !java.util.Objects.equals(j.stage(), lastStage[0]))) {
+                if (!j.status().terminal() && (percent != lastPercent[0] || !Objects.equals(j.stage(), lastStage[0]))) {
                     lastPercent[0] = percent;
                     lastStage[0] = j.stage();
                     store.redis().execute("EVAL", PROGRESS, "1", jobKey, Long.toString(attemptNo),

@@ -1,6 +1,8 @@
 package dev.pixelwise.work;
 
 import java.util.List;
+import dev.pixelwise.imaging.ImageHeader;
+import java.util.Optional;
 
 /**
  * A kind of job. Implementations are CDI beans; the job service finds them by {@link #name()}.
@@ -27,12 +29,12 @@ public interface Task<O> {
      * Checks options against the upload's header before the job is queued (e.g. an output-size
      * cap); throws an {@code AppException} to refuse it. Nothing is decoded yet.
      */
-    default void checkAgainst(O options, dev.pixelwise.imaging.ImageHeader header) {
+    default void checkAgainst(O options, ImageHeader header) {
     }
 
     /** The model the options choose, for metrics; empty for tasks without one. */
-    default java.util.Optional<String> modelOf(O options) {
-        return java.util.Optional.empty();
+    default Optional<String> modelOf(O options) {
+        return Optional.empty();
     }
 
     /** What {@link #run} returns, so a result stored as JSON (Redis mode) reads back as the same type. */

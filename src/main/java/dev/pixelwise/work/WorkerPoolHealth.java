@@ -7,6 +7,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import dev.pixelwise.problem.AppException;
+import java.util.Locale;
 
 /**
  * Ready while jobs can be queued and run: the node's devices and workers (worker nodes), and
@@ -32,8 +34,8 @@ public class WorkerPoolHealth implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("worker-pool").up()
                 .withData("node", node.name())
-                .withData("role", node.role().name().toLowerCase(java.util.Locale.ROOT))
-                .withData("queue", node.queue().name().toLowerCase(java.util.Locale.ROOT));
+                .withData("role", node.role().name().toLowerCase(Locale.ROOT))
+                .withData("queue", node.queue().name().toLowerCase(Locale.ROOT));
         if (node.runsWorkers()) {
             WorkerPool p = pool.get();
             try {
@@ -42,7 +44,7 @@ public class WorkerPoolHealth implements HealthCheck {
                             + (d.freeMemory() >= 0 ? " (" + (d.freeMemory() >> 20) + " MiB free)" : ""));
                 }
                 b.withData("backend", Devices.backend()).withData("workers", p.workers()).withData("busy", p.busy());
-            } catch (dev.pixelwise.problem.AppException e) {
+            } catch (AppException e) {
                 return b.down().withData("error", e.getMessage()).build();
             }
         }
