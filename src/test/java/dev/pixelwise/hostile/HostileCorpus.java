@@ -92,10 +92,6 @@ public final class HostileCorpus {
         return all().stream().filter(s -> s.expect() == Expect.REFUSED).toList();
     }
 
-    public static List<Sample> valid() {
-        return all().stream().filter(s -> s.expect() == Expect.VALID).toList();
-    }
-
     /** Writes every sample into {@code args[0]} (default {@code target/hostile-corpus}). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/hostile-corpus");
