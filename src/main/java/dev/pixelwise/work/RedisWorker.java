@@ -285,9 +285,15 @@ public class RedisWorker {
                 if (!j.status().terminal() && (percent != lastPercent[0] || !Objects.equals(j.stage(), lastStage[0]))) {
                     lastPercent[0] = percent;
                     lastStage[0] = j.stage();
-                    store.redis().execute("EVAL", PROGRESS, "1", jobKey, Long.toString(attemptNo),
-                            Double.toString(j.progress()), j.stage() == null ? "" : j.stage());
-                    store.publish(id, JobStatus.RUNNING);
+                    // Progress is advisory: a Redis that is down or still loading its data must not fail
+                    // the job (its final state is written by finish, or the job is taken over).
+                    try {
+                        store.redis().execute("EVAL", PROGRESS, "1", jobKey, Long.toString(attemptNo),
+                                Double.toString(j.progress()), j.stage() == null ? "" : j.stage());
+                        store.publish(id, JobStatus.RUNNING);
+                    } catch (RuntimeException e) {
+                        LOG.debugf("Progress of job %s not written: %s", id, e.getMessage());
+                    }
                 }
             });
             runner.run(job, task, options, dir.resolve(JobService.INPUT_FILE), node.name(), (int) attempt);
