@@ -5,12 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -67,13 +62,11 @@ public final class PngWriter {
     private static final int PAETH = 4;
     private static final int ADAPTIVE = 5;
 
-    private final ExecutorService pool;
-    private final int threads;
+    private final ParallelChunks parallel;
 
     /** @param pool runs deflate blocks; null (or threads 1) to work on the calling thread only */
     public PngWriter(ExecutorService pool, int threads) {
-        this.pool = pool;
-        this.threads = pool == null ? 1 : Math.max(1, threads);
+        this.parallel = new ParallelChunks(pool, Math.max(1, threads));
     }
 
     /** A writer that uses only the calling thread. */
@@ -345,41 +338,14 @@ public final class PngWriter {
 
     /** One zlib stream of {@code data}, deflated in blocks on the pool when it is large. */
     byte[] zlib(byte[] data, int level, int strategy) {
+        int threads = parallel.workers();
         int blocks = threads == 1 ? 1 : (int) Math.min(threads * 2L, Math.max(1, data.length / MIN_BLOCK));
         byte[][] parts = new byte[blocks][];
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(blocks);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Runnable drain = () -> {
-            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
-                try {
-                    int from = (int) ((long) data.length * b / blocks);
-                    int to = (int) ((long) data.length * (b + 1) / blocks);
-                    parts[b] = deflateBlock(data, from, to, level, strategy, b == blocks - 1);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }
-        };
-        // The caller deflates too and then waits only for blocks a helper took, so a busy (or nested)
-        // pool delays the write but never deadlocks it.
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int h = 1; h < Math.min(threads, blocks); h++) {
-            helpers.add(pool.submit(drain));
-        }
-        drain.run();
-        helpers.forEach(f -> f.cancel(false));
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while writing a PNG");
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        parallel.run(blocks, (worker, b) -> {
+            int from = (int) ((long) data.length * b / blocks);
+            int to = (int) ((long) data.length * (b + 1) / blocks);
+            parts[b] = deflateBlock(data, from, to, level, strategy, b == blocks - 1);
+        });
         Adler32 adler = new Adler32();
         adler.update(data);
         int total = 2 + 4;

@@ -1,5 +1,7 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ParallelChunks;
+
 /**
  * After the nearest-entry remap: a pixel takes its left (or upper) neighbour's entry instead of its
  * own when that costs at most {@code slack} times more. Near-ties between two entries are common in

@@ -1,5 +1,7 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ParallelChunks;
+
 /**
  * Stage 1: the exact set of opaque colours of an image, with pixel counts.
  *

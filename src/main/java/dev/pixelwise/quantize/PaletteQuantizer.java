@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ParallelChunks;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;

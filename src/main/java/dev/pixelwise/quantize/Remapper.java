@@ -1,5 +1,7 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ParallelChunks;
+
 /**
  * Stage 3 (no dither): one palette index per pixel, the exact nearest entry in working space.
  * Fast path: a small colour cache indexed by the pixel's RGB cube (the search grid's fine cells,

@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.imaging.ParallelChunks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.pixelwise.quantize;
+package dev.pixelwise.imaging;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,25 +19,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The calling thread works too, and waits only for chunks that a helper has actually started,
  * so a saturated (or nested, same) pool can delay but never deadlock a run.
  */
-final class ParallelChunks {
+public final class ParallelChunks {
     /** Work of one chunk; {@code worker} (0..workers()-1) indexes per-thread scratch space. */
-    interface Body {
+    public interface Body {
         void run(int worker, int chunk);
     }
 
     private final ExecutorService pool;
     private final int parallelism;
 
-    ParallelChunks(ExecutorService pool, int parallelism) {
+    public ParallelChunks(ExecutorService pool, int parallelism) {
         this.pool = parallelism > 1 ? pool : null;
         this.parallelism = this.pool == null ? 1 : parallelism;
     }
 
-    int workers() {
+    public int workers() {
         return parallelism;
     }
 
-    void run(int chunks, Body body) {
+    public void run(int chunks, Body body) {
         int helpers = Math.min(parallelism, chunks) - 1;
         if (helpers <= 0) {
             for (int c = 0; c < chunks; c++) {
@@ -93,7 +93,7 @@ final class ParallelChunks {
     }
 
     /** Number of chunks of {@code size} items covering {@code n} items. */
-    static int count(int n, int size) {
+    public static int count(int n, int size) {
         return (n + size - 1) / size;
     }
 }
