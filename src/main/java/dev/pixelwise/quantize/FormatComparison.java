@@ -33,7 +33,8 @@ final class FormatComparison {
     private final boolean alpha;
 
     /** @param formats option values (png, webp, jpeg, avif); formats not installed here are left to the caller to note */
-    FormatComparison(BufferedImage original, int[] originalArgb, List<String> formats, ExecutorService pool) {
+    FormatComparison(BufferedImage original, int[] originalArgb, boolean alpha, List<String> formats,
+                     ExecutorService pool) {
         this.original = original;
         this.originalArgb = originalArgb;
         this.width = original.getWidth();
@@ -42,7 +43,7 @@ final class FormatComparison {
                 .filter(FormatEncoder::available).toList();
         this.webpLossless = formats.contains("webp") && FormatEncoder.available(CompressedFormat.WEBP_LOSSLESS);
         this.pool = pool;
-        this.alpha = Scores.hasAlpha(originalArgb);
+        this.alpha = alpha;
     }
 
     static List<String> unavailable(List<String> formats) {

@@ -85,9 +85,10 @@ public class QuantizeTask implements Task<QuantizeOptions> {
 
         context.stage("reference");
         t0 = System.nanoTime();
-        QuantizeResult.Original original = reference(context, decoded, prepared, png);
+        boolean alpha = Scores.hasAlpha(argb);
+        QuantizeResult.Original original = reference(context, decoded, prepared, png, alpha);
         timings.put("reference", ms(t0));
-        if (Scores.hasAlpha(argb)) {
+        if (alpha) {
             notes.add("The image has transparency: PSNR, SSIM and ΔE compare it composited on white and on black.");
         }
         int window = ImageQuality.ssimWindow(w, h);
@@ -95,89 +96,81 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             notes.add("SSIM is scored with a " + window + "×" + window + " window: the image is smaller than the "
                     + "standard 11×11 window.");
         }
-        VariantWriter writer = new VariantWriter(argb, w, h, original.bytes(), original.losslessBytes(), png,
+        VariantWriter writer = new VariantWriter(argb, w, h, alpha, original.bytes(), original.losslessBytes(), png,
                 options.effort());
-        FormatComparison formats = new FormatComparison(decoded.image(), argb, options.formats(), compute.executor());
+        FormatComparison formats = new FormatComparison(decoded.image(), argb, alpha, options.formats(),
+                compute.executor());
         List<Future<QuantizeResult.FormatVariant>> curve = formats.startCurve(context::output);
         try {
-            return finish(context, options, start, timings, notes, prepared, original, writer, formats, curve);
+            BooleanSupplier cancelled = context::cancelled;
+            List<String> missing = FormatComparison.unavailable(options.formats());
+            if (!missing.isEmpty()) {
+                notes.add("Not compared: " + String.join(", ", missing) + " (no encoder installed on this server).");
+            }
+
+            QuantizeResult.Target target = null;
+            List<Integer> ks = options.ks();
+            if (options.targetPsnr() != null || options.targetBytes() != null) {
+                context.stage("searching k for the target");
+                t0 = System.nanoTime();
+                target = new TargetSearch(quantizer, prepared, argb, cancelled, writer).find(options);
+                timings.put("target", ms(t0));
+                ks = List.of(target.k());
+            }
+
+            List<QuantizeResult.Variant> variants = new ArrayList<>();
+            timings.put("quantize", 0L);
+            for (int i = 0; i < ks.size(); i++) {
+                int k = ks.get(i);
+                context.stage("k = " + k);
+                double base = 0.1 + 0.9 * i / ks.size();
+                double span = 0.9 / ks.size();
+                long q0 = System.nanoTime();
+                QuantizedImage q = quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
+                long quantizeMs = ms(q0);
+                timings.merge("quantize", quantizeMs, Long::sum);
+                context.checkCancelled();
+                QuantizeResult.Variant v = writer.write(q, context::output, timings);
+                v.timingsMs().put("quantize", quantizeMs);
+                if (formats.any()) {
+                    context.stage("k = " + k + ": other formats at the same size");
+                    long f0 = System.nanoTime();
+                    // a target applies to every format: the target's bytes, or the target's PSNR
+                    if (options.targetPsnr() != null) {
+                        v = v.withFormats(formats.atPsnr("k" + k, options.targetPsnr(), q, v, context::output));
+                    } else {
+                        long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
+                        v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
+                    }
+                    v.timingsMs().put("formats", ms(f0));
+                    timings.merge("formats", ms(f0), Long::sum);
+                }
+                variants.add(v);
+                context.progress(base + span);
+            }
+
+            if (formats.any()) {
+                context.stage("other formats");
+                long f0 = System.nanoTime();
+                original = original.withFormats(FormatComparison.join(curve));
+                timings.merge("formats", ms(f0), Long::sum);
+            }
+            Integer elbow = null;
+            if (variants.size() >= 3) {
+                int[] kArr = variants.stream().mapToInt(QuantizeResult.Variant::k).toArray();
+                double[] inertia = variants.stream().mapToDouble(QuantizeResult.Variant::inertia).toArray();
+                elbow = ElbowFinder.suggest(kArr, inertia);
+            }
+            QualityBar bar = options.qualityBar();
+            Integer suggested = variants.stream().filter(v -> bar.meets(v.psnr(), v.ssim(), v.deltaE()))
+                    .map(QuantizeResult.Variant::k).findFirst().orElse(null);
+            QuantizeResult.Recommendation recommendation = Recommender.recommend(bar, variants, original.formats());
+            timings.put("total", ms(start));
+            return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings,
+                    options.used(), notes);
         } finally {
             curve.forEach(f -> f.cancel(true)); // a job stopped early leaves no encodes running
         }
-    }
-
-    private QuantizeResult finish(JobContext context, QuantizeOptions options, long start, Map<String, Long> timings,
-                                  List<String> notes, Prepared prepared, QuantizeResult.Original original,
-                                  VariantWriter writer, FormatComparison formats,
-                                  List<Future<QuantizeResult.FormatVariant>> curve) {
-        int[] argb = prepared.argb;
-        BooleanSupplier cancelled = context::cancelled;
-        long t0;
-        List<String> missing = FormatComparison.unavailable(options.formats());
-        if (!missing.isEmpty()) {
-            notes.add("Not compared: " + String.join(", ", missing) + " (no encoder installed on this server).");
-        }
-
-        QuantizeResult.Target target = null;
-        List<Integer> ks = options.ks();
-        if (options.targetPsnr() != null || options.targetBytes() != null) {
-            context.stage("searching k for the target");
-            t0 = System.nanoTime();
-            target = new TargetSearch(quantizer, prepared, argb, cancelled, writer).find(options);
-            timings.put("target", ms(t0));
-            ks = List.of(target.k());
-        }
-
-        List<QuantizeResult.Variant> variants = new ArrayList<>();
-        timings.put("quantize", 0L);
-        for (int i = 0; i < ks.size(); i++) {
-            int k = ks.get(i);
-            context.stage("k = " + k);
-            double base = 0.1 + 0.9 * i / ks.size();
-            double span = 0.9 / ks.size();
-            long q0 = System.nanoTime();
-            QuantizedImage q = quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
-            long quantizeMs = ms(q0);
-            timings.merge("quantize", quantizeMs, Long::sum);
-            context.checkCancelled();
-            QuantizeResult.Variant v = writer.write(q, context::output, timings);
-            v.timingsMs().put("quantize", quantizeMs);
-            if (formats.any()) {
-                context.stage("k = " + k + ": other formats at the same size");
-                long f0 = System.nanoTime();
-                // a target applies to every format: the target's bytes, or the target's PSNR
-                if (options.targetPsnr() != null) {
-                    v = v.withFormats(formats.atPsnr("k" + k, options.targetPsnr(), q, v, context::output));
-                } else {
-                    long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
-                    v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
-                }
-                v.timingsMs().put("formats", ms(f0));
-                timings.merge("formats", ms(f0), Long::sum);
-            }
-            variants.add(v);
-            context.progress(base + span);
-        }
-
-        if (formats.any()) {
-            context.stage("other formats");
-            long f0 = System.nanoTime();
-            original = original.withFormats(FormatComparison.join(curve));
-            timings.merge("formats", ms(f0), Long::sum);
-        }
-        Integer elbow = null;
-        if (variants.size() >= 3) {
-            int[] kArr = variants.stream().mapToInt(QuantizeResult.Variant::k).toArray();
-            double[] inertia = variants.stream().mapToDouble(QuantizeResult.Variant::inertia).toArray();
-            elbow = ElbowFinder.suggest(kArr, inertia);
-        }
-        QualityBar bar = options.qualityBar();
-        Integer suggested = variants.stream().filter(v -> bar.meets(v.psnr(), v.ssim(), v.deltaE()))
-                .map(QuantizeResult.Variant::k).findFirst().orElse(null);
-        QuantizeResult.Recommendation recommendation = Recommender.recommend(bar, variants, original.formats());
-        timings.put("total", ms(start));
-        return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings,
-                options.used(), notes);
     }
 
     /**
@@ -187,11 +180,10 @@ public class QuantizeTask implements Task<QuantizeOptions> {
      * of a careful lossless PNG from a sixteenth of the rows: no second full encode.
      */
     private static QuantizeResult.Original reference(JobContext context, DecodedImage decoded, Prepared prepared,
-                                                     PngWriter png) {
+                                                     PngWriter png, boolean alpha) {
         int w = decoded.width();
         int h = decoded.height();
         long uploadBytes = context.inputBytes();
-        boolean alpha = Scores.hasAlpha(decoded.argb());
         byte[] bytes = png.truecolor(w, h, decoded.argb(), alpha, PngWriter.Effort.FAST);
         VariantWriter.save(context.output("original.png"), bytes);
         boolean pngUpload = decoded.info().format() == ImageFormat.PNG;

@@ -33,8 +33,9 @@ final class VariantWriter {
     private final PngWriter.Effort effort;
     private final boolean alpha;
 
-    VariantWriter(int[] original, int width, int height, long originalBytes, long losslessBytes, PngWriter png,
-                  PngWriter.Effort effort) {
+    /** @param alpha whether {@code original} has any pixel below full opacity (scored as composites) */
+    VariantWriter(int[] original, int width, int height, boolean alpha, long originalBytes, long losslessBytes,
+                  PngWriter png, PngWriter.Effort effort) {
         this.original = original;
         this.width = width;
         this.height = height;
@@ -42,7 +43,7 @@ final class VariantWriter {
         this.losslessBytes = losslessBytes;
         this.png = png;
         this.effort = effort;
-        this.alpha = Scores.hasAlpha(original);
+        this.alpha = alpha;
     }
 
     /**
