@@ -243,12 +243,85 @@ public final class ImageQuality {
         return Math.sqrt(dl * dl + da * da + db * db);
     }
 
-    /** CIEDE2000 between two Lab colours, following Sharma, Wu and Dalal (2005), eqs. 1-22. */
+    /**
+     * CIEDE2000 between two Lab colours, following Sharma, Wu and Dalal (2005), eqs. 1-22. It runs
+     * once per pixel of every candidate file, so it avoids the angles: the hue difference ΔH' comes
+     * from the dot and cross products of the two (a', b) vectors, and the mean hue is the direction
+     * of the sum of their unit vectors (the bisector of the shorter arc, which is what the paper's
+     * case analysis picks), so T needs no trigonometry. An angle is taken only where the blue-region
+     * rotation term is not negligible (mean hue within 90° of 275°), and the rare pair of exactly
+     * opposite hues goes through the paper's formulas as written.
+     */
     public static double deltaE2000(double l1, double a1, double b1, double l2, double a2, double b2) {
         // sqrt rather than Math.hypot: Lab values cannot overflow, and hypot costs several times more
         double c1 = Math.sqrt(a1 * a1 + b1 * b1), c2 = Math.sqrt(a2 * a2 + b2 * b2);
-        double cMean7 = Math.pow((c1 + c2) / 2, 7);
+        double cMean7 = pow7((c1 + c2) / 2);
         double g = 0.5 * (1 - Math.sqrt(cMean7 / (cMean7 + 6103515625.0)));  // 25^7
+        double ap1 = (1 + g) * a1, ap2 = (1 + g) * a2;
+        double cp1 = Math.sqrt(ap1 * ap1 + b1 * b1), cp2 = Math.sqrt(ap2 * ap2 + b2 * b2);
+
+        // unit hue vectors; a colour without chroma has none (its hue counts as 0 and drops out)
+        double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+        if (cp1 > 0) {
+            x1 = ap1 / cp1;
+            y1 = b1 / cp1;
+        }
+        if (cp2 > 0) {
+            x2 = ap2 / cp2;
+            y2 = b2 / cp2;
+        }
+        double sx = x1 + x2, sy = y1 + y2;
+        double sum2 = sx * sx + sy * sy;
+        if (cp1 > 0 && cp2 > 0 && sum2 < 1e-12) {
+            return deltaE2000AsWritten(l1, a1, b1, l2, a2, b2);
+        }
+        double cc = cp1 * cp2;
+        // ΔH'² = 2(C'1C'2 − a'1a'2 − b1b2), signed like sin(h'2 − h'1)
+        double dH = Math.sqrt(Math.max(0, 2 * (cc - ap1 * ap2 - b1 * b2)));
+        if (ap1 * b2 - ap2 * b1 < 0) {
+            dH = -dH;
+        }
+        double c = 1, s = 0;                                    // cos and sin of the mean hue (0 for two greys)
+        if (sum2 > 0) {
+            double norm = 1 / Math.sqrt(sum2);
+            c = sx * norm;
+            s = sy * norm;
+        }
+        double c2h = 2 * c * c - 1, s2h = 2 * s * c;
+        double c3h = c * (4 * c * c - 3), s3h = s * (3 - 4 * s * s);
+        double c4h = 2 * c2h * c2h - 1, s4h = 2 * s2h * c2h;
+        double t = 1 - 0.17 * (c * COS_30 + s * SIN_30) + 0.24 * c2h + 0.32 * (c3h * COS_6 - s3h * SIN_6)
+                - 0.20 * (c4h * COS_63 + s4h * SIN_63);
+
+        double dL = l2 - l1;
+        double dC = cp2 - cp1;
+        double lMean = (l1 + l2) / 2;
+        double cpMean = (cp1 + cp2) / 2;
+        double l50 = (lMean - 50) * (lMean - 50);
+        double sl = 1 + 0.015 * l50 / Math.sqrt(20 + l50);
+        double sc = 1 + 0.045 * cpMean;
+        double sh = 1 + 0.015 * cpMean * t;
+        double tl = dL / sl, tc = dC / sc, th = dH / sh;
+        double rt = 0;
+        // beyond 90° from 275° the rotation term is below 5e-6, which moves ΔE by a millionth of itself
+        if (c * COS_275 + s * SIN_275 > 0) {
+            double hMean = Math.toDegrees(Math.atan2(s, c));
+            if (hMean < 0) {
+                hMean += 360;
+            }
+            double u = (hMean - 275) / 25;
+            double dTheta = 30 * Math.exp(-u * u);
+            double cpMean7 = pow7(cpMean);
+            rt = -Math.sin(Math.toRadians(2 * dTheta)) * 2 * Math.sqrt(cpMean7 / (cpMean7 + 6103515625.0));
+        }
+        return Math.sqrt(tl * tl + tc * tc + th * th + rt * tc * th);
+    }
+
+    /** CIEDE2000 with the paper's hue angles and case analysis, step by step (the reference for {@link #deltaE2000}). */
+    static double deltaE2000AsWritten(double l1, double a1, double b1, double l2, double a2, double b2) {
+        double c1 = Math.sqrt(a1 * a1 + b1 * b1), c2 = Math.sqrt(a2 * a2 + b2 * b2);
+        double cMean7 = pow7((c1 + c2) / 2);
+        double g = 0.5 * (1 - Math.sqrt(cMean7 / (cMean7 + 6103515625.0)));
         double ap1 = (1 + g) * a1, ap2 = (1 + g) * a2;
         double cp1 = Math.sqrt(ap1 * ap1 + b1 * b1), cp2 = Math.sqrt(ap2 * ap2 + b2 * b2);
         double hp1 = hueDegrees(ap1, b1), hp2 = hueDegrees(ap2, b2);
@@ -282,8 +355,9 @@ public final class ImageQuality {
         }
         double t = 1 - 0.17 * cosDeg(hMean - 30) + 0.24 * cosDeg(2 * hMean) + 0.32 * cosDeg(3 * hMean + 6)
                 - 0.20 * cosDeg(4 * hMean - 63);
-        double dTheta = 30 * Math.exp(-Math.pow((hMean - 275) / 25, 2));
-        double cpMean7 = Math.pow(cpMean, 7);
+        double u = (hMean - 275) / 25;
+        double dTheta = 30 * Math.exp(-u * u);
+        double cpMean7 = pow7(cpMean);
         double rc = 2 * Math.sqrt(cpMean7 / (cpMean7 + 6103515625.0));
         double l50 = (lMean - 50) * (lMean - 50);
         double sl = 1 + 0.015 * l50 / Math.sqrt(20 + l50);
@@ -294,16 +368,26 @@ public final class ImageQuality {
         return Math.sqrt(tl * tl + tc * tc + th * th + rt * tc * th);
     }
 
+    private static double cosDeg(double degrees) {
+        return Math.cos(Math.toRadians(degrees));
+    }
+
+    private static final double COS_30 = Math.cos(Math.toRadians(30)), SIN_30 = Math.sin(Math.toRadians(30));
+    private static final double COS_6 = Math.cos(Math.toRadians(6)), SIN_6 = Math.sin(Math.toRadians(6));
+    private static final double COS_63 = Math.cos(Math.toRadians(63)), SIN_63 = Math.sin(Math.toRadians(63));
+    private static final double COS_275 = Math.cos(Math.toRadians(275)), SIN_275 = Math.sin(Math.toRadians(275));
+
+    private static double pow7(double x) {
+        double x2 = x * x;
+        return x2 * x2 * x2 * x;
+    }
+
     private static double hueDegrees(double a, double b) {
         if (a == 0 && b == 0) {
             return 0;
         }
         double h = Math.toDegrees(Math.atan2(b, a));
         return h < 0 ? h + 360 : h;
-    }
-
-    private static double cosDeg(double degrees) {
-        return Math.cos(Math.toRadians(degrees));
     }
 
     public static double luma(int argb) {

@@ -182,6 +182,31 @@ class ImageQualityTest {
     }
 
     @Test
+    void ciede2000WithoutAnglesAgreesWithThePapersFormulas() {
+        for (double[] row : SHARMA) {
+            assertEquals(ImageQuality.deltaE2000AsWritten(row[0], row[1], row[2], row[3], row[4], row[5]),
+                    ImageQuality.deltaE2000(row[0], row[1], row[2], row[3], row[4], row[5]), 1e-9);
+        }
+        Random rnd = new Random(11);
+        double worst = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double l1 = rnd.nextDouble() * 100, l2 = rnd.nextDouble() * 100;
+            double a1 = rnd.nextGaussian() * 40, b1 = rnd.nextGaussian() * 40;
+            double a2, b2;
+            switch (i % 4) {
+                case 0 -> { a2 = rnd.nextGaussian() * 40; b2 = rnd.nextGaussian() * 40; }    // any two colours
+                case 1 -> { a2 = a1 + rnd.nextGaussian() * 2; b2 = b1 + rnd.nextGaussian() * 2; } // close, as in a photo
+                case 2 -> { a2 = -a1 * rnd.nextDouble(); b2 = -b1 * rnd.nextDouble(); }          // opposite hues
+                default -> { a1 = 0; b1 = 0; a2 = rnd.nextInt(3) - 1; b2 = 0; }                 // greys
+            }
+            double expected = ImageQuality.deltaE2000AsWritten(l1, a1, b1, l2, a2, b2);
+            double got = ImageQuality.deltaE2000(l1, a1, b1, l2, a2, b2);
+            worst = Math.max(worst, Math.abs(expected - got) / Math.max(1, expected));
+        }
+        assertTrue(worst < 1e-5, "largest relative difference " + worst);
+    }
+
+    @Test
     void cie76IsEuclideanInLab() {
         assertEquals(5.0, ImageQuality.deltaE76(50, 0, 0, 53, 4, 0), 1e-12);
     }
