@@ -37,7 +37,7 @@ import java.util.Set;
  * <p>Tables: (1) bytes, PSNR and mean CIEDE2000 per image and k, ours vs pngquant; (2) WebP and
  * JPEG at our bytes (from the job's own matched-size files); (3) soft-alpha images composited on
  * white and black; (4) end-to-end time, upload to finished job, of k = 16 and of all eight k, vs the
- * pngquant command. Usage: java -cp ... QuantizeE2EBench BASE_URL [--quick]
+ * pngquant command. Usage: java -cp ... QuantizeE2EBench BASE_URL [--quick | --timing]
  */
 public class QuantizeE2EBench {
 
@@ -51,6 +51,7 @@ public class QuantizeE2EBench {
     public static void main(String[] args) throws Exception {
         base = args[0];
         boolean quick = List.of(args).contains("--quick");
+        boolean timingOnly = List.of(args).contains("--timing");
         Files.createDirectories(OUT);
         List<Path> photos = new ArrayList<>();
         photos.add(collage());
@@ -65,6 +66,10 @@ public class QuantizeE2EBench {
         // warm the app up
         for (int i = 0; i < 3; i++) {
             quantize(photos.get(photos.size() - 1), Map.of("k", "16"));
+        }
+        if (timingOnly) {
+            timing(photos.get(0), 2);
+            return;
         }
 
         int[] ks = {16, 64, 256};

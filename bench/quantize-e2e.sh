@@ -2,7 +2,7 @@
 # Quantize as users get it, against pngquant in the same run: the packaged app over HTTP with default
 # options (files as served), bytes / PSNR / ΔE per k, WebP and JPEG at matched bytes, soft-alpha images
 # composited on white and black, and upload-to-finished-job time of k=16 and of all eight k.
-# Usage: bench/quantize-e2e.sh [--quick]
+# Usage: bench/quantize-e2e.sh [--quick | --timing]   (--timing: only the 12 MP end-to-end times)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh

@@ -33,14 +33,22 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntToLongFunction;
 import java.util.stream.Stream;
 
 /**
  * Encodes our own decoded pixels as WebP (libwebp through webp-imageio), JPEG (ImageIO) or AVIF
  * (Debian's avifenc, when installed), and finds the highest quality whose file fits a byte budget.
  * Native encoders only ever see a BufferedImage we built, never the upload's bytes. Thread-safe:
- * every call makes its own writers, readers and temporary files.
+ * every call makes its own writers, readers and temporary files; {@link Encodings} shares the
+ * encodes of one image between calls.
  */
 public final class FormatEncoder {
 
@@ -117,34 +125,148 @@ public final class FormatEncoder {
     /**
      * The highest quality whose file is at most {@code maxBytes}, as a real encode of the whole
      * image, or null when even quality 0 is larger. Lossless WebP has one size: it fits or not.
+     * Several searches over one image should share one {@link Encodings}.
      */
     public static Encoded fitting(CompressedFormat format, BufferedImage image, long maxBytes) {
-        return fitting(format, image, maxBytes, Search.DEFAULT, new Trace());
+        try (Encodings encodings = new Encodings(format, image)) {
+            return encodings.fitting(maxBytes);
+        }
     }
 
     static Encoded fitting(CompressedFormat format, BufferedImage image, long maxBytes, Search search, Trace trace) {
-        BufferedImage prepared = prepare(format, image);
-        if (!format.lossy()) {
-            byte[] bytes;
-            try (Coder coder = coder(format, prepared)) {
-                bytes = coder.encode(100);
-            }
-            trace.full++;
-            return bytes.length <= maxBytes ? new Encoded(format, 100, bytes) : null;
+        try (Encodings encodings = new Encodings(format, image, search)) {
+            return encodings.fitting(maxBytes, trace);
         }
-        int w = prepared.getWidth();
-        int h = prepared.getHeight();
-        long pixels = (long) w * h;
-        long samplePixels = search.samplePixels(pixels);
-        boolean sampled = pixels >= 4 * samplePixels && w >= 2 * search.tile() && h >= 2 * search.tile();
-        try (Ladder full = new Ladder(coder(format, prepared), maxBytes, true)) {
-            if (!sampled) {
-                return bisect(format, full, trace);
+    }
+
+    /**
+     * Every encode of one image in one format, each quality encoded once however many searches and
+     * callers ask for it: a quantize job asks for the same image at many sizes (a curve, then one
+     * budget per palette size), and a full encode of 12 MP costs about a second. Thread-safe; two
+     * callers asking for the same quality wait for one encode. Close it to remove temporary files.
+     */
+    public static final class Encodings implements AutoCloseable {
+        private final CompressedFormat format;
+        private final BufferedImage prepared;
+        private final Search search;
+        private final Coder coder;
+        private final Map<Integer, CompletableFuture<byte[]>> full = new ConcurrentHashMap<>();
+        private final Map<Integer, Long> sampleSizes = new ConcurrentHashMap<>();
+        private final AtomicInteger fullEncodes = new AtomicInteger();
+        private Coder sampleCoder;
+        private double sampleScale;
+
+        public Encodings(CompressedFormat format, BufferedImage image) {
+            this(format, image, Search.DEFAULT);
+        }
+
+        Encodings(CompressedFormat format, BufferedImage image, Search search) {
+            this.format = format;
+            this.prepared = prepare(format, image);
+            this.search = search;
+            this.coder = coder(format, prepared);
+        }
+
+        public CompressedFormat format() {
+            return format;
+        }
+
+        /** The whole image at {@code quality}, encoded now or by an earlier call. */
+        public byte[] at(int quality) {
+            if (quality < 0 || quality > 100) {
+                throw new IllegalArgumentException("quality must be 0..100, was " + quality);
             }
-            BufferedImage mosaic = mosaic(prepared, search.tile(), (int) samplePixels);
-            double scale = (double) w * h / ((double) mosaic.getWidth() * mosaic.getHeight());
-            try (Ladder sample = new Ladder(coder(format, mosaic), maxBytes, false)) {
-                return new QualitySearch(full, sample, scale, maxBytes, search, trace).run(format);
+            int q = format.lossy() ? quality : 100;
+            CompletableFuture<byte[]> mine = new CompletableFuture<>();
+            CompletableFuture<byte[]> known = full.putIfAbsent(q, mine);
+            if (known != null) {
+                return join(known);
+            }
+            try {
+                byte[] bytes = coder.encode(q);
+                fullEncodes.incrementAndGet();
+                mine.complete(bytes);
+                return bytes;
+            } catch (RuntimeException | Error e) {
+                full.remove(q, mine); // a later caller may try again (e.g. after an interrupt)
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        /** Full encodes made so far, for tests and benchmarks. */
+        public int fullEncodes() {
+            return fullEncodes.get();
+        }
+
+        /** {@link FormatEncoder#fitting}, reusing every encode this instance has made. */
+        public Encoded fitting(long maxBytes) {
+            return fitting(maxBytes, new Trace());
+        }
+
+        Encoded fitting(long maxBytes, Trace trace) {
+            if (!format.lossy()) {
+                byte[] bytes = at(100);
+                trace.full++;
+                return bytes.length <= maxBytes ? new Encoded(format, 100, bytes) : null;
+            }
+            int w = prepared.getWidth();
+            int h = prepared.getHeight();
+            long pixels = (long) w * h;
+            long samplePixels = search.samplePixels(pixels);
+            boolean sampled = pixels >= 4 * samplePixels && w >= 2 * search.tile() && h >= 2 * search.tile();
+            Ladder fullLadder = new Ladder(this::fullSize, maxBytes);
+            Encoded found = sampled
+                    ? new QualitySearch(fullLadder, new Ladder(this::sampleSize, maxBytes), sampleScale(samplePixels),
+                    maxBytes, search, trace).run(format, known())
+                    : bisect(format, fullLadder, trace);
+            return found == null ? null : new Encoded(format, found.quality(), at(found.quality()));
+        }
+
+        /** Qualities already encoded in full (finished ones only), with their sizes. */
+        private Map<Integer, Long> known() {
+            Map<Integer, Long> out = new TreeMap<>();
+            full.forEach((q, f) -> {
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    out.put(q, (long) f.join().length);
+                }
+            });
+            return out;
+        }
+
+        private long fullSize(int quality) {
+            return at(quality).length;
+        }
+
+        private synchronized double sampleScale(long samplePixels) {
+            if (sampleCoder == null) {
+                BufferedImage mosaic = mosaic(prepared, search.tile(), (int) samplePixels);
+                sampleScale = (double) prepared.getWidth() * prepared.getHeight()
+                        / ((double) mosaic.getWidth() * mosaic.getHeight());
+                sampleCoder = coder(format, mosaic);
+            }
+            return sampleScale;
+        }
+
+        private long sampleSize(int quality) {
+            return sampleSizes.computeIfAbsent(quality, q -> (long) sampleCoder.encode(q).length);
+        }
+
+        @Override
+        public void close() {
+            coder.close();
+            synchronized (this) {
+                if (sampleCoder != null) {
+                    sampleCoder.close();
+                }
+            }
+        }
+
+        private static byte[] join(CompletableFuture<byte[]> f) {
+            try {
+                return f.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
     }
@@ -165,39 +287,30 @@ public final class FormatEncoder {
 
     // --- the matched-size search ---------------------------------------------------------------
 
-    /** Sizes by quality of one encoder over one image, each quality encoded once; keeps the best file that fits. */
-    private static final class Ladder implements AutoCloseable {
-        private final Coder coder;
+    /** Sizes by quality from one source; counts the sizes this search asked for that it had not seen. */
+    private static final class Ladder {
+        private final IntToLongFunction source;
         private final long maxBytes;
-        private final boolean keep;
         private final long[] sizes = new long[101];
-        private int bestQuality = -1;
-        private byte[] best;
         int encodes;
 
-        Ladder(Coder coder, long maxBytes, boolean keep) {
-            this.coder = coder;
+        Ladder(IntToLongFunction source, long maxBytes) {
+            this.source = source;
             this.maxBytes = maxBytes;
-            this.keep = keep;
             Arrays.fill(sizes, -1);
         }
 
         long size(int quality) {
             if (sizes[quality] < 0) {
-                byte[] bytes = coder.encode(quality);
+                sizes[quality] = source.applyAsLong(quality);
                 encodes++;
-                sizes[quality] = bytes.length;
-                if (keep && bytes.length <= maxBytes && quality > bestQuality) {
-                    bestQuality = quality;
-                    best = bytes;
-                }
             }
             return sizes[quality];
         }
 
-        @Override
-        public void close() {
-            coder.close();
+        /** A size already known (from an earlier search over the same image): it costs nothing. */
+        void known(int quality, long size) {
+            sizes[quality] = size;
         }
     }
 
@@ -214,7 +327,7 @@ public final class FormatEncoder {
             }
         }
         trace.full += full.encodes;
-        return lo < 0 ? null : new Encoded(format, lo, full.best);
+        return lo < 0 ? null : new Encoded(format, lo, null);
     }
 
     /**
@@ -232,8 +345,8 @@ public final class FormatEncoder {
         private final long maxBytes;
         private final Search search;
         private final Trace trace;
-        /** Quality and log(full / sample) of each full encode. */
-        private final List<double[]> calibration = new ArrayList<>();
+        /** log(full / sample) by quality, for each quality encoded in full. */
+        private final TreeMap<Integer, Double> calibration = new TreeMap<>();
 
         QualitySearch(Ladder full, Ladder sample, double scale, long maxBytes, Search search, Trace trace) {
             this.full = full;
@@ -244,10 +357,29 @@ public final class FormatEncoder {
             this.trace = trace;
         }
 
-        Encoded run(CompressedFormat format) {
+        /** @param known sizes of full encodes made earlier: they bracket and calibrate the search for free */
+        Encoded run(CompressedFormat format, Map<Integer, Long> known) {
             int lo = -1;
             int hi = 101;
-            int q = Math.max(0, predict(lo, hi));
+            for (Map.Entry<Integer, Long> e : known.entrySet()) {
+                int quality = e.getKey();
+                full.known(quality, e.getValue());
+                if (e.getValue() <= maxBytes) {
+                    lo = Math.max(lo, quality);
+                } else {
+                    hi = Math.min(hi, quality);
+                }
+                calibration.put(quality, Math.log(e.getValue() / (double) sample.size(quality)));
+            }
+            if (lo >= hi) {
+                lo = -1; // size not monotonic in quality here: search from scratch
+                hi = 101;
+            }
+            if (hi == lo + 1) {
+                trace.sample += sample.encodes;
+                return lo < 0 ? null : new Encoded(format, lo, null);
+            }
+            int q = Math.max(lo + 1, predict(lo, hi));
             while (true) {
                 double guess = estimate(q);
                 long size = full.size(q);
@@ -260,7 +392,7 @@ public final class FormatEncoder {
                 if (hi == lo + 1) {
                     break;
                 }
-                calibration.add(new double[]{q, Math.log(size / (double) sample.size(q))});
+                calibration.put(q, Math.log(size / (double) sample.size(q)));
                 int next;
                 if (full.encodes >= search.maxFull()) {
                     if (lo >= 0) {
@@ -280,7 +412,7 @@ public final class FormatEncoder {
             }
             trace.full += full.encodes;
             trace.sample += sample.encodes;
-            return lo < 0 ? null : new Encoded(format, lo, full.best);
+            return lo < 0 ? null : new Encoded(format, lo, null);
         }
 
         private double estimate(int quality) {
@@ -292,13 +424,14 @@ public final class FormatEncoder {
                 return Math.log(scale);
             }
             if (calibration.size() == 1) {
-                return calibration.get(0)[1];
+                return calibration.firstEntry().getValue();
             }
-            List<double[]> nearest = new ArrayList<>(calibration);
-            nearest.sort(Comparator.comparingDouble(c -> Math.abs(c[0] - quality)));
-            double[] a = nearest.get(0);
-            double[] b = nearest.get(1);
-            return a[1] + (b[1] - a[1]) * (quality - a[0]) / (b[0] - a[0]);
+            // the two calibrated qualities nearest this one, interpolated (or extrapolated) between
+            List<Map.Entry<Integer, Double>> nearest = new ArrayList<>(calibration.entrySet());
+            nearest.sort(Comparator.comparingInt(c -> Math.abs(c.getKey() - quality)));
+            Map.Entry<Integer, Double> a = nearest.get(0);
+            Map.Entry<Integer, Double> b = nearest.get(1);
+            return a.getValue() + (b.getValue() - a.getValue()) * (quality - a.getKey()) / (b.getKey() - a.getKey());
         }
 
         /** Highest quality in (lo, hi) whose estimate fits, or lo when none does. */
@@ -589,7 +722,7 @@ public final class FormatEncoder {
 
     /** Runs a tool with its output in a log file of {@code dir}; fails with the log's tail on a non-zero exit or timeout. */
     private static void run(List<String> command, Path dir) throws IOException {
-        Path log = dir.resolve("tool.log");
+        Path log = Files.createTempFile(dir, "tool", ".log"); // one per run: encodes of one image may run side by side
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String tool = Path.of(command.get(0)).getFileName().toString();
         try {

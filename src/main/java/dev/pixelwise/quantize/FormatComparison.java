@@ -7,7 +7,11 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -16,18 +20,22 @@ import java.util.function.Function;
 /**
  * The formats users weigh a palette PNG against: the original as lossy WebP, JPEG or AVIF at the
  * highest quality that fits the palette file's bytes, and the palette image itself as lossless
- * WebP. Each is scored like a variant. The lossy searches of one size run side by side.
+ * WebP. Each is scored like a variant. The lossy searches of one size run side by side. One job
+ * asks for the same image at many sizes, so every encode and its scores are made once and shared
+ * ({@link FormatEncoder.Encodings}); close it when the job ends.
  */
-final class FormatComparison {
+final class FormatComparison implements AutoCloseable {
 
     /** Qualities the original is also shown at, so each format's curve reaches past the palette sizes. */
     static final int[] CURVE_QUALITIES = {50, 90};
 
-    private final BufferedImage original;
     private final int[] originalArgb;
     private final int width;
     private final int height;
     private final List<CompressedFormat> lossy;
+    private final Map<CompressedFormat, FormatEncoder.Encodings> encodings = new EnumMap<>(CompressedFormat.class);
+    /** Scores of the original encoded at a quality, by format and quality. */
+    private final Map<String, CompletableFuture<Scores>> scored = new ConcurrentHashMap<>();
     private final boolean webpLossless;
     private final ExecutorService pool;
     private final boolean alpha;
@@ -35,7 +43,6 @@ final class FormatComparison {
     /** @param formats option values (png, webp, jpeg, avif); formats not installed here are left to the caller to note */
     FormatComparison(BufferedImage original, int[] originalArgb, boolean alpha, List<String> formats,
                      ExecutorService pool) {
-        this.original = original;
         this.originalArgb = originalArgb;
         this.width = original.getWidth();
         this.height = original.getHeight();
@@ -44,6 +51,9 @@ final class FormatComparison {
         this.webpLossless = formats.contains("webp") && FormatEncoder.available(CompressedFormat.WEBP_LOSSLESS);
         this.pool = pool;
         this.alpha = alpha;
+        for (CompressedFormat f : lossy) {
+            encodings.put(f, new FormatEncoder.Encodings(f, original));
+        }
     }
 
     static List<String> unavailable(List<String> formats) {
@@ -64,7 +74,7 @@ final class FormatComparison {
         List<Future<QuantizeResult.FormatVariant>> running = new ArrayList<>();
         for (CompressedFormat f : lossy) {
             running.add(pool.submit(() -> {
-                FormatEncoder.Encoded e = FormatEncoder.fitting(f, original, bytes);
+                FormatEncoder.Encoded e = encodings.get(f).fitting(bytes);
                 return e == null ? null : scored(e, name + "." + f.extension(), name, output);
             }));
         }
@@ -93,17 +103,16 @@ final class FormatComparison {
                 FormatEncoder.Encoded best = null;
                 while (lo <= hi) {
                     int mid = (lo + hi) >>> 1;
-                    byte[] bytes = FormatEncoder.encode(f, original, mid);
-                    int[] back = FormatEncoder.decode(f, bytes).getRGB(0, 0, width, height, null, 0, width);
-                    if (Scores.of(originalArgb, back, width, height, alpha, null).psnr() >= targetPsnr) {
-                        best = new FormatEncoder.Encoded(f, mid, bytes);
+                    FormatEncoder.Encoded e = new FormatEncoder.Encoded(f, mid, encodings.get(f).at(mid));
+                    if (scores(e).psnr() >= targetPsnr) {
+                        best = e;
                         hi = mid - 1;
                     } else {
                         lo = mid + 1;
                     }
                 }
                 if (best == null) {
-                    best = new FormatEncoder.Encoded(f, 100, FormatEncoder.encode(f, original, 100));
+                    best = new FormatEncoder.Encoded(f, 100, encodings.get(f).at(100));
                 }
                 return scored(best, name + "." + f.extension(), null, output);
             }));
@@ -139,7 +148,7 @@ final class FormatComparison {
         for (CompressedFormat f : lossy) {
             for (int quality : CURVE_QUALITIES) {
                 running.add(pool.submit(() -> scored(
-                        new FormatEncoder.Encoded(f, quality, FormatEncoder.encode(f, original, quality)),
+                        new FormatEncoder.Encoded(f, quality, encodings.get(f).at(quality)),
                         "original-q" + quality + "." + f.extension(), null, output)));
             }
         }
@@ -157,12 +166,34 @@ final class FormatComparison {
     private QuantizeResult.FormatVariant scored(FormatEncoder.Encoded e, String fileName, String matchedTo,
                                                 Function<String, Path> output) {
         VariantWriter.save(output.apply(fileName), e.bytes());
-        BufferedImage back = FormatEncoder.decode(e.format(), e.bytes());
-        int[] pixels = back.getRGB(0, 0, width, height, null, 0, width);
-        Scores s = Scores.of(originalArgb, pixels, width, height, alpha, null);
+        Scores s = scores(e);
         return new QuantizeResult.FormatVariant(e.format().id(), e.quality(), e.bytes().length,
                 Double.isInfinite(s.psnr()) ? null : VariantWriter.round(s.psnr(), 3), VariantWriter.round(s.ssim(), 5),
                 VariantWriter.round(s.deltaE(), 3), fileName, matchedTo);
+    }
+
+    /** Scores of the original encoded as {@code e} (a full encode at its quality), computed once per format and quality. */
+    private Scores scores(FormatEncoder.Encoded e) {
+        CompletableFuture<Scores> mine = new CompletableFuture<>();
+        CompletableFuture<Scores> known = scored.putIfAbsent(e.format().id() + "@" + e.quality(), mine);
+        if (known != null) {
+            return join(known);
+        }
+        try {
+            int[] pixels = FormatEncoder.decode(e.format(), e.bytes()).getRGB(0, 0, width, height, null, 0, width);
+            Scores s = Scores.of(originalArgb, pixels, width, height, alpha, null);
+            mine.complete(s);
+            return s;
+        } catch (RuntimeException | Error failure) {
+            scored.remove(e.format().id() + "@" + e.quality(), mine);
+            mine.completeExceptionally(failure);
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() {
+        encodings.values().forEach(FormatEncoder.Encodings::close);
     }
 
     private static <T> T join(Future<T> f) {

@@ -170,6 +170,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                     options.used(), notes);
         } finally {
             curve.forEach(f -> f.cancel(true)); // a job stopped early leaves no encodes running
+            formats.close();
         }
     }
 

@@ -170,6 +170,53 @@ class FormatEncoderTest {
         }
     }
 
+    /** One job asks for one photo at many budgets: sharing the encodes must not change any answer. */
+    @Test
+    void sharedEncodingsAnswerEveryBudgetAsAFreshSearchWouldWithFewerEncodes() throws IOException {
+        BufferedImage photo = ImageIO.read(TestImages.photo("kite_and_cold.jpg").toFile());
+        for (CompressedFormat f : List.of(CompressedFormat.WEBP, CompressedFormat.JPEG)) {
+            try (FormatEncoder.Encodings shared = new FormatEncoder.Encodings(f, photo)) {
+                shared.at(50);  // as the job's curve does first
+                shared.at(90);
+                int fresh = 0;
+                for (long budget : new long[]{60_000, 200_000, 120_000, 61_000}) {
+                    FormatEncoder.Trace trace = new FormatEncoder.Trace();
+                    FormatEncoder.Encoded alone = FormatEncoder.fitting(f, photo, budget, FormatEncoder.Search.DEFAULT, trace);
+                    fresh += trace.full;
+                    FormatEncoder.Encoded reused = shared.fitting(budget);
+                    assertTrue(reused.bytes().length <= budget, f + " over " + budget);
+                    int exact = highestByBisection(f, photo, budget);
+                    assertTrue(reused.quality() <= exact && reused.quality() >= exact - 2,
+                            f + " at " + budget + ": found " + reused.quality() + ", highest " + exact);
+                    assertTrue(Math.abs(reused.quality() - alone.quality()) <= 2, f + " at " + budget + ": shared "
+                            + reused.quality() + ", alone " + alone.quality());
+                    assertArrayEquals(FormatEncoder.encode(f, photo, reused.quality()), reused.bytes());
+                }
+                assertTrue(shared.fullEncodes() - 2 < fresh,
+                        f + ": " + (shared.fullEncodes() - 2) + " full encodes shared against " + fresh + " alone");
+            }
+        }
+    }
+
+    @Test
+    void sharedEncodingsEncodeEachQualityOnceUnderConcurrentCallers() throws Exception {
+        BufferedImage img = photoLike(150, 100, 12, false);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (FormatEncoder.Encodings shared = new FormatEncoder.Encodings(CompressedFormat.WEBP, img)) {
+            List<Future<byte[]>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                calls.add(pool.submit(() -> shared.at(75)));
+            }
+            byte[] first = calls.get(0).get();
+            for (Future<byte[]> c : calls) {
+                assertArrayEquals(first, c.get());
+            }
+            assertEquals(1, shared.fullEncodes());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void concurrentCallsGiveTheSameFilesAsSequentialOnes() throws Exception {
         BufferedImage img = photoLike(150, 100, 9, true);
