@@ -118,10 +118,15 @@ public final class TestImages {
         data.write(0); // name terminator
         data.write(0); // compression method: deflate
         data.writeBytes(zipped);
+        return withChunk(png, "iCCP", data.toByteArray());
+    }
+
+    /** Inserts a chunk of {@code type} right after the PNG's IHDR. */
+    public static byte[] withChunk(byte[] png, String type, byte[] data) {
         int afterIhdr = 8 + 8 + 13 + 4;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(png, 0, afterIhdr);
-        chunk(out, "iCCP", data.toByteArray());
+        chunk(out, type, data);
         out.write(png, afterIhdr, png.length - afterIhdr);
         return out.toByteArray();
     }

@@ -19,7 +19,10 @@ import java.util.zip.CRC32;
  * Streams; no pixels. The walk also keeps the iCCP chunk, so the reader can skip metadata (whose
  * compressed text it would inflate without limit).
  */
-final class PngChunks {
+public final class PngChunks {
+
+    /** The chunks that make a PNG's pixels as our decoder reads them; everything else is metadata or animation. */
+    private static final java.util.Set<String> PIXEL_CHUNKS = java.util.Set.of("IHDR", "PLTE", "tRNS", "IDAT", "IEND");
 
     /** Deflate's best case is 258 bytes from 2 bits: no IDAT inflates to more than 1032× its size. */
     static final long MAX_DEFLATE_RATIO = 1032;
@@ -115,6 +118,39 @@ final class PngChunks {
                 }
             }
         } catch (EOFException e) {
+            throw new AppException.UnprocessableImage("The PNG file is truncated");
+        } catch (IOException e) {
+            throw new AppException.UnprocessableImage("The upload could not be read", e);
+        }
+    }
+
+    /**
+     * A copy of a PNG that {@link #verify} accepted, with only its pixel chunks (IHDR, PLTE, tRNS,
+     * IDAT, IEND): the same pixels without its text, EXIF, time, colour metadata or animation, at
+     * the cost of a byte copy instead of a re-encode. Serve it as the decoder's pixels only where
+     * the decoder took the samples as they are (8 bits or fewer, no ICC conversion).
+     */
+    public static byte[] pixelsOnly(Path file) {
+        try {
+            byte[] in = Files.readAllBytes(file);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+            out.write(in, 0, 8);
+            int pos = 8;
+            while (pos + 12 <= in.length) {
+                int length = ByteBuffer.wrap(in, pos, 4).getInt();
+                String name = new String(in, pos + 4, 4, StandardCharsets.ISO_8859_1);
+                int end = pos + 12 + length;
+                if (length < 0 || end > in.length) {
+                    throw corrupt("chunk " + printable(name) + " runs past the end");
+                }
+                if (PIXEL_CHUNKS.contains(name)) {
+                    out.write(in, pos, end - pos);
+                }
+                if (name.equals("IEND")) {
+                    return out.toByteArray();
+                }
+                pos = end;
+            }
             throw new AppException.UnprocessableImage("The PNG file is truncated");
         } catch (IOException e) {
             throw new AppException.UnprocessableImage("The upload could not be read", e);

@@ -3,6 +3,8 @@ package dev.pixelwise.quantize;
 import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.imaging.DecodedImage;
 import dev.pixelwise.imaging.ImageFormat;
+import dev.pixelwise.imaging.ImageInfo;
+import dev.pixelwise.imaging.PngChunks;
 import dev.pixelwise.imaging.PngWriter;
 import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
@@ -176,20 +178,24 @@ public class QuantizeTask implements Task<QuantizeOptions> {
 
     /**
      * The original as served for viewing, and the lossless size variants are compared with. The
-     * viewing copy is written by the fast lossless writer (from pixels, so no metadata of the upload
-     * is served back). The reference size is the upload's own when it is a PNG, else an estimate
-     * of a careful lossless PNG from a sixteenth of the rows: no second full encode.
+     * viewing copy carries no metadata of the upload: a PNG whose samples the decoder took as they
+     * are is copied with only its pixel chunks (no re-encode), anything else is written from the
+     * pixels by the fast lossless writer. The reference size is the upload's own when it is a PNG,
+     * else an estimate of a careful lossless PNG from a sixteenth of the rows: no second full encode.
      */
     private static QuantizeResult.Original reference(JobContext context, DecodedImage decoded, Prepared prepared,
                                                      PngWriter png, boolean alpha) {
         int w = decoded.width();
         int h = decoded.height();
         long uploadBytes = context.inputBytes();
-        byte[] bytes = png.truecolor(w, h, decoded.argb(), alpha, PngWriter.Effort.FAST);
+        ImageInfo info = decoded.info();
+        boolean pngUpload = info.format() == ImageFormat.PNG;
+        byte[] bytes = pngUpload && info.bitDepth() <= 8 && !info.iccConverted()
+                ? PngChunks.pixelsOnly(context.input())
+                : png.truecolor(w, h, decoded.argb(), alpha, PngWriter.Effort.FAST);
         VariantWriter.save(context.output("original.png"), bytes);
-        boolean pngUpload = decoded.info().format() == ImageFormat.PNG;
         long lossless = pngUpload ? uploadBytes : png.estimateTruecolor(w, h, decoded.argb(), alpha);
-        return new QuantizeResult.Original(w, h, uploadBytes, decoded.info().format().name(), prepared.uniqueColors(),
+        return new QuantizeResult.Original(w, h, uploadBytes, info.format().name(), prepared.uniqueColors(),
                 lossless, pngUpload ? "upload" : "estimate", "original.png", List.of());
     }
 

@@ -21,6 +21,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,6 +44,20 @@ class QuantizeApiTest {
     static JsonPath ok(Response r) {
         r.then().statusCode(200).body("status", equalTo("succeeded"));
         return r.jsonPath();
+    }
+
+    /** A PNG upload is served back for viewing as its own pixel chunks: same pixels, none of its metadata. */
+    @Test
+    void theOriginalOfAPngUploadIsServedWithItsPixelsAndWithoutItsMetadata() throws Exception {
+        BufferedImage img = TestImages.quadrants(48, 32);
+        byte[] png = TestImages.withChunk(TestImages.encode(img, "png"), "tEXt",
+                "Author\0someone-private".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String id = ok(quantize(TestImages.write(tmp, "meta.png", png), "k", "4", "formats", "png")).getString("id");
+        byte[] served = given().get("/api/v1/jobs/" + id + "/files/original.png").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        assertTrue(!new String(served, java.nio.charset.StandardCharsets.ISO_8859_1).contains("someone-private"));
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(served));
+        assertArrayEquals(img.getRGB(0, 0, 48, 32, null, 0, 48), back.getRGB(0, 0, 48, 32, null, 0, 48));
     }
 
     @Test
