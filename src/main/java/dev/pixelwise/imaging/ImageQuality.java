@@ -200,6 +200,11 @@ public final class ImageQuality {
         double[] values = new double[slots];
         Arrays.fill(keys, -1L);
         int used = 0;
+        // A lossy file pairs almost every pixel with a colour of its own: after a trial, a table
+        // that hardly hits costs more in cache misses than it saves, so it is left.
+        boolean memo = true;
+        int probes = 0;
+        int hits = 0;
         double[] p = new double[3], q = new double[3];
         double sum = 0;
         for (int i = from; i < to; i++) {
@@ -211,21 +216,28 @@ public final class ImageQuality {
                 continue;
             }
             long key = ((long) ca << 24) | cb;
-            int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 46);
-            while (keys[slot] != -1L && keys[slot] != key) {
-                slot = (slot + 1) & (slots - 1);
-            }
-            if (keys[slot] == key) {
-                sum += values[slot];
-                if (perPixel != null) {
-                    perPixel[i] = (float) values[slot];
+            int slot = 0;
+            if (memo) {
+                slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 46);
+                while (keys[slot] != -1L && keys[slot] != key) {
+                    slot = (slot + 1) & (slots - 1);
                 }
-                continue;
+                if (keys[slot] == key) {
+                    hits++;
+                    sum += values[slot];
+                    if (perPixel != null) {
+                        perPixel[i] = (float) values[slot];
+                    }
+                    continue;
+                }
+                if (++probes == MEMO_TRIAL && hits < MEMO_TRIAL / 8) {
+                    memo = false;
+                }
             }
             CieLab.fromRgb(ca, p, 0);
             CieLab.fromRgb(cb, q, 0);
             double d = ciede2000 ? deltaE2000(p[0], p[1], p[2], q[0], q[1], q[2]) : deltaE76(p[0], p[1], p[2], q[0], q[1], q[2]);
-            if (used < slots / 4 * 3) {
+            if (memo && used < slots / 4 * 3) {
                 keys[slot] = key;
                 values[slot] = d;
                 used++;
@@ -237,6 +249,9 @@ public final class ImageQuality {
         }
         return sum;
     }
+
+    /** Misses after which a memo table that has not hit one pair in eight is given up for the chunk. */
+    private static final int MEMO_TRIAL = 8192;
 
     public static double deltaE76(double l1, double a1, double b1, double l2, double a2, double b2) {
         double dl = l1 - l2, da = a1 - a2, db = b1 - b2;
