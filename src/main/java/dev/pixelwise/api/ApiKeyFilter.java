@@ -123,14 +123,12 @@ public class ApiKeyFilter {
         }
         boolean safe = SAFE_METHODS.contains(ctx.request().method().name());
         if (!guards(path)) {
-            if (session >= 0 || opensWithoutSession(path)) {
-                if (session >= 0 && !safe) {
-                    admit(ctx, session, true); // the upload form (or any page POST) starts work
-                } else {
-                    ctx.next();
-                }
-            } else {
+            if (opensWithoutSession(path) || (session >= 0 && safe)) {
+                ctx.next();
+            } else if (session < 0) {
                 toUnlock(ctx, path, safe);
+            } else {
+                admit(ctx, session, true); // the upload form (or another page POST) starts work
             }
             return;
         }

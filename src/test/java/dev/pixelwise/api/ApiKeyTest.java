@@ -127,6 +127,19 @@ class ApiKeyTest {
         }
     }
 
+    /** Fail closed: a page needs the unlock page's session unless it is one of the few that run nothing. */
+    @Test
+    void onlyPagesThatRunNothingOpenWithoutASession() {
+        for (String path : List.of("/models", "/about", "/unlock", "/lock", "/static/app.js", "/q/health/live", "//models",
+                "/Models", "/about;x=1")) {
+            assertTrue(ApiKeyFilter.opensWithoutSession(path), path);
+        }
+        for (String path : List.of("/", "//", "/;x", "/jobs", "/jobs/AAAAAAAAAAAAAAAAAAAAAA", "/jobs/x/cancel", "/JOBS/x",
+                "/models/%2e%2e/jobs", "/static/..%2Fjobs", "/a%ZZ", "/no-such-page", "/modelsx")) {
+            assertFalse(ApiKeyFilter.opensWithoutSession(path), path);
+        }
+    }
+
     @Test
     void keysTooShortOrABadRateStopStartUp() {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
