@@ -118,6 +118,10 @@ class PagesTest {
                 .post("/jobs").then().statusCode(403);
         given().accept("text/html").redirects().follow(false).cookie(Csrf.COOKIE, forms.cookie())
                 .formParam("x", "y").post("/jobs/AAAAAAAAAAAAAAAAAAAAAA/cancel").then().statusCode(403);
+        // With it, the cancel form gets past the check to the job (here an unknown one).
+        given().accept("text/html").redirects().follow(false).cookie(Csrf.COOKIE, forms.cookie())
+                .formParam(Csrf.FIELD, forms.token()).post("/jobs/AAAAAAAAAAAAAAAAAAAAAA/cancel").then().statusCode(404)
+                .body(containsString("There is no job"));
     }
 
     @Test
