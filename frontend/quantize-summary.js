@@ -91,8 +91,12 @@ export function createRerun(model, jobUrl) {
     status,
   ]);
 
+  // The page's CSRF token (base.html's meta), which a page session needs to start a job through the API.
+  const csrf = document.querySelector('meta[name="csrf-token"]');
   async function post(body) {
-    return fetch(`${jobUrl}/rerun`, { method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    const headers = { Accept: 'application/json' };
+    if (csrf && csrf.content) headers['X-CSRF-Token'] = csrf.content;
+    return fetch(`${jobUrl}/rerun`, { method: 'POST', body, headers, credentials: 'same-origin' });
   }
 
   form.addEventListener('submit', async (e) => {

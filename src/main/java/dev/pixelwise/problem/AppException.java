@@ -10,7 +10,7 @@ public abstract sealed class AppException extends RuntimeException
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
         AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
         AppException.RateLimited, AppException.UploadTimedOut, AppException.QueueUnavailable,
-        AppException.MalformedForm, AppException.FormTooLarge {
+        AppException.MalformedForm, AppException.FormTooLarge, AppException.Forbidden {
 
     private final int status;
     private final String type;
@@ -131,6 +131,13 @@ public abstract sealed class AppException extends RuntimeException
     public static final class Unauthorized extends AppException {
         public Unauthorized(String detail) {
             super(401, "unauthorized", "API key required", detail, null);
+        }
+    }
+
+    /** 403: a page form without its CSRF token, or with another page's (dev.pixelwise.web.Csrf). */
+    public static final class Forbidden extends AppException {
+        public Forbidden(String detail) {
+            super(403, "forbidden", "Request refused", detail, null);
         }
     }
 

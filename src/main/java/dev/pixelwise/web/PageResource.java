@@ -32,8 +32,9 @@ import dev.pixelwise.work.OptionSpec;
 import dev.pixelwise.zoo.ModelCard;
 import dev.pixelwise.zoo.ModelZoo;
 
-/** The pages: home (upload form) and job (progress, then result). Thin, like the API. */
+/** The pages: home (upload form) and job (progress, then result). Thin, like the API. Forms carry a CSRF token. */
 @Path("/")
+@CsrfProtected
 @Produces(MediaType.TEXT_HTML)
 public class PageResource {
 
@@ -135,8 +136,8 @@ public class PageResource {
         Map<String, String> options = new LinkedHashMap<>();
         String prefix = task.name() + ".";
         fields.forEach((name, value) -> {
-            if (value == null || value.isBlank()) {
-                return;
+            if (value == null || value.isBlank() || name.equals(Csrf.FIELD)) {
+                return; // the CSRF token was checked by CsrfFilter; it is no option
             }
             if (name.startsWith(prefix)) {
                 options.put(name.substring(prefix.length()), value);

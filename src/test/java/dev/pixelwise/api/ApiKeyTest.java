@@ -94,7 +94,8 @@ class ApiKeyTest {
 
     @Test
     void pagesStaticHealthAndMetricsNeedNoKey() {
-        given().get("/").then().statusCode(200);
+        // The pages that run jobs need the unlock page's session instead (dev.pixelwise.web.PageLockTest).
+        given().redirects().follow(false).get("/").then().statusCode(303).header("Location", startsWith("/unlock"));
         given().get("/models").then().statusCode(200);
         given().get("/static/app.js").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
@@ -123,6 +124,19 @@ class ApiKeyTest {
         for (String path : List.of("/", "/jobs/AAAAAAAAAAAAAAAAAAAAAA", "/models", "/static/app.js", "/static/api.js",
                 "/q/health/live", "/q/metrics", "/apis", "/rapid")) {
             assertFalse(ApiKeyFilter.guards(path), path);
+        }
+    }
+
+    /** Fail closed: a page needs the unlock page's session unless it is one of the few that run nothing. */
+    @Test
+    void onlyPagesThatRunNothingOpenWithoutASession() {
+        for (String path : List.of("/models", "/about", "/unlock", "/lock", "/static/app.js", "/q/health/live", "//models",
+                "/Models", "/about;x=1")) {
+            assertTrue(ApiKeyFilter.opensWithoutSession(path), path);
+        }
+        for (String path : List.of("/", "//", "/;x", "/jobs", "/jobs/AAAAAAAAAAAAAAAAAAAAAA", "/jobs/x/cancel", "/JOBS/x",
+                "/models/%2e%2e/jobs", "/static/..%2Fjobs", "/a%ZZ", "/no-such-page", "/modelsx")) {
+            assertFalse(ApiKeyFilter.opensWithoutSession(path), path);
         }
     }
 

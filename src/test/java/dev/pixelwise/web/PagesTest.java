@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -30,7 +31,10 @@ class PagesTest {
 
     @Test
     void formPostRedirectsToTheJobPageWhichShowsTheResult() throws InterruptedException {
+        PageForms forms = PageForms.load("/");
         String location = given().redirects().follow(false)
+                .cookie(Csrf.COOKIE, forms.cookie())
+                .multiPart(Csrf.FIELD, forms.token())
                 .multiPart("task", "inspect")
                 .multiPart("inspect.thumbnail", "128")
                 .multiPart("test-hold.holdMs", "5") // another task's field is dropped, not refused
@@ -76,11 +80,53 @@ class PagesTest {
                 .contentType(startsWith("text/html"))
                 .body(containsString("There is no job"))
                 .body(containsString("Back to the upload page"));
+        PageForms forms = PageForms.load("/");
         given().accept("text/html")
+                .cookie(Csrf.COOKIE, forms.cookie())
+                .multiPart(Csrf.FIELD, forms.token())
                 .multiPart("task", "inspect")
                 .multiPart("image", "notes.png", "just text".getBytes())
                 .post("/jobs").then().statusCode(415)
                 .contentType(startsWith("text/html"))
                 .body(containsString("not PNG, JPEG"));
+    }
+
+    /** CSRF protection is on whether or not API keys are: a form without this browser's token is refused, readably. */
+    @Test
+    void aFormWithoutItsCsrfTokenIsRefusedReadably() {
+        PageForms forms = PageForms.load("/");
+        given().accept("text/html").redirects().follow(false)
+                .cookie(Csrf.COOKIE, forms.cookie())
+                .multiPart("task", "inspect")
+                .multiPart("image", TestImages.photo("cat.bmp").toFile())
+                .post("/jobs").then().statusCode(403)
+                .contentType(startsWith("text/html"))
+                .body(containsString("sent without its security token"));
+        // Another browser's token (or one a foreign page made up) does not match this cookie.
+        given().accept("text/html").redirects().follow(false)
+                .cookie(Csrf.COOKIE, forms.cookie())
+                .multiPart(Csrf.FIELD, PageForms.load("/").token())
+                .multiPart("task", "inspect")
+                .multiPart("image", TestImages.photo("cat.bmp").toFile())
+                .post("/jobs").then().statusCode(403)
+                .body(containsString("does not match"));
+        // The token without its cookie, and the cancel form without its token.
+        given().accept("text/html").redirects().follow(false)
+                .multiPart(Csrf.FIELD, forms.token())
+                .multiPart("task", "inspect")
+                .multiPart("image", TestImages.photo("cat.bmp").toFile())
+                .post("/jobs").then().statusCode(403);
+        given().accept("text/html").redirects().follow(false).cookie(Csrf.COOKIE, forms.cookie())
+                .formParam("x", "y").post("/jobs/AAAAAAAAAAAAAAAAAAAAAA/cancel").then().statusCode(403);
+        // With it, the cancel form gets past the check to the job (here an unknown one).
+        given().accept("text/html").redirects().follow(false).cookie(Csrf.COOKIE, forms.cookie())
+                .formParam(Csrf.FIELD, forms.token()).post("/jobs/AAAAAAAAAAAAAAAAAAAAAA/cancel").then().statusCode(404)
+                .body(containsString("There is no job"));
+    }
+
+    @Test
+    void withoutKeysThereIsNothingToUnlock() {
+        given().redirects().follow(false).get("/unlock").then().statusCode(303).header("Location", endsWith("/"));
+        given().get("/").then().statusCode(200).body(not(containsString("data-lock")));
     }
 }
