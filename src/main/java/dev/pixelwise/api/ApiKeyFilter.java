@@ -2,7 +2,6 @@ package dev.pixelwise.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.problem.AppException;
-import dev.pixelwise.web.Csrf;
 import dev.pixelwise.work.Node;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Context;

@@ -134,7 +134,7 @@ public abstract sealed class AppException extends RuntimeException
         }
     }
 
-    /** 403: a page form without its CSRF token, or with another page's (dev.pixelwise.web.Csrf). */
+    /** 403: a page form without its CSRF token, or with another page's (api.Csrf). */
     public static final class Forbidden extends AppException {
         public Forbidden(String detail) {
             super(403, "forbidden", "Request refused", detail, null);

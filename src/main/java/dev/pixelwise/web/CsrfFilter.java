@@ -1,5 +1,6 @@
 package dev.pixelwise.web;
 
+import dev.pixelwise.api.Csrf;
 import dev.pixelwise.problem.AppException;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ResourceInfo;

@@ -1,5 +1,6 @@
 package dev.pixelwise.web;
 
+import dev.pixelwise.api.Csrf;
 import dev.pixelwise.api.JobView;
 import dev.pixelwise.api.UploadForm;
 import dev.pixelwise.imaging.ImageLimits;

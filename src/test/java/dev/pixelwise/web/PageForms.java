@@ -1,5 +1,6 @@
 package dev.pixelwise.web;
 
+import dev.pixelwise.api.Csrf;
 import io.restassured.response.Response;
 
 import java.util.regex.Matcher;

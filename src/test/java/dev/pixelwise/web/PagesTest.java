@@ -1,5 +1,6 @@
 package dev.pixelwise.web;
 
+import dev.pixelwise.api.Csrf;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

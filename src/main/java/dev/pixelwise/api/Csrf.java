@@ -1,4 +1,4 @@
-package dev.pixelwise.web;
+package dev.pixelwise.api;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -62,7 +62,7 @@ public class Csrf {
     }
 
     /** The request being rendered for, if a template is rendered in one. */
-    static RoutingContext current() {
+    public static RoutingContext current() {
         if (!Arc.container().requestContext().isActive()) {
             return null;
         }
