@@ -1,4 +1,6 @@
-// Pixelwise pages: progressive enhancement only. Every page works without this file.
+// Pixelwise pages: progressive enhancement only. Every page works without this file. Loaded by every page:
+// the upload form and the job progress. Each result page loads its own modules (quantize.js, upscale.js,
+// segment.js, heat-layer.js).
 'use strict';
 
 (function uploadForm() {
@@ -99,101 +101,4 @@
     source.close();
     window.setTimeout(() => window.location.reload(), 1000);
   };
-})();
-
-(function heatmapOpacity() {
-  const slider = document.querySelector('[data-heat-opacity]');
-  const layer = document.querySelector('[data-heat-layer]');
-  if (!slider || !layer) return;
-  const apply = () => { layer.style.opacity = String(slider.value / 100); };
-  slider.addEventListener('input', apply);
-  apply();
-})();
-
-(function upscaleCompare() {
-  const root = document.querySelector('[data-upscale]');
-  if (!root) return;
-  const src = root.querySelector('.u-sources').dataset;
-  const stage = root.querySelector('[data-u-stage]');
-  const right = root.querySelector('[data-u-layer=right]');
-  const imgs = { left: root.querySelector('[data-u-img=left]'), right: root.querySelector('[data-u-img=right]') };
-  const divider = root.querySelector('[data-u-divider]');
-  const level = root.querySelector('[data-u-zoom-level]');
-  const state = { zoom: 1, x: 0, y: 0 };
-
-  function show(side) {
-    const which = root.querySelector(`[data-u-side=${side}]`).value;
-    imgs[side].src = src[which];
-    // The original is smaller: stretched to the same box, nearest-neighbour shows its real pixels.
-    imgs[side].classList.toggle('pixelated', which === 'original');
-  }
-  function clip() { right.style.clipPath = `inset(0 0 0 ${divider.value}%)`; }
-  function transform() {
-    const t = `translate(${state.x}px, ${state.y}px) scale(${state.zoom})`;
-    imgs.left.style.transform = t;
-    imgs.right.style.transform = t;
-    level.textContent = `${state.zoom}×`;
-    stage.dataset.zoom = String(state.zoom);
-  }
-  root.querySelectorAll('[data-u-side]').forEach((s) => s.addEventListener('change', () => show(s.dataset.uSide)));
-  root.querySelectorAll('[data-u-zoom]').forEach((b) => b.addEventListener('click', () => {
-    state.zoom = b.dataset.uZoom === 'in' ? Math.min(16, state.zoom * 2) : Math.max(1, state.zoom / 2);
-    if (state.zoom === 1) { state.x = 0; state.y = 0; }
-    transform();
-  }));
-  divider.addEventListener('input', clip);
-  let drag = null;
-  stage.addEventListener('pointerdown', (e) => { drag = { x: e.clientX - state.x, y: e.clientY - state.y }; stage.setPointerCapture(e.pointerId); });
-  stage.addEventListener('pointermove', (e) => {
-    if (!drag) return;
-    if (state.zoom === 1) {
-      const r = stage.getBoundingClientRect();
-      divider.value = String(Math.round(Math.max(0, Math.min(1, (e.clientX - r.left) / r.width)) * 100));
-      clip();
-    } else {
-      state.x = e.clientX - drag.x; state.y = e.clientY - drag.y; transform();
-    }
-  });
-  stage.addEventListener('pointerup', () => { drag = null; });
-  stage.addEventListener('keydown', (e) => {
-    const step = 40;
-    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-    if (moves[e.key] && state.zoom > 1) { state.x += moves[e.key][0]; state.y += moves[e.key][1]; transform(); e.preventDefault(); }
-  });
-  show('left'); show('right'); clip(); transform();
-})();
-
-(function segmentLegend() {
-  const root = document.querySelector('[data-segment]');
-  if (!root) return;
-  const layer = root.querySelector('[data-seg-layer]');
-  const hover = root.querySelector('[data-seg-hover]');
-  const buttons = Array.from(root.querySelectorAll('[data-seg-class]'));
-  function only(button) {
-    buttons.forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
-    layer.src = button ? button.dataset.file : layer.dataset.all;
-  }
-  buttons.forEach((b) => b.addEventListener('click', () => only(b.getAttribute('aria-pressed') === 'true' ? null : b)));
-  root.querySelector('[data-seg-all]').addEventListener('click', () => only(null));
-
-  // Hover: read the class colour under the pointer from the mask's pixels.
-  const mask = new Image();
-  mask.src = root.dataset.mask;
-  const canvas = document.createElement('canvas');
-  mask.onload = () => {
-    canvas.width = mask.naturalWidth;
-    canvas.height = mask.naturalHeight;
-    canvas.getContext('2d').drawImage(mask, 0, 0);
-  };
-  const byColor = new Map(buttons.map((b) => [b.dataset.color, b.dataset.label]));
-  root.querySelector('[data-seg-stage]').addEventListener('pointermove', (e) => {
-    if (!canvas.width) return;
-    const r = layer.getBoundingClientRect();
-    const x = Math.floor((e.clientX - r.left) / r.width * canvas.width);
-    const y = Math.floor((e.clientY - r.top) / r.height * canvas.height);
-    if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return;
-    const [red, green, blue, alpha] = canvas.getContext('2d').getImageData(x, y, 1, 1).data;
-    const hex = '#' + [red, green, blue].map((v) => v.toString(16).padStart(2, '0')).join('');
-    hover.textContent = alpha === 0 ? (byColor.get('#000000') || 'background') : (byColor.get(hex) || hex);
-  });
 })();

@@ -1,6 +1,7 @@
 // Pixelwise quantize page: file size against quality, one curve per encoding (palette PNG by k, WebP,
 // JPEG, lossless WebP, AVIF), on a chosen metric, with the quality bar drawn when it is that metric.
-import { el, sv, clamp, isNum, fmtSize, fmtNum, nextId, METRICS, barText } from './quantize-dom.js';
+import { el, sv, clamp, isNum, fmtSize, fmtNum, nextId } from './dom.js';
+import { METRICS, barText } from './quantize-metrics.js';
 import { FORMATS, formatName, encodingText } from './quantize-sources.js';
 
 const SHAPES = { png: 'circle', webp: 'diamond', jpeg: 'square', 'webp-lossless': 'triangle', avif: 'triangle-down' };

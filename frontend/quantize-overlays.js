@@ -1,7 +1,7 @@
 // Pixelwise quantize page: what can cover the right side of the viewer — the difference heat-map
 // (computed here from the two images), the server's per-pixel ΔE error map, and the pixels of one
 // palette colour. One at a time; each has a caption under the stage.
-import { el, isNum, fmtNum, fmtPct, NF } from './quantize-dom.js';
+import { el, isNum, fmtNum, fmtPct, NF } from './dom.js';
 
 // black → purple → orange → yellow, roughly matplotlib's "inferno"
 const RAMP = [[0, [0, 0, 4]], [0.35, [120, 28, 109]], [0.7, [237, 105, 37]], [1, [252, 255, 164]]];
@@ -104,7 +104,7 @@ function computeHighlight(px, color) {
 }
 
 const toCanvas = (image, attrs) => {
-  const canvas = el('canvas', { class: 'q-overlay', role: 'img', ...attrs });
+  const canvas = el('canvas', { role: 'img', ...attrs });
   canvas.width = image.width;
   canvas.height = image.height;
   canvas.getContext('2d').putImageData(image, 0, 0);
@@ -120,7 +120,7 @@ export function createOverlays(model, viewer, fileUrl) {
 
   // ---- toggles
   const toggle = (label, attr) => el('button', {
-    type: 'button', class: 'q-btn q-toggle', 'aria-pressed': 'false', [attr]: true,
+    type: 'button', class: 'cv-btn q-toggle', 'aria-pressed': 'false', [attr]: true,
   }, [el('span', { class: 'q-toggle-box', 'aria-hidden': 'true' }), label]);
   const diffToggle = toggle('Difference heat-map', 'data-q-diff-toggle');
   const errorToggle = toggle('Error map (ΔE)', 'data-q-errormap-toggle');
@@ -204,7 +204,7 @@ export function createOverlays(model, viewer, fileUrl) {
       return;
     }
     const img = el('img', {
-      class: 'q-overlay', alt: `Per-pixel ΔE error map of k = ${v.k}`, draggable: 'false', 'data-q-errormap-img': true,
+      alt: `Per-pixel ΔE error map of k = ${v.k}`, draggable: 'false', 'data-q-errormap-img': true,
     });
     img.addEventListener('error', () => {
       if (t === token) errorCaption.textContent = `Could not load ${v.errorMap}.`;

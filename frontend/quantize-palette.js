@@ -1,6 +1,6 @@
 // Pixelwise quantize page: the palette of the right side's variant, each colour as wide as its share of
 // the pixels. Clicking a colour shows only its pixels in the viewer; clicking it again clears that.
-import { el, isNum, fmtPct, NF } from './quantize-dom.js';
+import { el, isNum, fmtPct, NF } from './dom.js';
 
 export function createPalette(model, overlays) {
   const title = el('h3', { class: 'q-h3' }, 'Palette');

@@ -1,6 +1,6 @@
 // Pixelwise quantize page: everything either side of the viewer can show, read defensively from the
 // job result (older results have no formats, recommendation or quality bar).
-import { isNum, fmtSize, fmtNum } from './quantize-dom.js';
+import { isNum, fmtSize, fmtNum } from './dom.js';
 
 /** Display order, curve colour class and name of each encoding. */
 export const FORMATS = {
@@ -35,7 +35,7 @@ export function readResult(result) {
 
   const sources = new Map();
   sources.set('original', {
-    id: 'original', kind: 'original', group: 'Original', name: 'Original', file: originalFile, bytes: original.bytes,
+    id: 'original', kind: 'original', group: null, name: 'Original', file: originalFile, bytes: original.bytes,
     option: `Original${originalFormat ? ` (${originalFormat})` : ''}`,
   });
   variants.forEach((v) => sources.set(String(v.k), {

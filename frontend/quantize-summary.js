@@ -1,6 +1,7 @@
 // Pixelwise quantize page: the recommendation banner, the options the job ran with, and "try other k",
 // which re-runs this job's upload with new palette sizes and goes to the new job's page.
-import { el, isNum, fmtSize, NF, nextId, barText } from './quantize-dom.js';
+import { el, isNum, fmtSize, NF, nextId } from './dom.js';
+import { barText } from './quantize-metrics.js';
 import { encodingText } from './quantize-sources.js';
 
 /** "palette PNG k=16", "WebP q=75", "lossless WebP of k=16". */
@@ -21,7 +22,7 @@ export function createRecommendation(model, show) {
   else if (bar) headline = `No file meets ${bar}; the closest is ${what}.`;
   else headline = `Recommended: ${what}.`;
   const src = rec.file ? model.bySource(rec.file) : null;
-  const button = src ? el('button', { type: 'button', class: 'q-btn', 'data-q-show-recommended': src.id }, 'Show it on the right') : null;
+  const button = src ? el('button', { type: 'button', class: 'cv-btn', 'data-q-show-recommended': src.id }, 'Show it on the right') : null;
   if (button) button.addEventListener('click', () => show(src.id));
   return el('div', {
     class: `q-banner${rec.meetsBar === false ? ' q-banner-miss' : ''}`, role: 'note', 'data-q-recommendation': true,

@@ -1,6 +1,6 @@
 // Pixelwise quantize page: one table of the palette variants, one of every other encoded file.
 // A row (or its button) puts that file on the right side of the viewer.
-import { el, isNum, fmtNum, fmtPct } from './quantize-dom.js';
+import { el, isNum, fmtNum, fmtPct } from './dom.js';
 import { formatName } from './quantize-sources.js';
 
 function convergedText(c) {

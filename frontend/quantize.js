@@ -1,12 +1,12 @@
 // Pixelwise: comparison page of the K-Means colour quantisation task (an ES module, loaded by
 // results/quantize.html only). Progressive enhancement of
 // <div data-quantize-app data-job="/api/v1/jobs/{id}">; the page keeps a no-JS table.
-// Modules: quantize-sources (the result read defensively), -viewer (split view, zoom), -overlays
-// (heat-map, error map, colour highlight), -palette, -chart, -table, -summary (recommendation,
-// options used, try other k), -dom (helpers).
-import { el, isNum, fmtSize, NF } from './quantize-dom.js';
-import { readResult } from './quantize-sources.js';
-import { createViewer } from './quantize-viewer.js';
+// Modules: quantize-sources (the result read defensively), compare-viewer (split view, zoom; shared
+// with the upscale page), -overlays (heat-map, error map, colour highlight), -palette, -chart, -table,
+// -summary (recommendation, options used, try other k), -metrics; dom (helpers).
+import { el, isNum, fmtSize, NF } from './dom.js';
+import { readResult, describe } from './quantize-sources.js';
+import { createViewer } from './compare-viewer.js';
 import { createOverlays } from './quantize-overlays.js';
 import { createPalette } from './quantize-palette.js';
 import { createChart } from './quantize-chart.js';
@@ -59,25 +59,37 @@ function start() {
 }
 
 function mount(model, jobUrl) {
+  const o = model.original;
   const fileUrl = (file) => `${jobUrl}/files/${encodeURIComponent(file)}`;
   let overlays = null;
   let palette = null;
   let chart = null;
   let tables = null;
   const show = (id) => viewer.setSide('right', id);
-  const viewer = createViewer(model, fileUrl, (side, src) => {
-    if (side !== 'right' || !overlays) return;
-    tables.markCurrent(src.id);
-    chart.markCurrent(src.id);
-    palette.render(src);
-    overlays.rightChanged();
+  const firstRight = model.suggested || model.variants[Math.floor(model.variants.length / 2)];
+  const viewer = createViewer({
+    sources: model.sources,
+    left: 'original',
+    right: String(firstRight.k),
+    url: (src) => fileUrl(src.file),
+    width: o.width,
+    height: o.height,
+    describe: (src) => describe(src, model),
+    alt: (src) => (src.kind === 'palette' ? `quantised to k = ${src.variant.k} colours`
+      : src.kind === 'format' ? src.name : 'the original image'),
+    onSideChange: (side, src) => {
+      if (side !== 'right' || !overlays) return;
+      tables.markCurrent(src.id);
+      chart.markCurrent(src.id);
+      palette.render(src);
+      overlays.rightChanged();
+    },
   });
   overlays = createOverlays(model, viewer, fileUrl);
   palette = createPalette(model, overlays);
   chart = createChart(model, show);
   tables = createTables(model, fileUrl, show);
 
-  const o = model.original;
   const bits = [];
   if (isNum(o.width) && isNum(o.height)) bits.push(`${NF.format(o.width)} × ${NF.format(o.height)} px`);
   if (isNum(o.bytes)) bits.push(`${fmtSize(o.bytes)}${model.originalFormat ? ` ${model.originalFormat}` : ''}`);
@@ -89,7 +101,7 @@ function mount(model, jobUrl) {
     el('p', { class: 'q-summary' }, [el('strong', { text: 'Original: ' }), bits.join(' · ')]),
     createRecommendation(model, show),
     viewer.controls,
-    el('div', { class: 'q-toolbar', role: 'toolbar', 'aria-label': 'View' }, [viewer.zoomGroup, ...overlays.toggles]),
+    el('div', { class: 'cv-toolbar', role: 'toolbar', 'aria-label': 'View' }, [viewer.zoomGroup, ...overlays.toggles]),
     viewer.labels,
     viewer.sizeLine,
     viewer.stage,
@@ -106,11 +118,8 @@ function mount(model, jobUrl) {
   root.replaceChildren(app);
   root.setAttribute('data-q-state', 'ready');
 
-  viewer.setSplit(50);
-  viewer.setSide('left', viewer.state.left);
-  viewer.setSide('right', viewer.state.right);
-  viewer.layout();
+  const shown = viewer.start();
   chart.render();
   chart.watchSize();
-  viewer.ready().then(() => root.setAttribute('data-q-ready', 'true'));
+  shown.then(() => root.setAttribute('data-q-ready', 'true'));
 }

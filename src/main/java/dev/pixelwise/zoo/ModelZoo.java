@@ -39,7 +39,7 @@ public class ModelZoo {
     public ModelZoo(ZooConfig config, ObjectMapper json) {
         this.config = config;
         this.manifests = loadManifests(json);
-        this.fetcher = new ModelFetcher(config.dir(), config.mirror(), config.allowDownloads(), config.npm());
+        this.fetcher = new ModelFetcher(config.dir(), config.mirror(), config.allowDownloads(), config.npmRegistry());
         manifests.values().forEach(m -> states.put(m.id(), fetcher.isComplete(m) ? State.AVAILABLE : State.MISSING));
     }
 

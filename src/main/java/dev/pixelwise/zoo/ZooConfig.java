@@ -27,7 +27,7 @@ public interface ZooConfig {
     @WithDefault("true")
     boolean fetchOnStart();
 
-    /** The npm client to run for npm sources. */
-    @WithDefault("npm")
-    String npm();
+    /** The npm registry that npm sources are fetched from over HTTP (no npm client needed). */
+    @WithDefault("https://registry.npmjs.org/")
+    String npmRegistry();
 }

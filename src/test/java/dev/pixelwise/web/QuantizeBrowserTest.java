@@ -48,12 +48,12 @@ class QuantizeBrowserTest extends ChromiumSession {
                 .stream().findFirst().orElse(null));
         assertEquals(3, app.findElements(By.cssSelector("[data-q-row]")).size(), "a row per k");
         assertEquals(3, app.findElements(By.cssSelector("[data-q-point]")).size(), "a chart point per k");
-        assertTrue(app.findElement(By.cssSelector("[data-q-size-diff]")).getText().contains("smaller"));
+        assertTrue(app.findElement(By.cssSelector("[data-cv-size-diff]")).getText().contains("smaller"));
 
         // Drag the divider with the mouse, then nudge it with the keyboard.
-        WebElement divider = app.findElement(By.cssSelector("[data-q-divider]"));
+        WebElement divider = app.findElement(By.cssSelector("[data-cv-divider]"));
         int before = Integer.parseInt(divider.getAttribute("aria-valuenow"));
-        WebElement stage = app.findElement(By.cssSelector("[data-q-stage]"));
+        WebElement stage = app.findElement(By.cssSelector("[data-cv-stage]"));
         new Actions(driver).clickAndHold(divider).moveByOffset(-stage.getSize().getWidth() / 4, 0).release().perform();
         int dragged = Integer.parseInt(divider.getAttribute("aria-valuenow"));
         assertTrue(dragged < before - 10, "divider moved left: " + before + " -> " + dragged);
@@ -61,14 +61,14 @@ class QuantizeBrowserTest extends ChromiumSession {
         assertEquals(dragged + 1, Integer.parseInt(divider.getAttribute("aria-valuenow")));
 
         // Zoom in twice: both sides share the zoom.
-        app.findElement(By.cssSelector("[data-q-zoom=in]")).click();
-        app.findElement(By.cssSelector("[data-q-zoom=in]")).click();
+        app.findElement(By.cssSelector("[data-cv-zoom=in]")).click();
+        app.findElement(By.cssSelector("[data-cv-zoom=in]")).click();
         assertEquals("4", stage.getAttribute("data-zoom"));
 
         // Pick k = 4 from the chart: the right side follows.
         app.findElement(By.cssSelector("[data-q-point='4']")).click();
-        assertEquals("k = 4", app.findElement(By.cssSelector("[data-q-right-label]")).getText());
-        assertEquals("4", new Select(app.findElement(By.cssSelector("select[data-q-side=right]"))).getFirstSelectedOption()
+        assertEquals("k = 4", app.findElement(By.cssSelector("[data-cv-right-label]")).getText());
+        assertEquals("4", new Select(app.findElement(By.cssSelector("select[data-cv-side=right]"))).getFirstSelectedOption()
                 .getAttribute("value"));
         assertTrue(app.findElements(By.cssSelector("[data-q-palette] > *")).size() <= 4);
 
@@ -103,11 +103,11 @@ class QuantizeBrowserTest extends ChromiumSession {
         assertFalse(app.findElements(By.cssSelector("[data-q-curve=jpeg] [data-q-fpoint]")).isEmpty(), "a JPEG curve");
         assertEquals(2, app.findElements(By.cssSelector("[data-q-curve=png] [data-q-point]")).size(), "the PNG curve by k");
 
-        Select left = new Select(app.findElement(By.cssSelector("select[data-q-side=left]")));
+        Select left = new Select(app.findElement(By.cssSelector("select[data-cv-side=left]")));
         String webp = left.getOptions().stream().map(o -> o.getAttribute("value")).filter(v -> v.endsWith(".webp"))
                 .findFirst().orElseThrow(() -> new AssertionError("no WebP file among the side choices"));
         left.selectByValue(webp);
-        WebElement img = app.findElement(By.cssSelector("img[data-q-img=left]"));
+        WebElement img = app.findElement(By.cssSelector("img[data-cv-img=left]"));
         assertTrue(img.getAttribute("src").endsWith(".webp"), img.getAttribute("src"));
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> decoded(img));
 
@@ -147,7 +147,7 @@ class QuantizeBrowserTest extends ChromiumSession {
         WebElement banner = app.findElement(By.cssSelector("[data-q-recommendation]"));
         assertTrue(banner.getText().contains("The smallest file that meets ΔE ≤ 2.3 is WebP q=80 ("), banner.getText());
         banner.findElement(By.cssSelector("[data-q-show-recommended]")).click();
-        assertEquals("original-q80.webp", new Select(app.findElement(By.cssSelector("select[data-q-side=right]")))
+        assertEquals("original-q80.webp", new Select(app.findElement(By.cssSelector("select[data-cv-side=right]")))
                 .getFirstSelectedOption().getAttribute("value"));
         assertTrue(app.findElement(By.cssSelector("[data-q-options]")).getText().contains("colorSpace"));
 
@@ -165,9 +165,9 @@ class QuantizeBrowserTest extends ChromiumSession {
 
         // A format file on the left, chosen from the chart.
         app.findElement(By.cssSelector("[data-q-fpoint='k4.webp']")).click(); // right side
-        new Select(app.findElement(By.cssSelector("select[data-q-side=left]"))).selectByValue("k16.jpg");
-        WebElement left = app.findElement(By.cssSelector("img[data-q-img=left]"));
-        WebElement right = app.findElement(By.cssSelector("img[data-q-img=right]"));
+        new Select(app.findElement(By.cssSelector("select[data-cv-side=left]"))).selectByValue("k16.jpg");
+        WebElement left = app.findElement(By.cssSelector("img[data-cv-img=left]"));
+        WebElement right = app.findElement(By.cssSelector("img[data-cv-img=right]"));
         wait.until(d -> decoded(left) && decoded(right));
         assertTrue(right.getAttribute("src").endsWith("/k4.webp"));
         assertTrue(left.getAttribute("src").endsWith("/k16.jpg"));

@@ -57,6 +57,7 @@ public class QuantizeFixtureResource {
                 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Quantize fixture</title>
                 <link rel="stylesheet" href="/static/app.css"></head>
                 <body><main id="main"><section class="result" data-result><div class="quantize">
+                <link rel="stylesheet" href="/static/compare-viewer.css">
                 <link rel="stylesheet" href="/static/quantize.css">
                 <script type="module" src="/static/quantize.js"></script>
                 <div data-quantize-app data-job="/test-fixture/quantize/%s"></div>

@@ -40,7 +40,9 @@ class SegmentBrowserTest extends ChromiumSession {
 
         // Hover over the middle of the image, where the bird is.
         WebElement layer = driver.findElement(By.cssSelector("[data-seg-layer]"));
-        Thread.sleep(300); // the mask is read into a canvas once it loads
+        // segment.js reads the mask into a canvas once it loads, and says so.
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
+                !d.findElements(By.cssSelector("[data-segment][data-seg-hover-ready=true]")).isEmpty());
         new Actions(driver).moveToElement(layer, 0, 0).moveByOffset(2, 2).moveToElement(layer).perform();
         String hover = new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> {
             String t = d.findElement(By.cssSelector("[data-seg-hover]")).getText();

@@ -6,7 +6,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,14 +48,45 @@ class UpscaleBrowserTest extends ChromiumSession {
                 .until(d -> d.findElements(By.cssSelector("[data-upscale], [role=alert]")).stream().findFirst().orElse(null));
         assertEquals(null, shown.getAttribute("role"), "no error: " + shown.getText());
         assertEquals("100", driver.findElement(By.cssSelector("[data-job-progress]")).getAttribute("value"));
-        WebElement right = driver.findElement(By.cssSelector("[data-u-img=right]"));
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
-                Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", right)));
-        assertEquals(192L, ((Number) driver.executeScript("return arguments[0].naturalWidth", right)).longValue(), "ESRGAN x2 on the right");
-        new Select(driver.findElement(By.cssSelector("[data-u-side=left]"))).selectByValue("bicubic");
-        assertTrue(driver.findElement(By.cssSelector("[data-u-img=left]")).getAttribute("src").endsWith("bicubic.png"));
-        driver.findElement(By.cssSelector("[data-u-zoom=in]")).click();
-        assertEquals("2", driver.findElement(By.cssSelector("[data-u-stage]")).getAttribute("data-zoom"));
+        // The shared compare viewer (compare-viewer.js): the original on the left, ESRGAN on the right, both decoded.
+        WebElement viewer = new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+                d.findElements(By.cssSelector("[data-upscale-compare][data-compare-ready=true]")).stream().findFirst().orElse(null));
+        WebElement left = viewer.findElement(By.cssSelector("img[data-cv-img=left]"));
+        WebElement right = viewer.findElement(By.cssSelector("img[data-cv-img=right]"));
+        assertEquals(96L, naturalWidth(left), "the original on the left");
+        assertEquals(192L, naturalWidth(right), "ESRGAN x2 on the right");
+        assertEquals("Original", viewer.findElement(By.cssSelector("[data-cv-left-label]")).getText());
+        assertEquals("ESRGAN", viewer.findElement(By.cssSelector("[data-cv-right-label]")).getText());
+
+        // The split moves with the mouse and the keyboard, and clips the right side where it stands.
+        WebElement divider = viewer.findElement(By.cssSelector("[data-cv-divider]"));
+        WebElement stage = viewer.findElement(By.cssSelector("[data-cv-stage]"));
+        assertEquals("50", divider.getAttribute("aria-valuenow"));
+        new Actions(driver).clickAndHold(divider).moveByOffset(-stage.getSize().getWidth() / 4, 0).release().perform();
+        int dragged = Integer.parseInt(divider.getAttribute("aria-valuenow"));
+        assertTrue(dragged < 40, "divider moved left: " + dragged);
+        divider.sendKeys(Keys.ARROW_RIGHT);
+        assertEquals(dragged + 1, Integer.parseInt(divider.getAttribute("aria-valuenow")));
+        String clip = (String) driver.executeScript(
+                "return arguments[0].closest('.cv-layer').style.clipPath", right);
+        assertTrue(clip.endsWith(" " + (dragged + 1) + "%)"), "the right side is clipped at the split: " + clip);
+
+        // Bicubic on the left; zoom is shared by both sides.
+        new Select(viewer.findElement(By.cssSelector("select[data-cv-side=left]"))).selectByValue("bicubic");
+        assertTrue(left.getAttribute("src").endsWith("bicubic.png"), left.getAttribute("src"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> naturalWidth(left) == 192L);
+        viewer.findElement(By.cssSelector("[data-cv-zoom=in]")).click();
+        assertEquals("2", stage.getAttribute("data-zoom"));
+        assertEquals(transform(left), transform(right), "both sides share the zoom");
         screenshot("upscale-compare.png");
+    }
+
+    /** 0 until the image has loaded and decoded. */
+    private static long naturalWidth(WebElement img) {
+        return ((Number) driver.executeScript("return arguments[0].complete ? arguments[0].naturalWidth : 0", img)).longValue();
+    }
+
+    private static String transform(WebElement img) {
+        return (String) driver.executeScript("return arguments[0].parentElement.style.transform", img);
     }
 }

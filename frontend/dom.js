@@ -1,11 +1,12 @@
-// Pixelwise quantize page: DOM builders and number formatting shared by the quantize-*.js modules.
-// Strict CSP: no inline style attributes — styles go through the CSSOM (element.style.x) or q- classes.
+// Pixelwise pages: DOM builders and number formatting shared by the page modules (compare viewer,
+// quantize-*.js, upscale.js). Strict CSP: no inline style attributes — styles go through the CSSOM
+// (element.style.x) or classes.
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 export const NF = new Intl.NumberFormat('en');
 
 let uid = 0;
-export const nextId = (name) => `q-${name}-${++uid}`;
+export const nextId = (name) => `pw-${name}-${++uid}`;
 
 function build(node, props, children) {
   if (props) {
@@ -38,18 +39,4 @@ export const fmtZoom = (z) => String(Math.round(z * 100) / 100);
 export function fmtRoughPct(fraction) {
   const p = fraction * 100;
   return p < 1 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
-}
-
-/** The quality metrics the page can plot and compare against the quality bar. */
-export const METRICS = {
-  psnr: { name: 'PSNR', unit: 'dB', digits: 1, higherIsBetter: true, title: 'PSNR (dB, higher is better)' },
-  ssim: { name: 'SSIM', unit: '', digits: 3, higherIsBetter: true, title: 'SSIM (1 = identical)' },
-  deltaE: { name: 'ΔE', unit: '', digits: 2, higherIsBetter: false, title: 'ΔE CIEDE2000 (lower is better)' },
-};
-
-/** "ΔE ≤ 2.3", "SSIM ≥ 0.95", "PSNR ≥ 35 dB"; null for a missing or unknown bar. */
-export function barText(bar) {
-  const m = bar && METRICS[bar.metric];
-  if (!m || !isNum(bar.value)) return null;
-  return `${m.name} ${m.higherIsBetter ? '≥' : '≤'} ${bar.value}${m.unit ? ` ${m.unit}` : ''}`;
 }

@@ -1,98 +1,112 @@
-// Pixelwise quantize page: the split viewer — two images stacked, the right one clipped at a draggable
-// divider, with shared zoom and pan. Either side shows any source (original, palette PNG, format file);
-// the right side can be covered by one overlay (difference heat-map, error map, colour highlight).
-import { el, sv, clamp, isNum, fmtSize, fmtZoom, fmtRoughPct, nextId } from './quantize-dom.js';
-import { describe } from './quantize-sources.js';
+// Pixelwise compare viewer, shared by the result pages that put two images side by side (quantize,
+// upscale): two images stacked, the right one clipped at a draggable divider, with shared zoom and pan.
+// Either side shows any of the page's sources; the right side can be covered by one overlay element.
+// Strict CSP: styles go through the CSSOM or the cv- classes of compare-viewer.css.
+import { el, sv, clamp, isNum, fmtSize, fmtZoom, fmtRoughPct, nextId } from './dom.js';
 
 const ZOOM_MIN = 1;
 const ZOOM_MAX = 32;
 
-export function createViewer(model, fileUrl, onSideChange) {
-  const { sources, original } = model;
-  let imgW = isNum(original.width) && original.width > 0 ? original.width : 0;
-  let imgH = isNum(original.height) && original.height > 0 ? original.height : 0;
-  const firstRight = model.suggested || model.variants[Math.floor(model.variants.length / 2)];
+/**
+ * options:
+ *   sources   Map of id → { id, name, option (select text), group (optgroup label), bytes?, pixelated? };
+ *             a pixelated source is always drawn with nearest-neighbour pixels (a smaller original
+ *             stretched to the box)
+ *   left, right  the ids shown first
+ *   url(src)     where a source's image is
+ *   width, height  the picture's size in px; when absent, the first image that loads gives it
+ *   describe(src)  the line under a side's name (default: none)
+ *   alt(src)       the image's alternative text (default: its name)
+ *   onSideChange(side, src)  called after a side changes
+ */
+export function createViewer(options) {
+  const { sources, url: urlOf } = options;
+  const describe = options.describe || (() => '');
+  const altOf = options.alt || ((src) => src.name);
+  const onSideChange = options.onSideChange || (() => {});
+  let imgW = isNum(options.width) && options.width > 0 ? options.width : 0;
+  let imgH = isNum(options.height) && options.height > 0 ? options.height : 0;
   const state = {
-    left: 'original', right: String(firstRight.k), split: 50, zoom: 1, cx: imgW / 2, cy: imgH / 2, overlay: null,
+    left: options.left, right: options.right, split: 50, zoom: 1, cx: imgW / 2, cy: imgH / 2, overlay: null,
   };
 
-  // ---- side selects, grouped by kind of file
+  // ---- side selects, grouped by kind of file (a source without a group is a plain option)
   const selects = {};
   function sideSelect(side) {
     const id = nextId(`side-${side}`);
     const groups = new Map();
     sources.forEach((s) => {
-      if (!groups.has(s.group)) groups.set(s.group, []);
-      groups.get(s.group).push(el('option', { value: s.id, text: s.option }));
+      const group = s.group || '';
+      if (!groups.has(group)) groups.set(group, []);
+      groups.get(group).push(el('option', { value: s.id, text: s.option || s.name }));
     });
-    const select = el('select', { id, 'data-q-side': side },
-      [...groups.entries()].map(([label, options]) => (options.length === 1 && label === 'Original'
-        ? options[0] : el('optgroup', { label }, options))));
+    const select = el('select', { id, 'data-cv-side': side },
+      [...groups.entries()].flatMap(([label, opts]) => (label ? [el('optgroup', { label }, opts)] : opts)));
     select.addEventListener('change', () => setSide(side, select.value));
     selects[side] = select;
-    return el('div', { class: `q-field q-field-${side}` }, [
+    return el('div', { class: `cv-field cv-field-${side}` }, [
       el('label', { for: id, text: side === 'left' ? 'Left side' : 'Right side' }), select,
     ]);
   }
   const swapButton = el('button', {
-    type: 'button', class: 'q-btn q-swap', 'data-q-swap': true, 'aria-label': 'Swap left and right', title: 'Swap left and right',
+    type: 'button', class: 'cv-btn cv-swap', 'data-cv-swap': true, 'aria-label': 'Swap left and right', title: 'Swap left and right',
   }, '⇄');
   swapButton.addEventListener('click', () => {
     const { left, right } = state;
     setSide('left', right);
     setSide('right', left);
   });
-  const controls = el('div', { class: 'q-controls' }, [sideSelect('left'), swapButton, sideSelect('right')]);
+  const controls = el('div', { class: 'cv-controls' }, [sideSelect('left'), swapButton, sideSelect('right')]);
 
   // ---- zoom buttons
-  const zoomOut = el('button', { type: 'button', class: 'q-btn', 'data-q-zoom': 'out', 'aria-label': 'Zoom out', title: 'Zoom out (−)' }, '−');
-  const zoomIn = el('button', { type: 'button', class: 'q-btn', 'data-q-zoom': 'in', 'aria-label': 'Zoom in', title: 'Zoom in (+)' }, '+');
-  const zoomReset = el('button', { type: 'button', class: 'q-btn', 'data-q-zoom': 'reset', 'aria-label': 'Reset zoom to fit', title: 'Fit (0)' }, 'Fit');
-  const zoomLevel = el('output', { class: 'q-zoom-level', 'aria-live': 'polite', 'data-q-zoom-level': true }, '1×');
+  const zoomOut = el('button', { type: 'button', class: 'cv-btn', 'data-cv-zoom': 'out', 'aria-label': 'Zoom out', title: 'Zoom out (−)' }, '−');
+  const zoomIn = el('button', { type: 'button', class: 'cv-btn', 'data-cv-zoom': 'in', 'aria-label': 'Zoom in', title: 'Zoom in (+)' }, '+');
+  const zoomReset = el('button', { type: 'button', class: 'cv-btn', 'data-cv-zoom': 'reset', 'aria-label': 'Reset zoom to fit', title: 'Fit (0)' }, 'Fit');
+  const zoomLevel = el('output', { class: 'cv-zoom-level', 'aria-live': 'polite', 'data-cv-zoom-level': true }, '1×');
   zoomIn.addEventListener('click', () => { if (state.zoom < ZOOM_MAX) zoomAt(state.zoom * 2); });
   zoomOut.addEventListener('click', () => { if (state.zoom > ZOOM_MIN) zoomAt(state.zoom / 2); });
   zoomReset.addEventListener('click', resetView);
-  const zoomGroup = el('span', { class: 'q-zoom-group' }, [zoomOut, zoomLevel, zoomIn, zoomReset]);
+  const zoomGroup = el('span', { class: 'cv-zoom-group' }, [zoomOut, zoomLevel, zoomIn, zoomReset]);
 
   // ---- labels and size difference
-  const leftName = el('span', { class: 'q-side-name', 'data-q-left-label': true });
-  const leftSize = el('span', { class: 'q-side-size', 'data-q-left-size': true });
-  const rightName = el('span', { class: 'q-side-name', 'data-q-right-label': true });
-  const rightMode = el('span', { class: 'q-side-mode', hidden: true, 'data-q-right-mode': true });
-  const rightSize = el('span', { class: 'q-side-size', 'data-q-right-size': true });
-  const sizeDiff = el('span', { 'data-q-size-diff': true });
-  const labels = el('div', { class: 'q-sides' }, [
-    el('p', { class: 'q-side q-side-left' }, [leftName, leftSize]),
-    el('p', { class: 'q-side q-side-right' }, [el('span', null, [rightName, rightMode]), rightSize]),
+  const leftName = el('span', { class: 'cv-side-name', 'data-cv-left-label': true });
+  const leftSize = el('span', { class: 'cv-side-size', 'data-cv-left-size': true });
+  const rightName = el('span', { class: 'cv-side-name', 'data-cv-right-label': true });
+  const rightMode = el('span', { class: 'cv-side-mode', hidden: true, 'data-cv-right-mode': true });
+  const rightSize = el('span', { class: 'cv-side-size', 'data-cv-right-size': true });
+  const sizeDiff = el('span', { 'data-cv-size-diff': true });
+  const labels = el('div', { class: 'cv-sides' }, [
+    el('p', { class: 'cv-side cv-side-left' }, [leftName, leftSize]),
+    el('p', { class: 'cv-side cv-side-right' }, [el('span', null, [rightName, rightMode]), rightSize]),
   ]);
-  const sizeLine = el('p', { class: 'q-size-line' }, [el('span', { class: 'q-muted' }, 'File size: '), sizeDiff]);
+  const sizeLine = el('p', { class: 'cv-size-line' }, [el('span', { class: 'cv-muted' }, 'File size: '), sizeDiff]);
 
   // ---- stage
-  const leftImg = el('img', { class: 'q-img', alt: '', draggable: 'false', decoding: 'async', 'data-q-img': 'left' });
-  const rightImg = el('img', { class: 'q-img', alt: '', draggable: 'false', decoding: 'async', 'data-q-img': 'right' });
-  const leftXform = el('div', { class: 'q-xform' }, leftImg);
-  const rightXform = el('div', { class: 'q-xform' }, rightImg);
-  const leftLayer = el('div', { class: 'q-layer q-layer-left' }, leftXform);
-  const rightLayer = el('div', { class: 'q-layer q-layer-right' }, rightXform);
-  const leftTag = el('span', { class: 'q-tag q-tag-left', 'aria-hidden': 'true' });
-  const rightTag = el('span', { class: 'q-tag q-tag-right', 'aria-hidden': 'true' });
-  const stageMessage = el('p', { class: 'q-stage-message', role: 'status', hidden: true });
-  const wheelHint = el('p', { class: 'q-wheel-hint', 'aria-hidden': 'true' },
+  const leftImg = el('img', { class: 'cv-img', alt: '', draggable: 'false', decoding: 'async', 'data-cv-img': 'left' });
+  const rightImg = el('img', { class: 'cv-img', alt: '', draggable: 'false', decoding: 'async', 'data-cv-img': 'right' });
+  const leftXform = el('div', { class: 'cv-xform' }, leftImg);
+  const rightXform = el('div', { class: 'cv-xform' }, rightImg);
+  const leftLayer = el('div', { class: 'cv-layer cv-layer-left' }, leftXform);
+  const rightLayer = el('div', { class: 'cv-layer cv-layer-right' }, rightXform);
+  const leftTag = el('span', { class: 'cv-tag cv-tag-left', 'aria-hidden': 'true' });
+  const rightTag = el('span', { class: 'cv-tag cv-tag-right', 'aria-hidden': 'true' });
+  const stageMessage = el('p', { class: 'cv-stage-message', role: 'status', hidden: true });
+  const wheelHint = el('p', { class: 'cv-wheel-hint', 'aria-hidden': 'true' },
     'Hold Ctrl (⌘) and scroll to zoom — or click the picture first');
-  const grip = el('span', { class: 'q-grip', 'aria-hidden': 'true' }, sv('svg', { viewBox: '0 0 24 24', width: '22', height: '22', focusable: 'false' }, [
+  const grip = el('span', { class: 'cv-grip', 'aria-hidden': 'true' }, sv('svg', { viewBox: '0 0 24 24', width: '22', height: '22', focusable: 'false' }, [
     sv('path', { d: 'M9 6 3 12l6 6M15 6l6 6-6 6', fill: 'none', stroke: 'currentColor', 'stroke-width': '2.5', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }),
   ]));
   const divider = el('div', {
-    class: 'q-divider', role: 'slider', tabindex: '0', 'aria-label': 'Split position',
+    class: 'cv-divider', role: 'slider', tabindex: '0', 'aria-label': 'Split position',
     'aria-orientation': 'horizontal', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '50',
-    'data-q-divider': true,
+    'data-cv-divider': true,
   }, grip);
   const helpId = nextId('help');
   const stage = el('div', {
-    class: 'q-stage', tabindex: '0', role: 'group', 'aria-label': 'Image comparison',
-    'aria-describedby': helpId, 'data-q-stage': true, 'data-zoom': '1',
+    class: 'cv-stage', tabindex: '0', role: 'group', 'aria-label': 'Image comparison',
+    'aria-describedby': helpId, 'data-cv-stage': true, 'data-zoom': '1',
   }, [leftLayer, rightLayer, leftTag, rightTag, divider, stageMessage, wheelHint]);
-  const help = el('p', { class: 'hint q-help', id: helpId },
+  const help = el('p', { class: 'hint cv-help', id: helpId },
     'Drag the handle (or focus it and use the arrow keys) to move the split. Zoom with the + and − buttons, '
     + 'the + and − keys, Ctrl + mouse wheel or a pinch; when zoomed in, drag the picture or use the arrow keys '
     + 'to pan. Double-click zooms in.');
@@ -144,9 +158,9 @@ export function createViewer(model, fileUrl, onSideChange) {
     const zoomed = state.zoom > 1.001;
     stage.setAttribute('data-zoom', fmtZoom(state.zoom));
     stage.setAttribute('data-pan', `${Math.round(state.cx)},${Math.round(state.cy)}`);
-    stage.classList.toggle('q-zoomed', zoomed);
+    stage.classList.toggle('cv-zoomed', zoomed);
     // Show real pixels once the image is blown up: past 2× zoom, or when one image pixel covers ≥ 2 screen pixels.
-    stage.classList.toggle('q-pixelated', state.zoom > 2 || s >= 2);
+    stage.classList.toggle('cv-pixelated', state.zoom > 2 || s >= 2);
     zoomLevel.textContent = `${fmtZoom(state.zoom)}×`;
     zoomOut.setAttribute('aria-disabled', String(state.zoom <= ZOOM_MIN));
     zoomIn.setAttribute('aria-disabled', String(state.zoom >= ZOOM_MAX));
@@ -179,8 +193,8 @@ export function createViewer(model, fileUrl, onSideChange) {
     const p = Math.round(state.split * 100) / 100;
     rightLayer.style.clipPath = `inset(0 0 0 ${p}%)`;
     divider.style.left = `${p}%`;
-    rightTag.classList.toggle('q-tag-hidden', p > 88);
-    leftTag.classList.toggle('q-tag-hidden', p < 12);
+    rightTag.classList.toggle('cv-tag-hidden', p > 88);
+    leftTag.classList.toggle('cv-tag-hidden', p < 12);
     divider.setAttribute('aria-valuenow', String(Math.round(state.split)));
     divider.setAttribute('aria-valuetext',
       `${Math.round(state.split)}%: left shows ${sources.get(state.left).name}, right shows ${sources.get(state.right).name}`);
@@ -200,7 +214,7 @@ export function createViewer(model, fileUrl, onSideChange) {
     divider.focus({ preventScroll: true });
     try { divider.setPointerCapture(e.pointerId); } catch (_) { /* already gone */ }
     dividerPointer = e.pointerId;
-    stage.classList.add('q-moving-split');
+    stage.classList.add('cv-moving-split');
   });
   divider.addEventListener('pointermove', (e) => {
     if (e.pointerId !== dividerPointer || !W) return;
@@ -209,7 +223,7 @@ export function createViewer(model, fileUrl, onSideChange) {
   const endDivider = (e) => {
     if (e.pointerId !== dividerPointer) return;
     dividerPointer = null;
-    stage.classList.remove('q-moving-split');
+    stage.classList.remove('cv-moving-split');
   };
   ['pointerup', 'pointercancel', 'lostpointercapture'].forEach((t) => divider.addEventListener(t, endDivider));
   divider.addEventListener('dblclick', (e) => e.stopPropagation());
@@ -234,7 +248,7 @@ export function createViewer(model, fileUrl, onSideChange) {
   let gesture = null;
   function beginGesture() {
     const pts = [...pointers.values()];
-    stage.classList.remove('q-panning');
+    stage.classList.remove('cv-panning');
     if (pts.length >= 2) {
       const [a, b] = pts;
       const s = base * state.zoom;
@@ -248,7 +262,7 @@ export function createViewer(model, fileUrl, onSideChange) {
       const p = pts[0];
       if (state.zoom > 1.001) {
         gesture = { type: 'pan', x0: p.x, y0: p.y, cx0: state.cx, cy0: state.cy };
-        stage.classList.add('q-panning');
+        stage.classList.add('cv-panning');
       } else {
         gesture = { type: 'split', x0: p.x, moved: false };
       }
@@ -307,9 +321,9 @@ export function createViewer(model, fileUrl, onSideChange) {
   stage.addEventListener('wheel', (e) => {
     const engaged = e.ctrlKey || e.metaKey || state.zoom > 1.001 || stage.contains(document.activeElement);
     if (!engaged) {
-      wheelHint.classList.add('q-visible');
+      wheelHint.classList.add('cv-visible');
       window.clearTimeout(hintTimer);
-      hintTimer = window.setTimeout(() => wheelHint.classList.remove('q-visible'), 1400);
+      hintTimer = window.setTimeout(() => wheelHint.classList.remove('cv-visible'), 1400);
       return;
     }
     e.preventDefault();
@@ -352,16 +366,17 @@ export function createViewer(model, fileUrl, onSideChange) {
   ['left', 'right'].forEach((side) => {
     const img = sideImage(side);
     img.addEventListener('load', () => {
-      stage.classList.remove(`q-loading-${side}`);
+      stage.classList.remove(`cv-loading-${side}`);
       if (!imgW || !imgH) {
         setDims(img.naturalWidth, img.naturalHeight);
         layout();
       }
-      if (!stage.classList.contains('q-loading-left') && !stage.classList.contains('q-loading-right')) stageMessage.hidden = true;
+      if (!stage.classList.contains('cv-loading-left') && !stage.classList.contains('cv-loading-right')) stageMessage.hidden = true;
     });
     img.addEventListener('error', () => {
-      stage.classList.remove(`q-loading-${side}`);
-      stageMessage.textContent = `Could not load ${sources.get(state[side]).file} for the ${side} side.`;
+      stage.classList.remove(`cv-loading-${side}`);
+      const src = sources.get(state[side]);
+      stageMessage.textContent = `Could not load ${src.file || src.name} for the ${side} side.`;
       stageMessage.hidden = false;
     });
   });
@@ -379,16 +394,13 @@ export function createViewer(model, fileUrl, onSideChange) {
     return `right is ${fmtRoughPct(ratio - 1)} larger than left ${both}`;
   }
 
-  const altOf = (src) => (src.kind === 'palette' ? `quantised to k = ${src.variant.k} colours`
-    : src.kind === 'format' ? src.name : 'the original image');
-
   function updateLabels() {
     const L = sources.get(state.left);
     const R = sources.get(state.right);
     leftName.textContent = L.name;
-    leftSize.textContent = describe(L, model);
+    leftSize.textContent = describe(L);
     rightName.textContent = R.name;
-    rightSize.textContent = describe(R, model);
+    rightSize.textContent = describe(R);
     const mode = state.overlay ? state.overlay.label : '';
     rightMode.textContent = mode ? ` · ${mode}` : '';
     rightMode.hidden = !mode;
@@ -406,11 +418,12 @@ export function createViewer(model, fileUrl, onSideChange) {
     const src = sources.get(id);
     if (selects[side].value !== id) selects[side].value = id;
     const img = sideImage(side);
-    const url = fileUrl(src.file);
+    const url = urlOf(src);
     if (img.getAttribute('src') !== url) {
-      stage.classList.add(`q-loading-${side}`);
+      stage.classList.add(`cv-loading-${side}`);
       img.src = url;
     }
+    img.classList.toggle('cv-img-pixelated', !!src.pixelated);
     updateLabels();
     onSideChange(side, src);
   }
@@ -422,9 +435,12 @@ export function createViewer(model, fileUrl, onSideChange) {
   function setOverlay(node, label) {
     [...rightXform.children].forEach((c) => { if (c !== rightImg) c.remove(); });
     state.overlay = node ? { node, label } : null;
-    if (node) rightXform.append(node);
+    if (node) {
+      node.classList.add('cv-overlay');
+      rightXform.append(node);
+    }
     rightImg.hidden = !!node;
-    stage.classList.toggle('q-overlay-on', !!node);
+    stage.classList.toggle('cv-overlay-on', !!node);
     updateLabels();
   }
 
@@ -439,8 +455,17 @@ export function createViewer(model, fileUrl, onSideChange) {
     ]).then(layout);
   }
 
+  /** Once the pieces are in the page: the split in the middle, both sides loaded, laid out. */
+  function start() {
+    setSplit(50);
+    setSide('left', state.left);
+    setSide('right', state.right);
+    layout();
+    return ready();
+  }
+
   return {
-    state, controls, zoomGroup, labels, sizeLine, stage, help, setSide, setOverlay, setSplit, layout, ready,
+    state, controls, zoomGroup, labels, sizeLine, stage, help, setSide, setOverlay, setSplit, layout, start,
     current: (side) => sources.get(state[side]),
   };
 }
