@@ -40,9 +40,12 @@ class SegmentBrowserTest extends ChromiumSession {
 
         // Hover over the middle of the image, where the bird is.
         WebElement layer = driver.findElement(By.cssSelector("[data-seg-layer]"));
-        Thread.sleep(300); // the mask is read into a canvas once it loads
-        new Actions(driver).moveToElement(layer, 0, 0).moveByOffset(2, 2).moveToElement(layer).perform();
-        String hover = new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> {
+        // The page reads the mask into a canvas once it loads and ignores the pointer until then:
+        // move again on every poll rather than guess when that happened.
+        WebDriverWait caption = new WebDriverWait(driver, Duration.ofSeconds(10));
+        caption.withMessage("the hover caption to name the class under the pointer");
+        String hover = caption.until(d -> {
+            new Actions(d).moveToElement(layer, 0, 0).moveByOffset(2, 2).moveToElement(layer).perform();
             String t = d.findElement(By.cssSelector("[data-seg-hover]")).getText();
             return t.startsWith("Point at") ? null : t;
         });
