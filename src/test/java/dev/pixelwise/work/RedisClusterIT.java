@@ -520,7 +520,7 @@ class RedisClusterIT {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                fail("interrupted while waiting for " + what); // not a wait that succeeded
             }
         }
         fail(what + " not ready within " + limit.toSeconds() + " s");
