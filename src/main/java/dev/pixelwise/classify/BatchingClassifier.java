@@ -56,6 +56,11 @@ final class BatchingClassifier implements AutoCloseable {
         return f;
     }
 
+    /** Requests submitted but not yet taken into a batch. Tests read it to know the batch thread holds one. */
+    int queued() {
+        return queue.size();
+    }
+
     /**
      * Says a request is on its way; close the announcement just before submitting it (or when giving
      * up), so a batch being formed waits for it, at most the delay.

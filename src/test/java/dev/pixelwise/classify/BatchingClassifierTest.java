@@ -1,8 +1,10 @@
 package dev.pixelwise.classify;
 
+import dev.pixelwise.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,8 +48,8 @@ class BatchingClassifierTest {
     void anAnnouncedRequestJoinsTheBatchBeingFormed() throws Exception {
         BatchingClassifier.Announcement second = classifier.announce();
         CompletableFuture<float[][]> a = classifier.submit(new float[][]{{1}});
-        Thread.sleep(200); // the batch thread is now waiting for the announced request
-        assertFalse(a.isDone(), "waits for the announced one");
+        awaitTaken();
+        assertFalse(a.isDone(), "holds the first request and waits for the announced one (the delay is an hour)");
         CompletableFuture<float[][]> b = classifier.submit(new float[][]{{2}, {3}});
         second.close();
         assertArrayEquals(new float[]{1}, a.get(30, TimeUnit.SECONDS)[0]);
@@ -59,10 +61,16 @@ class BatchingClassifierTest {
     void aWithdrawnAnnouncementEndsTheWait() throws Exception {
         BatchingClassifier.Announcement abandoned = classifier.announce();
         CompletableFuture<float[][]> a = classifier.submit(new float[][]{{5}});
-        Thread.sleep(100);
+        awaitTaken();
+        assertFalse(a.isDone(), "waits while the announcement stands");
         abandoned.close();
         abandoned.close(); // twice is once
         assertArrayEquals(new float[]{5}, a.get(30, TimeUnit.SECONDS)[0]);
         assertEquals(List.of(1), batches);
+    }
+
+    /** Until the batch thread has taken what was submitted: from then on it either waits or runs the batch. */
+    private void awaitTaken() {
+        Poll.until("the batch thread to take the submitted request", Duration.ofSeconds(30), () -> classifier.queued() == 0);
     }
 }

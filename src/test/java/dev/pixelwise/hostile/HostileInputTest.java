@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,18 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue #8, "bad input, with nothing lost": every file of the {@link HostileCorpus} goes through
- * every task's synchronous endpoint. Hostile files get a 4xx problem within a second each; odd but
- * valid files work (or get a clear 4xx); afterwards the workers are all alive and the heap is
- * where it was. The app runs in this JVM, so its heap is the one measured here.
+ * every task's synchronous endpoint. Hostile files get a 4xx problem; valid files work and damaged
+ * ones work or get a clear 4xx; afterwards the workers are all alive. How fast the refusals come
+ * and whether the heap stays where it was is {@link HostileInputTimingTest}'s to check.
  */
 @QuarkusTest
 class HostileInputTest {
 
     static final List<String> TASKS = List.of("inspect", "quantize", "classify", "upscale", "segment");
-    /** The issue's limit for refusing a hostile file; generous, since most are refused at intake. */
-    static final long REFUSE_WITHIN_MS = 1000;
-    /** Room for JIT, class loading and caches that fill on first use; a leak per file would dwarf it. */
-    static final long HEAP_MARGIN_BYTES = 64L << 20;
     static final Map<String, String> CLAIMED_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
             "gif", "image/gif", "bmp", "image/bmp", "webp", "image/webp", "tif", "image/tiff", "tiff", "image/tiff",
             "svg", "image/svg+xml");
@@ -58,6 +53,10 @@ class HostileInputTest {
 
     @BeforeEach
     void warmUp() {
+        warmUpOnce();
+    }
+
+    static void warmUpOnce() {
         if (warm) {
             return;
         }
@@ -70,44 +69,18 @@ class HostileInputTest {
     }
 
     @Test
-    void everyHostileFileGetsAProblemWithinASecondFromEveryTask() {
-        List<Sample> hostile = HostileCorpus.refused();
-        long heapBefore = usedHeapAfterGc();
-        long start = System.nanoTime();
-        long slowest = 0;
-        String slowestCase = "";
+    void everyHostileFileGetsAProblemFromEveryTask() {
         List<String> failures = new ArrayList<>();
-        for (Sample sample : hostile) {
+        for (Sample sample : HostileCorpus.refused()) {
             for (String task : TASKS) {
-                // Best of two, so one pause of a busy 2-core machine is not taken for slow handling.
-                long best = Long.MAX_VALUE;
-                for (int attempt = 0; attempt < 2 && best >= REFUSE_WITHIN_MS; attempt++) {
-                    long t0 = System.nanoTime();
-                    Reply reply = send(task, sample.name(), sample.bytes(), null);
-                    best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
-                    String problem = problemOf(reply);
-                    if (problem != null) {
-                        failures.add(task + " " + sample + ": " + problem);
-                        break;
-                    }
-                }
-                if (best >= REFUSE_WITHIN_MS) {
-                    failures.add(task + " " + sample + ": took " + best + " ms");
-                }
-                if (best > slowest) {
-                    slowest = best;
-                    slowestCase = task + " " + sample.name();
+                String problem = problemOf(send(task, sample.name(), sample.bytes(), null));
+                if (problem != null) {
+                    failures.add(task + " " + sample + ": " + problem);
                 }
             }
         }
-        long heapAfter = usedHeapAfterGc();
-        System.out.printf(Locale.ROOT, "hostile: %d files × %d tasks in %d ms; slowest %d ms (%s); heap %d → %d MB%n",
-                hostile.size(), TASKS.size(), (System.nanoTime() - start) / 1_000_000, slowest, slowestCase,
-                heapBefore >> 20, heapAfter >> 20);
         assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
         everyWorkerIsAliveAndEveryTaskWorks();
-        assertTrue(heapAfter - heapBefore < HEAP_MARGIN_BYTES,
-                "heap grew from " + (heapBefore >> 20) + " to " + (heapAfter >> 20) + " MB");
     }
 
     /**
@@ -149,7 +122,7 @@ class HostileInputTest {
     }
 
     /** After a barrage: readiness is UP and a good upload works on every task. */
-    private static void everyWorkerIsAliveAndEveryTaskWorks() {
+    static void everyWorkerIsAliveAndEveryTaskWorks() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         for (String task : TASKS) {
             sendGood(task).then().statusCode(200).body("status", equalTo("succeeded"));
@@ -232,21 +205,4 @@ class HostileInputTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Used heap after a few full collections: the least of several readings, so a late allocation does not count. */
-    static long usedHeapAfterGc() {
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return least;
-    }
-}
+    }}

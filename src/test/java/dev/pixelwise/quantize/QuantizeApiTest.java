@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.Poll;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -12,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -241,12 +243,11 @@ class QuantizeApiTest {
         again.then().statusCode(202).header("Location", containsString("/api/v1/jobs/"));
         String next = again.jsonPath().getString("id");
         assertNotEquals(id, next);
-        JsonPath done = null;
-        for (int i = 0; i < 600 && (done == null || !done.getString("status").equals("succeeded")); i++) {
-            done = given().get("/api/v1/jobs/" + next).jsonPath();
-            assertNotEquals("failed", done.getString("status"));
-            sleepBriefly();
-        }
+        JsonPath done = Poll.value("the rerun " + next + " to succeed", Duration.ofMinutes(2), () -> {
+            JsonPath job = given().get("/api/v1/jobs/" + next).jsonPath();
+            assertNotEquals("failed", job.getString("status"), job.prettify());
+            return "succeeded".equals(job.getString("status")) ? job : null;
+        });
         assertEquals(List.of(4, 32), done.getList("result.variants.k"));
         assertEquals(first.getInt("result.original.uniqueColors"), done.getInt("result.original.uniqueColors"),
                 "the same upload");
@@ -350,13 +351,5 @@ class QuantizeApiTest {
         }
         assertTrue(levels.size() > 8, "soft alpha keeps many levels, not two: " + levels.size());
         assertTrue(job.getDouble("result.variants[0].psnr") > 30, "composited PSNR " + job.getDouble("result.variants[0].psnr"));
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pixelwise.superres;
 
+import dev.pixelwise.Poll;
 import dev.pixelwise.TestImages;
 import dev.pixelwise.TestModels;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pixelwise.imaging.ImageFormat;
 import dev.pixelwise.imaging.ImageHeader;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.WorkerPool;
 import jakarta.inject.Inject;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Assertions;
@@ -139,6 +141,9 @@ class UpscaleApiTest {
     @Inject
     UpscaleTask task;
 
+    @Inject
+    WorkerPool pool;
+
     @Test
     void theDefaultCapFitsA2048SquarePhotoAtX4AndNotOnePixelMore() {
         UpscaleOptions x4 = new UpscaleOptions("esrgan-medium", 4, 128, false);
@@ -153,16 +158,13 @@ class UpscaleApiTest {
         String id = given().multiPart("image", image.toFile()).multiPart("task", "upscale")
                 .multiPart("model", "esrgan-medium").multiPart("scale", "4").multiPart("tile", "32")
                 .post("/api/v1/jobs").then().statusCode(202).extract().path("id");
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        float progress = 0;
-        while (progress <= 0.06f && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            progress = given().get("/api/v1/jobs/" + id).then().extract().path("progress");
-        }
-        assertTrue(progress > 0.05f, "saw tiles finish");
+        Poll.until("tiles of job " + id + " to finish (progress over 5 %)", Duration.ofMinutes(2), () -> {
+            Number progress = given().get("/api/v1/jobs/" + id).then().extract().path("progress");
+            return progress != null && progress.doubleValue() > 0.05;
+        });
         given().delete("/api/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
-        Thread.sleep(1000);
-        // the worker is free again
+        // The job stops at its next tile and hands its worker back; a late result would be written before that.
+        Poll.until("the cancelled job's worker to be free", Duration.ofMinutes(1), () -> pool.busy() == 0);
         upscale(crop("bird.bmp", 0, 0, 32, 32), "model", "esrgan-slim", "scale", "2").then().statusCode(200);
         given().get("/api/v1/jobs/" + id).then().body("status", equalTo("cancelled")).body("result", equalTo(null));
     }

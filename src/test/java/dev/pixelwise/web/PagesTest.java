@@ -1,9 +1,12 @@
 package dev.pixelwise.web;
 
+import dev.pixelwise.Poll;
 import dev.pixelwise.api.Csrf;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -42,12 +45,10 @@ class PagesTest {
                 .multiPart("image", TestImages.photo("cat.bmp").toFile())
                 .post("/jobs").then().statusCode(303).extract().header("Location");
         String path = java.net.URI.create(location).getPath();
-        String html = "";
-        for (int i = 0; i < 200 && !html.contains("data-result"); i++) {
-            Thread.sleep(25);
-            html = given().accept("text/html").get(path).then().statusCode(200).extract().asString();
-        }
-        org.junit.jupiter.api.Assertions.assertTrue(html.contains("data-result"), html);
+        String html = Poll.value("the job page " + path + " to show the result", Duration.ofSeconds(10), () -> {
+            String page = given().accept("text/html").get(path).then().statusCode(200).extract().asString();
+            return page.contains("data-result") ? page : null;
+        });
         org.junit.jupiter.api.Assertions.assertTrue(html.contains("512 × 341 px"), "size shown");
     }
 

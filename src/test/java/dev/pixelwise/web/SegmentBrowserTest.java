@@ -40,11 +40,14 @@ class SegmentBrowserTest extends ChromiumSession {
 
         // Hover over the middle of the image, where the bird is.
         WebElement layer = driver.findElement(By.cssSelector("[data-seg-layer]"));
-        // segment.js reads the mask into a canvas once it loads, and says so.
+        // segment.js reads the mask into a canvas once it loads, and says so; the pointer moves on
+        // every poll as well, so a move made just before that is not lost.
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
                 !d.findElements(By.cssSelector("[data-segment][data-seg-hover-ready=true]")).isEmpty());
-        new Actions(driver).moveToElement(layer, 0, 0).moveByOffset(2, 2).moveToElement(layer).perform();
-        String hover = new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> {
+        WebDriverWait caption = new WebDriverWait(driver, Duration.ofSeconds(10));
+        caption.withMessage("the hover caption to name the class under the pointer");
+        String hover = caption.until(d -> {
+            new Actions(d).moveToElement(layer, 0, 0).moveByOffset(2, 2).moveToElement(layer).perform();
             String t = d.findElement(By.cssSelector("[data-seg-hover]")).getText();
             return t.startsWith("Point at") ? null : t;
         });

@@ -1,5 +1,6 @@
 package dev.pixelwise.work;
 
+import dev.pixelwise.Poll;
 import dev.pixelwise.problem.AppException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -48,13 +49,18 @@ class WorkerPoolSchedulingTest {
     void shortJobsOvertakeLongOnesThatWaitBehindABusyWorker() throws Exception {
         pool = new WorkerPool(config(1, 16, Map.of()), new SimpleMeterRegistry());
         // teach the pool what each task costs
-        runAndWait(new WorkerPool.Work("slow", false, () -> sleep(300)));
-        runAndWait(new WorkerPool.Work("fast", false, () -> sleep(1)));
+        runAndWait(new WorkerPool.Work("slow", false, () -> workFor(300)));
+        runAndWait(new WorkerPool.Work("fast", false, () -> workFor(1)));
 
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(4);
-        pool.submit(new WorkerPool.Work("blocker", false, () -> await(release)));
+        pool.submit(new WorkerPool.Work("blocker", false, () -> {
+            blocking.countDown();
+            await(release);
+        }));
+        assertTrue(blocking.await(10, TimeUnit.SECONDS), "the only worker took the blocker");
         for (String task : List.of("slow", "slow", "fast")) {
             pool.submit(new WorkerPool.Work(task, false, () -> {
                 order.add(task);
@@ -128,7 +134,8 @@ class WorkerPoolSchedulingTest {
             done.countDown();
         }));
         assertTrue(done.await(10, TimeUnit.SECONDS));
-        sleep(20); // the pool records the run time after the body returns
+        // The pool records the run time after the body returns, then frees the worker.
+        Poll.until("the worker to be free again", Duration.ofSeconds(10), () -> pool.busy() == 0);
     }
 
     private static void await(CountDownLatch latch) {
@@ -139,7 +146,8 @@ class WorkerPoolSchedulingTest {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Stands in for a task's work: the pool learns what a task costs from its measured run time. */
+    private static void workFor(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
