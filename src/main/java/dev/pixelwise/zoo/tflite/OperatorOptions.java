@@ -22,14 +22,29 @@ public sealed interface OperatorOptions {
     record Unparsed(int unionType, String tableName) implements OperatorOptions {
     }
 
-    /** CONV_2D. Strides and dilations in input pixels. */
+    /** What the two convolutions' options have in common. Strides and dilations in input pixels. */
+    sealed interface Convolution extends OperatorOptions {
+        Padding padding();
+
+        int strideW();
+
+        int strideH();
+
+        FusedActivation activation();
+
+        int dilationW();
+
+        int dilationH();
+    }
+
+    /** CONV_2D. */
     record Conv2D(Padding padding, int strideW, int strideH, FusedActivation activation,
-                  int dilationW, int dilationH) implements OperatorOptions {
+                  int dilationW, int dilationH) implements Convolution {
     }
 
     /** DEPTHWISE_CONV_2D. {@code depthMultiplier}: output channels per input channel (redundant with the filter shape). */
     record DepthwiseConv2D(Padding padding, int strideW, int strideH, int depthMultiplier,
-                           FusedActivation activation, int dilationW, int dilationH) implements OperatorOptions {
+                           FusedActivation activation, int dilationW, int dilationH) implements Convolution {
     }
 
     /** AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D. Filter size and strides in pixels. */
