@@ -108,7 +108,7 @@ final class ModelParser {
         where = "buffer " + bufferIndex + " of tensor #" + index;
         ByteBuffer data = bufferData(model.buffer((int) bufferIndex), (int) bufferIndex);
         if (data.capacity() > 0 && type.byteSize() > 0) {
-            long expected = elementCount(shape) * type.byteSize();
+            long expected = ShapedTensor.count(shape) * type.byteSize();
             if (data.capacity() != expected) {
                 throw new TfliteFormatException("tensor #" + index + " " + t.name() + " needs " + expected
                         + " bytes but its buffer has " + data.capacity());
@@ -230,14 +230,6 @@ final class ModelParser {
             default:
                 return new OperatorOptions.Unparsed(type, name);
         }
-    }
-
-    private static long elementCount(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     private static List<Integer> boxed(int[] values) {
