@@ -2,7 +2,6 @@ package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.ParallelChunks;
 import java.util.Arrays;
-import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -64,7 +63,7 @@ final class FilteringLloyd {
         Arrays.fill(pointOwner, UNKNOWN);
         double[] weight = new double[k];
         double[] sums = new double[3 * k];
-        long[] members = new long[k];
+        int[] members = new int[k];
         double[] previous = new double[3 * k];
         int iteration = 0;
         StopReason reason;
@@ -78,36 +77,22 @@ final class FilteringLloyd {
                 break;
             }
             System.arraycopy(centroids, 0, previous, 0, 3 * k);
-            boolean reseeded = false;
-            for (int j = 0; j < k; j++) {
-                if (members[j] == 0) {
-                    reseedEmpty(previous, weight, sums, members);
-                    reseeded = true;
-                    break;
-                }
+            boolean reseeded = LloydUpdate.anyEmpty(members);
+            if (reseeded) {
+                reseedEmpty(previous, weight, sums, members);
             }
+            LloydUpdate.moveToMeans(centroids, sums, weight);
             double maxShift = 0;
             for (int j = 0; j < k; j++) {
-                if (weight[j] > 0) {
-                    centroids[3 * j] = sums[3 * j] / weight[j];
-                    centroids[3 * j + 1] = sums[3 * j + 1] / weight[j];
-                    centroids[3 * j + 2] = sums[3 * j + 2] / weight[j];
-                }
                 maxShift = Math.max(maxShift, Metric.distance(centroids, j, previous, j, false));
             }
             if (reseeded) {
                 Arrays.fill(owner, UNKNOWN);  // the moved point must not look unchanged next time
                 Arrays.fill(pointOwner, UNKNOWN);
-            } else if (maxShift < tolerance) {
-                reason = StopReason.TOLERANCE;
-                break;
             }
-            if (iteration >= maxIterations) {
-                reason = StopReason.MAX_ITERATIONS;
+            reason = LloydUpdate.stopAfterUpdate(reseeded, maxShift, tolerance, iteration, maxIterations, cancelled);
+            if (reason != null) {
                 break;
-            }
-            if (cancelled.getAsBoolean()) {
-                throw new CancellationException("cancelled during k-means iterations");
             }
         }
         if (reason != StopReason.NO_CHANGE) {
@@ -120,7 +105,7 @@ final class FilteringLloyd {
     private double lastCost;
 
     /** One assignment pass: fills per-cluster sums; returns the number of change events. */
-    private long assign(double[] c, double[] weight, double[] sums, long[] members) {
+    private long assign(double[] c, double[] weight, double[] sums, int[] members) {
         int stride = 5 * k + 2;
         parallel.run(roots.length, (worker, task) -> {
             int base = task * stride;
@@ -145,7 +130,7 @@ final class FilteringLloyd {
                 sums[3 * j] += partial[s + 1];
                 sums[3 * j + 1] += partial[s + 2];
                 sums[3 * j + 2] += partial[s + 3];
-                members[j] += (long) partial[s + 4];
+                members[j] += (int) partial[s + 4];
             }
             totalCost += partial[base + 5 * k];
             changes += (long) partial[base + 5 * k + 1];
@@ -266,13 +251,12 @@ final class FilteringLloyd {
     }
 
     /**
-     * Each empty cluster takes the point farthest from its nearest centroid, from a cluster that
-     * keeps at least one point (scikit-learn's relocation rule). Rare, so a brute-force scan.
+     * {@link LloydUpdate#relocateEmpty} with each point's distance to its nearest centroid (points in
+     * whole-node clusters have no per-point owner here, so a brute-force scan; re-seeding is rare).
      */
-    private void reseedEmpty(double[] centroids, double[] weight, double[] sums, long[] members) {
-        WeightedPoints pts = tree.points;
-        float[] p = pts.coords;
-        int n = pts.size;
+    private void reseedEmpty(double[] centroids, double[] weight, double[] sums, int[] members) {
+        float[] p = tree.points.coords;
+        int n = tree.points.size;
         double[] far = new double[n];
         int[] near = new int[n];
         for (int i = 0; i < n; i++) {
@@ -286,34 +270,7 @@ final class FilteringLloyd {
             }
             far[i] = best;
         }
-        for (int j = 0; j < k; j++) {
-            if (members[j] != 0) {
-                continue;
-            }
-            int pick = -1;
-            double best = -1;
-            for (int i = 0; i < n; i++) {
-                if (far[i] > best && members[near[i]] > 1) {
-                    best = far[i];
-                    pick = i;
-                }
-            }
-            if (pick < 0) {
-                return;
-            }
-            int from = near[pick];
-            double pw = pts.weights[pick];
-            weight[from] -= pw;
-            members[from]--;
-            weight[j] = pw;
-            members[j] = 1;
-            for (int d = 0; d < 3; d++) {
-                sums[3 * from + d] -= pw * p[3 * pick + d];
-                sums[3 * j + d] = pw * p[3 * pick + d];
-            }
-            near[pick] = j;
-            far[pick] = -1;
-        }
+        LloydUpdate.relocateEmpty(tree.points, far, near, weight, sums, members);
     }
 
     private static double sq(double v) {

@@ -27,17 +27,10 @@ final class FloydSteinbergDitherer {
         byte[] out = new byte[argb.length];
         short[] cache = new short[1 << 18];
         Arrays.fill(cache, (short) -1);
-        float[] here = new float[3 * (width + 2)];   // error arriving on the current row, offset by one
-        float[] below = new float[3 * (width + 2)];
         byte transparent = (byte) Math.max(0, transparentIndex);
-        for (int y = 0; y < height; y++) {
-            if ((y & 63) == 0 && cancelled.getAsBoolean()) {
-                throw new CancellationException("cancelled during dithering");
-            }
-            boolean leftToRight = (y & 1) == 0;
-            int dir = leftToRight ? 1 : -1;
+        serpentine(height, 3 * (width + 2), cancelled, (y, dir, here, below) -> {
             for (int step = 0; step < width; step++) {
-                int x = leftToRight ? step : width - 1 - step;
+                int x = dir > 0 ? step : width - 1 - step;
                 int i = y * width + x;
                 int p = argb[i];
                 if (p >= 0) {
@@ -63,12 +56,33 @@ final class FloydSteinbergDitherer {
                 spread(below, e, er, eg, eb, 5f / 16f);
                 spread(below, ahead, er, eg, eb, 1f / 16f);
             }
+        });
+        return out;
+    }
+
+    /** One row of error diffusion: {@code here} holds the error arriving on row y, {@code below} takes the next row's. */
+    private interface RowPass {
+        void row(int y, int dir, float[] here, float[] below);
+    }
+
+    /**
+     * The serpentine scan both variants share: rows alternate direction ({@code dir} 1 is left to
+     * right), and the two error rows (each pixel's channels, offset by one pixel so that x - 1 and
+     * x + 1 need no bounds test) swap and clear between rows.
+     */
+    private static void serpentine(int height, int rowLength, BooleanSupplier cancelled, RowPass pass) {
+        float[] here = new float[rowLength];
+        float[] below = new float[rowLength];
+        for (int y = 0; y < height; y++) {
+            if ((y & 63) == 0 && cancelled.getAsBoolean()) {
+                throw new CancellationException("cancelled during dithering");
+            }
+            pass.row(y, (y & 1) == 0 ? 1 : -1, here, below);
             float[] t = here;
             here = below;
             below = t;
             Arrays.fill(below, 0f);
         }
-        return out;
     }
 
     private static void spread(float[] err, int at, float er, float eg, float eb, float weight) {
@@ -123,18 +137,11 @@ final class FloydSteinbergDitherer {
             premultiplied[4 * j + 3] = qa;
             TranslucentPalette.coords(q, entries, 4 * j);
         }
-        float[] here = new float[4 * (width + 2)];
-        float[] below = new float[4 * (width + 2)];
         byte transparent = (byte) Math.max(0, transparentIndex);
         float[] probe = new float[4];
-        for (int y = 0; y < height; y++) {
-            if ((y & 63) == 0 && cancelled.getAsBoolean()) {
-                throw new CancellationException("cancelled during dithering");
-            }
-            boolean leftToRight = (y & 1) == 0;
-            int dir = leftToRight ? 1 : -1;
+        serpentine(height, 4 * (width + 2), cancelled, (y, dir, here, below) -> {
             for (int step = 0; step < width; step++) {
-                int x = leftToRight ? step : width - 1 - step;
+                int x = dir > 0 ? step : width - 1 - step;
                 int i = y * width + x;
                 int p = argb[i];
                 if ((p >>> 24) == 0) {
@@ -163,11 +170,7 @@ final class FloydSteinbergDitherer {
                 spread4(below, e, er, eg, eb, ea, 5f / 16f);
                 spread4(below, ahead, er, eg, eb, ea, 1f / 16f);
             }
-            float[] t = here;
-            here = below;
-            below = t;
-            Arrays.fill(below, 0f);
-        }
+        });
         return out;
     }
 

@@ -2,7 +2,6 @@ package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.ParallelChunks;
 import java.util.Arrays;
-import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,7 +75,7 @@ final class LloydIterations {
         double[] weight = new double[k];
         int[] members = new int[k];
         double[] previous = new double[3 * k];
-        StopReason reason = StopReason.MAX_ITERATIONS;
+        StopReason reason;
         int iteration = 0;
         double maxShift = 0, secondShift = 0;
         int maxShiftIndex = -1;
@@ -98,24 +97,14 @@ final class LloydIterations {
             }
             combine(sums, weight, members);
             System.arraycopy(centroids, 0, previous, 0, 3 * k);
-            boolean reseeded = false;
-            for (int j = 0; j < k; j++) {
-                if (members[j] == 0) {
-                    reseedEmpty(previous, sums, weight, members);
-                    reseeded = true;
-                    break;
-                }
+            boolean reseeded = LloydUpdate.anyEmpty(members);
+            if (reseeded) {
+                reseedEmpty(previous, sums, weight, members);
             }
             if (manhattan) {
                 weightedMedians(centroids, weight);
             } else {
-                for (int j = 0; j < k; j++) {
-                    if (weight[j] > 0) {
-                        centroids[3 * j] = sums[3 * j] / weight[j];
-                        centroids[3 * j + 1] = sums[3 * j + 1] / weight[j];
-                        centroids[3 * j + 2] = sums[3 * j + 2] / weight[j];
-                    }
-                }
+                LloydUpdate.moveToMeans(centroids, sums, weight);
             }
             maxShift = 0;
             secondShift = 0;
@@ -131,16 +120,9 @@ final class LloydIterations {
                     secondShift = s;
                 }
             }
-            if (!reseeded && maxShift < tolerance) {
-                reason = StopReason.TOLERANCE;
+            reason = LloydUpdate.stopAfterUpdate(reseeded, maxShift, tolerance, iteration, maxIterations, cancelled);
+            if (reason != null) {
                 break;
-            }
-            if (iteration >= maxIterations) {
-                reason = StopReason.MAX_ITERATIONS;
-                break;
-            }
-            if (cancelled.getAsBoolean()) {
-                throw new CancellationException("cancelled during k-means iterations");
             }
         }
         return new Result(centroids, iteration, reason, inertia(centroids));
@@ -322,49 +304,16 @@ final class LloydIterations {
         }
     }
 
-    /**
-     * Each empty cluster takes the point farthest from its own centroid (among clusters that keep at
-     * least one point), like scikit-learn's relocation: the centroid then sits on a real, badly
-     * served colour instead of NaN or a duplicate.
-     */
+    /** {@link LloydUpdate#relocateEmpty} with each point's distance to its assigned centroid. */
     private void reseedEmpty(double[] centroids, double[] sums, double[] weight, int[] members) {
         float[] p = pts.coords;
-        double[] w = pts.weights;
         double[] far = new double[n];
         parallel.run(chunks, (worker, chunk) -> {
             for (int i = chunk * CHUNK, to = Math.min(n, i + CHUNK); i < to; i++) {
                 far[i] = Metric.distance(p, i, centroids, assign[i], manhattan);
             }
         });
-        for (int j = 0; j < k; j++) {
-            if (members[j] != 0) {
-                continue;
-            }
-            int pick = -1;
-            double best = -1;
-            for (int i = 0; i < n; i++) {
-                if (far[i] > best && members[assign[i]] > 1) {
-                    best = far[i];
-                    pick = i;
-                }
-            }
-            if (pick < 0) {
-                return;  // fewer distinct points than clusters: caller prevents this
-            }
-            int from = assign[pick];
-            double pw = w[pick];
-            weight[from] -= pw;
-            members[from]--;
-            weight[j] = pw;
-            members[j] = 1;
-            if (sums != null && !manhattan) {
-                for (int d = 0; d < 3; d++) {
-                    sums[3 * from + d] -= pw * p[3 * pick + d];
-                    sums[3 * j + d] = pw * p[3 * pick + d];
-                }
-            }
-            assign[pick] = j;
-            far[pick] = -1;
+        for (int pick : LloydUpdate.relocateEmpty(pts, far, assign, weight, manhattan ? null : sums, members)) {
             upper[pick] = Double.POSITIVE_INFINITY;  // forces an exact re-check next iteration
             lower[pick] = 0;
         }

@@ -419,13 +419,7 @@ final class NearestColorSearch {
                 bound = hi;
             }
         }
-        int kept = 0;
-        for (int t = 0; t < n; t++) {
-            if (minCost[t] <= bound) {
-                out[outAt + kept++] = from[t];
-            }
-        }
-        return kept;
+        return keepWithin(from, n, minCost, bound, out, outAt);
     }
 
     /**
@@ -460,6 +454,11 @@ final class NearestColorSearch {
                 bound = hi;
             }
         }
+        return keepWithin(from, n, minCost, bound, out, outAt);
+    }
+
+    /** The pruning step's output: the entries whose minimum cost to the box is within the bound, in order. */
+    private static int keepWithin(int[] from, int n, double[] minCost, double bound, int[] out, int outAt) {
         int kept = 0;
         for (int t = 0; t < n; t++) {
             if (minCost[t] <= bound) {

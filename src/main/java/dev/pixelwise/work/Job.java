@@ -143,13 +143,8 @@ public final class Job {
 
     /** Fails a running job from outside (time limit) and interrupts its thread. */
     synchronized boolean stop(Problem problem, Instant now) {
-        if (status.terminal()) {
+        if (!interruptUnlessEnded()) {
             return false;
-        }
-        cancelRequested = true;
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
         }
         error = problem;
         return finish(JobStatus.FAILED, now);
@@ -157,6 +152,11 @@ public final class Job {
 
     /** Marks the job cancelled; a running job's thread is interrupted so it stops at its next check. */
     synchronized boolean cancel(Instant now) {
+        return interruptUnlessEnded() && finish(JobStatus.CANCELLED, now);
+    }
+
+    /** Asks a job that has not ended to stop, interrupting its thread if one runs it; false if it had ended. */
+    private boolean interruptUnlessEnded() {
         if (status.terminal()) {
             return false;
         }
@@ -165,7 +165,7 @@ public final class Job {
         if (t != null) {
             t.interrupt();
         }
-        return finish(JobStatus.CANCELLED, now);
+        return true;
     }
 
     private boolean finish(JobStatus terminal, Instant now) {

@@ -6,36 +6,23 @@ import java.util.Arrays;
  * A dense float32 tensor in row-major order (NHWC for images), the value type of the reference
  * interpreter. Immutable from outside: {@link #of} and {@link #toArray()} copy.
  */
-public final class FloatTensor {
+public final class FloatTensor extends ShapedTensor {
 
-    private final int[] shape;
     final float[] values; // shared without copying inside this package, never modified after construction
 
     FloatTensor(int[] shape, float[] values) {
-        long n = count(shape);
+        super(shape);
+        long n = count(this.shape);
         if (n != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
                     + " values, got " + values.length);
         }
-        this.shape = shape.clone();
         this.values = values;
     }
 
     /** A tensor with a copy of {@code values}, which must hold exactly the product of {@code shape}. */
     public static FloatTensor of(int[] shape, float[] values) {
         return new FloatTensor(shape, values.clone());
-    }
-
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    public int rank() {
-        return shape.length;
-    }
-
-    public int dim(int axis) {
-        return shape[axis];
     }
 
     public int size() {
@@ -76,17 +63,6 @@ public final class FloatTensor {
             }
         }
         return best;
-    }
-
-    static long count(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
-            }
-            n *= d;
-        }
-        return n;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,7 +108,7 @@ final class ModelParser {
         where = "buffer " + bufferIndex + " of tensor #" + index;
         ByteBuffer data = bufferData(model.buffer((int) bufferIndex), (int) bufferIndex);
         if (data.capacity() > 0 && type.byteSize() > 0) {
-            long expected = elementCount(shape) * type.byteSize();
+            long expected = ShapedTensor.count(shape) * type.byteSize();
             if (data.capacity() != expected) {
                 throw new TfliteFormatException("tensor #" + index + " " + t.name() + " needs " + expected
                         + " bytes but its buffer has " + data.capacity());
@@ -207,7 +208,7 @@ final class ModelParser {
                 return new OperatorOptions.Elementwise(FusedActivation.ofCode(
                         op.builtinOptions(new FbOptions.ActivationOnly()).fusedActivation()));
             case BuiltinOptionsType.RESHAPE:
-                return new OperatorOptions.Reshape(op.builtinOptions(new FbOptions.Reshape()).newShape());
+                return new OperatorOptions.Reshape(boxed(op.builtinOptions(new FbOptions.Reshape()).newShape()));
             case BuiltinOptionsType.RESIZE_BILINEAR: {
                 FbOptions.ResizeBilinear o = op.builtinOptions(new FbOptions.ResizeBilinear());
                 return new OperatorOptions.ResizeBilinear(o.alignCorners(), o.halfPixelCenters());
@@ -219,7 +220,7 @@ final class ModelParser {
             case BuiltinOptionsType.ARG_MAX:
                 return new OperatorOptions.ArgMax(TensorType.ofCode(op.builtinOptions(new FbOptions.ArgMax()).outputType()));
             case BuiltinOptionsType.SQUEEZE:
-                return new OperatorOptions.Squeeze(op.builtinOptions(new FbOptions.Squeeze()).squeezeDims());
+                return new OperatorOptions.Squeeze(boxed(op.builtinOptions(new FbOptions.Squeeze()).squeezeDims()));
             case BuiltinOptionsType.REDUCER:
                 return new OperatorOptions.Reducer(op.builtinOptions(new FbOptions.Reducer()).keepDims());
             case BuiltinOptionsType.QUANTIZE:
@@ -231,11 +232,7 @@ final class ModelParser {
         }
     }
 
-    private static long elementCount(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
+    private static List<Integer> boxed(int[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 }

@@ -1,10 +1,11 @@
 package dev.pixelwise.zoo.tflite;
 
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * The parsed {@code builtin_options} of an operator. Option tables this reader does not know come back
  * as {@link Unparsed} (the graph can still be listed; an importer will refuse the operator by name).
+ * Vector fields are immutable lists, so that the records compare and print by value.
  */
 public sealed interface OperatorOptions {
 
@@ -22,14 +23,29 @@ public sealed interface OperatorOptions {
     record Unparsed(int unionType, String tableName) implements OperatorOptions {
     }
 
-    /** CONV_2D. Strides and dilations in input pixels. */
+    /** What the two convolutions' options have in common. Strides and dilations in input pixels. */
+    sealed interface Convolution extends OperatorOptions {
+        Padding padding();
+
+        int strideW();
+
+        int strideH();
+
+        FusedActivation activation();
+
+        int dilationW();
+
+        int dilationH();
+    }
+
+    /** CONV_2D. */
     record Conv2D(Padding padding, int strideW, int strideH, FusedActivation activation,
-                  int dilationW, int dilationH) implements OperatorOptions {
+                  int dilationW, int dilationH) implements Convolution {
     }
 
     /** DEPTHWISE_CONV_2D. {@code depthMultiplier}: output channels per input channel (redundant with the filter shape). */
     record DepthwiseConv2D(Padding padding, int strideW, int strideH, int depthMultiplier,
-                           FusedActivation activation, int dilationW, int dilationH) implements OperatorOptions {
+                           FusedActivation activation, int dilationW, int dilationH) implements Convolution {
     }
 
     /** AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D. Filter size and strides in pixels. */
@@ -55,29 +71,9 @@ public sealed interface OperatorOptions {
     }
 
     /** RESHAPE; {@code newShape} may be empty when the target shape comes from the second input. */
-    record Reshape(int[] newShape) implements OperatorOptions {
+    record Reshape(List<Integer> newShape) implements OperatorOptions {
         public Reshape {
-            newShape = newShape.clone();
-        }
-
-        @Override
-        public int[] newShape() {
-            return newShape.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Reshape r && Arrays.equals(newShape, r.newShape);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(newShape);
-        }
-
-        @Override
-        public String toString() {
-            return "Reshape[newShape=" + Arrays.toString(newShape) + "]";
+            newShape = List.copyOf(newShape);
         }
     }
 
@@ -94,29 +90,9 @@ public sealed interface OperatorOptions {
     }
 
     /** SQUEEZE; empty {@code squeezeDims} means all size-1 axes. */
-    record Squeeze(int[] squeezeDims) implements OperatorOptions {
+    record Squeeze(List<Integer> squeezeDims) implements OperatorOptions {
         public Squeeze {
-            squeezeDims = squeezeDims.clone();
-        }
-
-        @Override
-        public int[] squeezeDims() {
-            return squeezeDims.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Squeeze s && Arrays.equals(squeezeDims, s.squeezeDims);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(squeezeDims);
-        }
-
-        @Override
-        public String toString() {
-            return "Squeeze[squeezeDims=" + Arrays.toString(squeezeDims) + "]";
+            squeezeDims = List.copyOf(squeezeDims);
         }
     }
 

@@ -261,17 +261,7 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             SDVariable weights = constants.computeIfAbsent("w" + filter.index(), name -> sd.constant(name,
                     Nd4j.create(k.values, new long[]{k.outer, k.kh, k.kw, k.inner}, 'c')
                             .permute(0, 3, 1, 2).dup('c'))); // → OIYX [out, in, kh, kw]
-            int[] fs = filter.shape();
-            Conv2DConfig config = Conv2DConfig.builder()
-                    .kH(k.kh).kW(k.kw).sH(o.strideH()).sW(o.strideW()).dH(k.dh).dW(k.dw)
-                    .pH(0).pW(0).paddingMode(padding(o.padding()))
-                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
-            SDVariable x = nchw(op.input(0));
-            SDVariable bias = bias(op, fs[0]);
-            String name = preActivationName(out, o.activation());
-            SDVariable y = bias == null ? sd.cnn.conv2d(name, x, weights, config)
-                    : sd.cnn.conv2d(name, x, weights, bias, config);
-            produceNchw(out, activate(out, y, o.activation()));
+            convolve(op, out, o, k, weights, filter.dim(0));
         }
 
         private void depthwiseConv2d(TfliteOperator op, int out) {
@@ -288,15 +278,33 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             // Output channel ic·mult + m of TFLite reads input channel ic: exactly ND4J's [kh, kw, in, mult].
             SDVariable weights = constants.computeIfAbsent("w" + filter.index(), name -> sd.constant(name,
                     Nd4j.create(k.values, new long[]{k.kh, k.kw, cin, mult}, 'c')));
+            convolve(op, out, o, k, weights, fs[3]);
+        }
+
+        /**
+         * The part CONV_2D and DEPTHWISE_CONV_2D share once their weights are laid out (OIYX and YXIO):
+         * the NCHW convolution with the operator's strides and padding, its optional bias of
+         * {@code channels} values, and the fused activation.
+         */
+        private void convolve(TfliteOperator op, int out, OperatorOptions.Convolution o, Kernel k, SDVariable weights,
+                              int channels) {
+            boolean depthwise = o instanceof OperatorOptions.DepthwiseConv2D;
             Conv2DConfig config = Conv2DConfig.builder()
                     .kH(k.kh).kW(k.kw).sH(o.strideH()).sW(o.strideW()).dH(k.dh).dW(k.dw)
                     .pH(0).pW(0).paddingMode(padding(o.padding()))
-                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
+                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(depthwise ? WeightsFormat.YXIO : WeightsFormat.OIYX)
+                    .build();
             SDVariable x = nchw(op.input(0));
-            SDVariable bias = bias(op, fs[3]);
+            SDVariable bias = bias(op, channels);
             String name = preActivationName(out, o.activation());
-            SDVariable y = bias == null ? sd.cnn.depthWiseConv2d(name, x, weights, config)
-                    : sd.cnn.depthWiseConv2d(name, x, weights, bias, config);
+            SDVariable y;
+            if (depthwise) {
+                y = bias == null ? sd.cnn.depthWiseConv2d(name, x, weights, config)
+                        : sd.cnn.depthWiseConv2d(name, x, weights, bias, config);
+            } else {
+                y = bias == null ? sd.cnn.conv2d(name, x, weights, config)
+                        : sd.cnn.conv2d(name, x, weights, bias, config);
+            }
             produceNchw(out, activate(out, y, o.activation()));
         }
 

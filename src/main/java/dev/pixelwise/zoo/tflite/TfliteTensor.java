@@ -5,13 +5,15 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** One tensor of the main subgraph: shape, element type, quantisation, and constant data if any. */
-public final class TfliteTensor {
+/**
+ * One tensor of the main subgraph: shape, element type, quantisation, and constant data if any. The
+ * shape is NHWC for image tensors; [out, kh, kw, in] for CONV_2D filters, [1, kh, kw, out] for depthwise ones.
+ */
+public final class TfliteTensor extends ShapedTensor {
 
     private final int index;
     private final String name;
     private final TensorType type;
-    private final int[] shape;
     private final TfliteQuantization quantization;
     private final int bufferIndex;
     private final ByteBuffer data;
@@ -19,10 +21,10 @@ public final class TfliteTensor {
 
     TfliteTensor(int index, String name, TensorType type, int[] shape, TfliteQuantization quantization,
                  int bufferIndex, ByteBuffer data, boolean variable) {
+        super(shape);
         this.index = index;
         this.name = name == null ? "" : name;
         this.type = type;
-        this.shape = shape.clone();
         this.quantization = quantization;
         this.bufferIndex = bufferIndex;
         this.data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -40,28 +42,6 @@ public final class TfliteTensor {
 
     public TensorType type() {
         return type;
-    }
-
-    /** NHWC for image tensors; [out, kh, kw, in] for CONV_2D filters, [1, kh, kw, out] for depthwise ones. */
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    public int rank() {
-        return shape.length;
-    }
-
-    public int dim(int axis) {
-        return shape[axis];
-    }
-
-    /** Product of the shape (1 for a scalar). */
-    public long elementCount() {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     /** Empty when the file gives no scale (float tensors, shape constants). */

@@ -232,8 +232,8 @@ public final class TfliteReferenceInterpreter {
         if (FloatTensor.count(declared) == size && declared.length > 0) {
             return declared;
         }
-        int[] target = op.options() instanceof OperatorOptions.Reshape r && r.newShape().length > 0
-                ? r.newShape()
+        int[] target = op.options() instanceof OperatorOptions.Reshape r && !r.newShape().isEmpty()
+                ? r.newShape().stream().mapToInt(Integer::intValue).toArray()
                 : TensorValues.ints(constantTensor(op.input(1), "reshape shape"));
         int known = 1, unknownAxis = -1;
         for (int d = 0; d < target.length; d++) {
