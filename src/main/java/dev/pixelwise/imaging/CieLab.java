@@ -56,31 +56,22 @@ public final class CieLab {
 
     /** Lab of an 0xRRGGBB colour (alpha ignored) into out[off..off+2]. */
     public static void fromRgb(int rgb, double[] out, int off) {
-        double r = DECODE[(rgb >>> 16) & 0xFF], g = DECODE[(rgb >>> 8) & 0xFF], b = DECODE[rgb & 0xFF];
-        double fx = f((M11 * r + M12 * g + M13 * b) / XN);
-        double fy = f((M21 * r + M22 * g + M23 * b) / YN);
-        double fz = f((M31 * r + M32 * g + M33 * b) / ZN);
-        out[off] = 116.0 * fy - 16.0;
-        out[off + 1] = 500.0 * (fx - fy);
-        out[off + 2] = 200.0 * (fy - fz);
-    }
-
-    public static void fromRgb(int rgb, float[] out, int off) {
-        double r = DECODE[(rgb >>> 16) & 0xFF], g = DECODE[(rgb >>> 8) & 0xFF], b = DECODE[rgb & 0xFF];
-        double fx = f((M11 * r + M12 * g + M13 * b) / XN);
-        double fy = f((M21 * r + M22 * g + M23 * b) / YN);
-        double fz = f((M31 * r + M32 * g + M33 * b) / ZN);
-        out[off] = (float) (116.0 * fy - 16.0);
-        out[off + 1] = (float) (500.0 * (fx - fy));
-        out[off + 2] = (float) (200.0 * (fy - fz));
+        fromLinear(DECODE[(rgb >>> 16) & 0xFF], DECODE[(rgb >>> 8) & 0xFF], DECODE[rgb & 0xFF], false, out, off);
     }
 
     /** Lab of a colour with fractional 8-bit sRGB levels (clamped to 0..255), exact formulas. */
     public static void fromRgb(double r8, double g8, double b8, double[] out, int off) {
-        double r = decodeExact(r8), g = decodeExact(g8), b = decodeExact(b8);
-        double fx = fExact((M11 * r + M12 * g + M13 * b) / XN);
-        double fy = fExact((M21 * r + M22 * g + M23 * b) / YN);
-        double fz = fExact((M31 * r + M32 * g + M33 * b) / ZN);
+        fromLinear(decodeExact(r8), decodeExact(g8), decodeExact(b8), true, out, off);
+    }
+
+    /** Lab of linear-light RGB, with f(t) from the table or exact. */
+    private static void fromLinear(double r, double g, double b, boolean exact, double[] out, int off) {
+        double tx = (M11 * r + M12 * g + M13 * b) / XN;
+        double ty = (M21 * r + M22 * g + M23 * b) / YN;
+        double tz = (M31 * r + M32 * g + M33 * b) / ZN;
+        double fx = exact ? fExact(tx) : f(tx);
+        double fy = exact ? fExact(ty) : f(ty);
+        double fz = exact ? fExact(tz) : f(tz);
         out[off] = 116.0 * fy - 16.0;
         out[off + 1] = 500.0 * (fx - fy);
         out[off + 2] = 200.0 * (fy - fz);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -22,7 +23,7 @@ import java.util.zip.CRC32;
 public final class PngChunks {
 
     /** The chunks that make a PNG's pixels as our decoder reads them; everything else is metadata or animation. */
-    private static final java.util.Set<String> PIXEL_CHUNKS = java.util.Set.of("IHDR", "PLTE", "tRNS", "IDAT", "IEND");
+    private static final Set<String> PIXEL_CHUNKS = Set.of("IHDR", "PLTE", "tRNS", "IDAT", "IEND");
 
     /** Deflate's best case is 258 bytes from 2 bits: no IDAT inflates to more than 1032× its size. */
     static final long MAX_DEFLATE_RATIO = 1032;

@@ -23,7 +23,11 @@ final class WorkingSpace {
     /** Coordinates of 0xRRGGBB (alpha ignored): Lab, R,G,B as 0..255 floats, or both ({@link #dims}). */
     static void toCoords(ColorSpace space, int rgb, float[] out, int off) {
         if (space == ColorSpace.LAB) {
-            CieLab.fromRgb(rgb, out, off);
+            double[] lab = new double[3];
+            CieLab.fromRgb(rgb, lab, 0);
+            for (int d = 0; d < 3; d++) {
+                out[off + d] = (float) lab[d];
+            }
         } else if (space == ColorSpace.RGB_LAB) {
             out[off] = (rgb >>> 16) & 0xFF;
             out[off + 1] = (rgb >>> 8) & 0xFF;

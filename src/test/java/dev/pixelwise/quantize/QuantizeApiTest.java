@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,11 +54,11 @@ class QuantizeApiTest {
     void theOriginalOfAPngUploadIsServedWithItsPixelsAndWithoutItsMetadata() throws Exception {
         BufferedImage img = TestImages.quadrants(48, 32);
         byte[] png = TestImages.withChunk(TestImages.encode(img, "png"), "tEXt",
-                "Author\0someone-private".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                "Author\0someone-private".getBytes(StandardCharsets.ISO_8859_1));
         String id = ok(quantize(TestImages.write(tmp, "meta.png", png), "k", "4", "formats", "png")).getString("id");
         byte[] served = given().get("/api/v1/jobs/" + id + "/files/original.png").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
-        assertTrue(!new String(served, java.nio.charset.StandardCharsets.ISO_8859_1).contains("someone-private"));
+        assertTrue(!new String(served, StandardCharsets.ISO_8859_1).contains("someone-private"));
         BufferedImage back = ImageIO.read(new ByteArrayInputStream(served));
         assertArrayEquals(img.getRGB(0, 0, 48, 32, null, 0, 48), back.getRGB(0, 0, 48, 32, null, 0, 48));
     }
