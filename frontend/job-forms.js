@@ -80,8 +80,8 @@ function formatsError(raw) {
   return bad ? `“${bad}” is not one of ${FORMATS.join(', ')}.` : '';
 }
 
-/** Checks beyond what the HTML attributes say, by option name. */
-const CHECKS = { k: kListError, formats: formatsError };
+/** Checks beyond what the HTML attributes say, by field name (task.option). */
+const CHECKS = { 'quantize.k': kListError, 'quantize.formats': formatsError };
 
 function rangeText(input) {
   const min = input.min !== '' ? Number(input.min) : null;
@@ -94,7 +94,7 @@ function rangeText(input) {
 /** What is wrong with one field, or '' when it will do (disabled fields are not sent, so not checked). */
 function fieldError(input) {
   if (input.disabled || !input.willValidate) return '';
-  const check = CHECKS[input.dataset.option];
+  const check = CHECKS[input.name];
   input.setCustomValidity(check && input.value.trim() !== '' ? check(input.value.trim()) : '');
   if (input.checkValidity()) return '';
   const v = input.validity;
@@ -125,9 +125,11 @@ function clearErrors(form) {
 
 let errorIds = 0;
 function showFieldError(input, message) {
-  const box = input.closest('.option') || input.closest('[data-dropzone]') || input.parentElement;
+  // Right under the field (a checkbox's: under its label), above the field's help text.
+  const anchor = input.type === 'checkbox' && input.closest('label') ? input.closest('label') : input;
   const id = `field-error-${++errorIds}`;
-  box.append(el('p', { class: 'field-error', id, role: 'alert', 'data-field-error': input.name }, message));
+  const after = anchor.nextElementSibling && anchor.nextElementSibling.id === `${input.id}-off` ? anchor.nextElementSibling : anchor;
+  after.insertAdjacentElement('afterend', el('p', { class: 'field-error', id, role: 'alert', 'data-field-error': input.name }, message));
   if (!input.hasAttribute('aria-invalid')) input.dataset.describedBy = input.getAttribute('aria-describedby') || '';
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-describedby', `${input.dataset.describedBy} ${id}`.trim());
