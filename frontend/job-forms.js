@@ -7,7 +7,7 @@
 // - The form is sent with fetch, so the page never leaves: a 400 from the server (problem+json naming the
 //   field) shows beside that field, and the chosen file and options stay as they were.
 // - The button never stays "Uploading…": it comes back on any answer, and on pageshow (browser Back).
-// - Options are kept in sessionStorage, so a return to the home page in this tab finds them again.
+// - Options are kept in sessionStorage, so the way back to the form from an error (keep=1) finds them again.
 // - Jobs started here are listed in localStorage; the home page shows them, checking each with the server.
 import { el, NF } from './dom.js';
 
@@ -264,10 +264,16 @@ function keepFormState(form) {
 }
 
 /**
- * Brings back this tab's last options where the page shows the defaults (Back already restores them; a
- * new visit, e.g. by the error page's link, does not). The task comes back too unless the address names one.
+ * Brings back this tab's last task and options when the address asks for it (keep=1: the error page's
+ * link back, a failed job's "try another image"). Back restores them by itself; a plain visit to the
+ * home page starts from the defaults (a kept target would silently switch k off).
  */
 function restoreFormState(form) {
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has('keep')) return;
+  params.delete('keep');
+  const rest = params.toString();
+  window.history.replaceState(null, '', `${window.location.pathname}${rest ? `?${rest}` : ''}`);
   const saved = readJson(window.sessionStorage, FORM_KEY, null);
   if (!saved || typeof saved !== 'object') return;
   Object.entries(saved.values || {}).forEach(([name, value]) => {
@@ -282,7 +288,7 @@ function restoreFormState(form) {
       input.value = value;
     }
   });
-  if (saved.task && !new URLSearchParams(window.location.search).has('task')) {
+  if (saved.task && !params.has('task')) {
     const radio = form.querySelector(`[data-task-choice][value="${CSS.escape(saved.task)}"]`);
     if (radio && !radio.checked) {
       radio.checked = true;

@@ -156,6 +156,31 @@ class FormBrowserTest extends ChromiumSession {
         assertNotEquals(jobUrl, rerunUrl);
     }
 
+    @Test
+    void theErrorPagesLinkBackKeepsTaskAndOptions() throws IOException {
+        openQuantizeForm();
+        type("quantize-k", "3,5");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("quantize-dither"))).selectByValue("floyd-steinberg");
+        driver.get(home + "jobs/AAAAAAAAAAAAAAAAAAAAAA"); // an error page: no such job
+        assertEquals(1, driver.findElements(By.cssSelector("[role=alert]")).size());
+        driver.findElement(By.cssSelector("[data-back-to-form]")).click();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        wait.until(d -> !d.findElements(By.cssSelector("[data-upload-form]")).isEmpty());
+        wait.until(d -> "3,5".equals(d.findElement(By.id("quantize-k")).getAttribute("value")));
+        assertTrue(driver.findElement(By.cssSelector("input[value=quantize]")).isSelected(), "the task is kept");
+        assertEquals("floyd-steinberg", driver.findElement(By.id("quantize-dither")).getAttribute("value"));
+        assertTrue(driver.findElement(By.id("quantize-k")).isDisplayed(), "its options are shown");
+        assertEquals(home.toString(), driver.getCurrentUrl(), "the address is the form's own");
+        assertStartButtonUsable();
+        // A plain visit starts from the defaults.
+        driver.get(home + "?task=quantize");
+        assertEquals("8,16,32,64", driver.findElement(By.id("quantize-k")).getAttribute("value"));
+        // And the address a form was posted to opens the form instead of answering 405.
+        driver.get(home + "jobs");
+        assertEquals(home.toString(), driver.getCurrentUrl());
+        assertEquals(1, driver.findElements(By.cssSelector("[data-upload-form]")).size());
+    }
+
     private void openQuantizeForm() {
         driver.get(home + "?task=quantize");
         driver.executeScript("sessionStorage.clear(); performance.clearResourceTimings();");
