@@ -1,5 +1,5 @@
 // Pixelwise pages: progressive enhancement only. Every page works without this file. Loaded by every page:
-// the upload form and the job progress. Each result page loads its own modules (quantize.js, upscale.js,
+// the upload form's file and task choice, the error page's way back, and the job progress. Each result page loads its own modules (quantize.js, upscale.js,
 // segment.js, heat-layer.js).
 'use strict';
 
@@ -46,35 +46,24 @@
     });
   }
   choices.forEach((c) => c.addEventListener('change', syncOptions));
+  window.addEventListener('pageshow', syncOptions); // the task restored by Back
   syncOptions();
 
-  // Quantize takes k or a target (targetPsnr / targetBytes), not both: while a target has a value the
-  // k field is disabled, so the browser leaves it out of the submitted form.
-  form.querySelectorAll('[data-options-for]').forEach((fs) => {
-    const k = fs.querySelector('[data-option=k]');
-    const targets = Array.from(fs.querySelectorAll('[data-option=targetPsnr], [data-option=targetBytes]'));
-    if (!k || !targets.length) return;
-    const note = document.createElement('p');
-    note.className = 'help';
-    note.id = `${k.id}-off`;
-    note.textContent = 'Not used: a target picks k.';
-    note.hidden = true;
-    k.insertAdjacentElement('afterend', note);
-    const sync = () => {
-      const targeted = targets.some((t) => t.value.trim() !== '');
-      k.disabled = targeted;
-      note.hidden = !targeted;
-      if (targeted) k.setAttribute('aria-describedby', note.id); else k.removeAttribute('aria-describedby');
-    };
-    targets.forEach((t) => t.addEventListener('input', sync));
-    window.addEventListener('pageshow', sync); // values restored by Back
-    sync();
-  });
-  form.addEventListener('submit', () => {
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    button.textContent = 'Uploading…';
-  });
+  // Checks, sending, errors beside the fields, the k/target switch and the button: job-forms.js.
+})();
+
+(function backToTheForm() {
+  // The error page's link back: when the form is the page before, go back to it, which keeps the chosen
+  // file as well as the task and options (job-forms.js brings those back on a fresh load too).
+  const link = document.querySelector('[data-back-to-form]');
+  if (!link || !document.referrer) return;
+  const before = new URL(document.referrer);
+  if (before.origin === window.location.origin && before.pathname === '/' && window.history.length > 1) {
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      window.history.back();
+    });
+  }
 })();
 
 (function jobProgress() {

@@ -4,6 +4,7 @@ import dev.pixelwise.api.Csrf;
 import dev.pixelwise.api.JobView;
 import dev.pixelwise.api.UploadForm;
 import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobService;
 import dev.pixelwise.work.Task;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
@@ -43,7 +45,7 @@ public class PageResource {
     static class Templates {
         static native TemplateInstance home(List<TaskForm> tasks, String selected, long maxUploadMb, double maxMegapixels);
 
-        static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running);
+        static native TemplateInstance job(JobView job, String title, String resultHtml, boolean running, TaskForm form);
 
         static native TemplateInstance models(List<ModelCard> models);
 
@@ -52,6 +54,9 @@ public class PageResource {
 
     /** A task as the home page shows it. */
     public record TaskForm(String name, String title, String description, List<OptionSpec> options) {
+        static TaskForm of(Task<?> t) {
+            return new TaskForm(t.name(), t.title(), t.description(), t.options());
+        }
     }
 
     private final JobService jobs;
@@ -85,7 +90,7 @@ public class PageResource {
     @Operation(hidden = true)
     public TemplateInstance home(@QueryParam("task") String task) {
         List<TaskForm> forms = jobs.tasks().stream()
-                .map(t -> new TaskForm(t.name(), t.title(), t.description(), t.options())).toList();
+                .map(TaskForm::of).toList();
         String selected = task != null && forms.stream().anyMatch(f -> f.name().equals(task)) ? task
                 : forms.isEmpty() ? "" : forms.get(0).name();
         return Templates.home(forms, selected, limits.maxUploadSize().asLongValue() / (1024 * 1024),
@@ -103,6 +108,17 @@ public class PageResource {
         return Response.seeOther(URI.create("/jobs/" + job.id())).build();
     }
 
+    /**
+     * The upload form posts to /jobs, so after an error page the address bar may hold it: opening
+     * (or reloading) it goes to the form rather than answering 405.
+     */
+    @GET
+    @Path("/jobs")
+    @Operation(hidden = true)
+    public Response jobsAddress() {
+        return Response.seeOther(URI.create("/")).build();
+    }
+
     @GET
     @Path("/jobs/{id}")
     @Operation(hidden = true)
@@ -116,7 +132,26 @@ public class PageResource {
                 resultHtml = template.data("job", JobView.of(job)).data("result", job.result()).render();
             }
         }
-        return Templates.job(JobView.of(job), task.title(), resultHtml, !job.status().terminal());
+        return Templates.job(JobView.of(job), task.title(), resultHtml, !job.status().terminal(), TaskForm.of(task));
+    }
+
+    /** "Run again with other options" without scripts: the job's own upload with the form's options. */
+    @POST
+    @Path("/jobs/{id}/rerun")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Blocking
+    @Operation(hidden = true)
+    public Response rerun(@PathParam("id") String id, MultivaluedMap<String, String> form) {
+        Task<?> task = jobs.task(jobs.get(id).task());
+        Map<String, String> fields = new LinkedHashMap<>();
+        form.forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw new AppException.BadOption(name, "given more than once");
+            }
+            fields.put(name, values.get(0));
+        });
+        Job job = jobs.rerun(id, optionsOf(task, fields));
+        return Response.seeOther(URI.create("/jobs/" + job.id())).build();
     }
 
     @POST
