@@ -47,7 +47,8 @@ public class ApiKeyFilter {
     /** Routing-context entry holding the number of the key whose page session the request carries. */
     public static final String PAGE_KEY = "pixelwise.page-key";
     /** First path segments of the pages that need no session (everything else does: fail closed). */
-    static final Set<String> OPEN_PAGES = Set.of("unlock", "lock", "models", "about", "static", "q", "favicon.ico");
+    static final Set<String> OPEN_PAGES = Set.of("unlock", "lock", "models", "about", "static", "q", "favicon.ico",
+            "favicon.svg");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final String CHALLENGE = "Bearer realm=\"pixelwise\"";
     /** A Redis that answers nothing for this long counts as down. */

@@ -18,7 +18,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,6 +40,7 @@ import java.util.function.Consumer;
 import dev.pixelwise.zoo.ModelCard;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The job API: thin mapping from HTTP to {@link JobService}. */
 @Path("/api/v1")
@@ -43,6 +48,9 @@ import java.util.Objects;
 @Tag(name = "jobs")
 public class JobResource {
 
+    /** Headers of an answer that is a job's file rather than its JSON. */
+    static final String JOB_ID_HEADER = "Pixelwise-Job-Id";
+    static final String TASK_HEADER = "Pixelwise-Task";
     static final int DEFAULT_SYNC_TIMEOUT_S = 60;
     static final int MAX_SYNC_TIMEOUT_S = 600;
 
@@ -66,21 +74,53 @@ public class JobResource {
     @Blocking
     @Operation(summary = "Queue a job", description = "Multipart: task, image (file), task options as fields. Answers 202 with the job.")
     public Response submit(MultipartFormDataInput input) {
-        UploadForm form = UploadForm.parse(input, null, limits);
+        return queued(UploadForm.parse(input, null, limits));
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
+    @Blocking
+    @Operation(summary = "Queue a job, the image as the request body", description = "The body is the image; "
+            + "task and the task's options are query parameters. Answers 202 with the job.")
+    public Response submitRaw(@Context UriInfo uri, @Context RoutingContext routing) {
+        return queued(UploadForm.raw(routing.get(UploadReader.RAW_BODY), uri.getQueryParameters(), null, limits));
+    }
+
+    private Response queued(UploadForm form) {
         Job job = jobs.submit(form.task(), form.image(), form.options());
-        return Response.accepted(JobView.of(job)).location(location(job)).build();
+        return Response.accepted(JobView.of(job)).type(MediaType.APPLICATION_JSON).location(location(job)).build();
     }
 
     @POST
     @Path("/{task}")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces({MediaType.APPLICATION_JSON, "image/png", "image/jpeg", "image/webp", "image/avif"})
     @Blocking
     @Operation(summary = "Run a job and wait", description = "Like POST /jobs for one task; waits up to 'timeout' seconds "
             + "(default 60, never past the HTTP idle timeout less a tenth) and answers 200 with the finished job, the "
-            + "job's problem if it failed, or 202 with its Location if still running.")
-    public Uni<Response> run(@PathParam("task") String task, MultipartFormDataInput input) {
+            + "job's problem if it failed, or 202 with its Location if still running. With Accept: image/* the "
+            + "answer is the task's main file itself, the job in the headers.")
+    public Uni<Response> run(@PathParam("task") String task, MultipartFormDataInput input, @Context HttpHeaders headers) {
         jobs.task(task); // 404 before reading anything else
-        UploadForm form = UploadForm.parse(input, task, limits);
+        return run(task, UploadForm.parse(input, task, limits), headers);
+    }
+
+    @POST
+    @Path("/{task}")
+    @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
+    @Produces({MediaType.APPLICATION_JSON, "image/png", "image/jpeg", "image/webp", "image/avif"})
+    @Blocking
+    @Operation(summary = "Run a job and wait, the image as the request body", description = "The body is the image; "
+            + "the task's options and 'timeout' are query parameters. Otherwise as the multipart form.")
+    public Uni<Response> runRaw(@PathParam("task") String task, @Context UriInfo uri, @Context RoutingContext routing,
+                                @Context HttpHeaders headers) {
+        jobs.task(task);
+        return run(task, UploadForm.raw(routing.get(UploadReader.RAW_BODY), uri.getQueryParameters(), task, limits), headers);
+    }
+
+    private Uni<Response> run(String task, UploadForm form, HttpHeaders headers) {
+        boolean image = wantsImage(headers);
         int timeout = syncTimeout(form.timeout());
         Job job = jobs.submit(task, form.image(), form.options());
         // A job still running when the wait ends is answered 202 with its Location before the idle
@@ -92,10 +132,58 @@ public class JobResource {
                         .recoverWithItem(() -> null).emitOn(Infrastructure.getDefaultWorkerPool())
                         .map(j -> j != null ? j : jobs.find(job.id()).orElse(job));
         return finished.map(j -> switch (j.status()) {
-            case SUCCEEDED, CANCELLED -> Response.ok(JobView.of(j)).location(location(j)).build();
+            case SUCCEEDED -> image ? mainFile(j, headers)
+                    : Response.ok(JobView.of(j)).type(MediaType.APPLICATION_JSON).location(location(j)).build();
+            case CANCELLED -> image ? withJob(new AppException.NotAcceptable("Job " + j.id()
+                    + " was cancelled and produced no file"), j)
+                    : Response.ok(JobView.of(j)).type(MediaType.APPLICATION_JSON).location(location(j)).build();
             case FAILED -> ProblemMapper.problemResponse(j.error());
-            default -> Response.accepted(JobView.of(j)).location(location(j)).build();
+            default -> Response.accepted(JobView.of(j)).type(MediaType.APPLICATION_JSON).location(location(j)).build();
         });
+    }
+
+    /**
+     * True when the client ranks an image first in Accept (a script's {@code Accept: image/png}); a
+     * browser's navigation Accept ranks text/html first, and no Accept at all means JSON.
+     */
+    static boolean wantsImage(HttpHeaders headers) {
+        List<MediaType> accepted = headers.getAcceptableMediaTypes();
+        return !accepted.isEmpty() && "image".equalsIgnoreCase(accepted.get(0).getType())
+                && !accepted.get(0).isWildcardType();
+    }
+
+    /** The task's main file with the job in headers; 406 when the task names none or the client takes another type. */
+    private Response mainFile(Job job, HttpHeaders headers) {
+        Optional<String> main = jobs.mainFile(job);
+        if (main.isEmpty()) {
+            return withJob(new AppException.NotAcceptable("Task '" + job.task() + "' produces no main image; "
+                    + "ask for application/json (the job is at " + location(job) + ")"), job);
+        }
+        String name = main.get();
+        MediaType type = MediaType.valueOf(contentType(name));
+        if (headers.getAcceptableMediaTypes().stream().noneMatch(a -> a.isCompatible(type))) {
+            return withJob(new AppException.NotAcceptable("The main file of task '" + job.task() + "' is " + type
+                    + "; accept it or application/json (the job is at " + location(job) + ")"), job);
+        }
+        java.nio.file.Path path = jobs.file(job.id(), name);
+        return withJob(Response.ok(path.toFile(), type)
+                .header("Content-Disposition", "inline; filename=\"" + name + "\"")
+                .header("Cache-Control", "private, max-age=3600"), job).build();
+    }
+
+    /** The job's id, JSON and files linked from an answer that is not the job JSON itself. */
+    private static Response.ResponseBuilder withJob(Response.ResponseBuilder r, Job job) {
+        r.location(location(job)).header(JOB_ID_HEADER, job.id()).header(TASK_HEADER, job.task())
+                .header("Link", "<" + location(job) + ">; rel=\"describedby\"; type=\"application/json\"");
+        return r;
+    }
+
+    private static Response withJob(Response problem, Job job) {
+        return withJob(Response.fromResponse(problem), job).build();
+    }
+
+    private static Response withJob(AppException e, Job job) {
+        return withJob(ProblemMapper.problemResponse(e.toProblem(location(job).getPath())), job);
     }
 
     @POST

@@ -1,15 +1,25 @@
 package dev.pixelwise.api;
 
+import dev.pixelwise.classify.ClassifyResult;
+import dev.pixelwise.inspect.InspectTask;
 import dev.pixelwise.problem.Problem;
+import dev.pixelwise.quantize.QuantizeResult;
+import dev.pixelwise.segment.SegmentResult;
+import dev.pixelwise.superres.UpscaleResult;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobStatus;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
 
 /** The job JSON every endpoint answers with; {@code worker} is the node that ran it, {@code attempts} how often one started it. */
 public record JobView(String id, String task, JobStatus status, double progress, String stage, Instant createdAt,
-                      Instant startedAt, Instant finishedAt, Object result, List<String> files, Problem error,
+                      Instant startedAt, Instant finishedAt,
+                      // The task's own result type (the job's 'task' says which); each task's operation names its one.
+                      @Schema(anyOf = {ClassifyResult.class, InspectTask.Result.class, QuantizeResult.class,
+                              SegmentResult.class, UpscaleResult.class}) Object result, List<String> files, Problem error,
                       String worker, int attempts) {
 
     /** Progress as a whole percent, for pages. */

@@ -40,6 +40,8 @@ public class ProblemMapper {
         String title = type != null ? type.getReasonPhrase() : "Error";
         String detail = status == 404 ? "Nothing is at " + uri.getRequestUri().getPath()
                 : status == 415 ? "This endpoint expects multipart/form-data with an 'image' file"
+                        + (uri.getPath().matches("/?api/v1/[^/]+") ? ", or the image itself as the body (image/* or "
+                        + "application/octet-stream, options as query parameters)" : "")
                 : e.getMessage();
         return respond(Problem.of(status, "http-" + status, title, detail, instance(uri)), uri, headers);
     }

@@ -11,10 +11,17 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * How upload bodies are received, so that slow clients cost neither threads nor disk for long.
@@ -23,6 +30,10 @@ import org.jboss.logging.Logger;
  * runs; Quarkus REST then takes the parsed form. Its own parser would read the body in a blocking
  * loop on a worker thread for as long as the client takes, and keeps a half-received upload file
  * when the connection drops; Vert.x deletes it.</li>
+ * <li>A raw image body ({@code Content-Type: image/*} or {@code application/octet-stream}) sent to
+ * {@code POST /api/v1/{task}} or {@code /api/v1/jobs} is streamed to a file in the uploads folder
+ * the same way, under the same size limit (413); the resource finds it under {@link #RAW_BODY} and
+ * it is deleted when the request ends unless a job took it.</li>
  * <li>A body must arrive within {@code pixelwise.limits.upload-timeout}, however steadily it
  * trickles: then 408 and the connection is closed. ({@code quarkus.http.idle-timeout} only cuts
  * off a client that stops sending altogether.)</li>
@@ -33,12 +44,17 @@ public class UploadReader {
 
     /** After the API key check and the declared-length check (filters are ordered by -priority), before any resource. */
     static final int ROUTE_ORDER = -100;
+    /** Routing-context entry: the {@link Path} a raw image body was stored in. */
+    static final String RAW_BODY = "pixelwise.raw-body";
+    /** Where a raw body is the upload: the synchronous task endpoints and the job queue. */
+    private static final Pattern RAW_UPLOAD_PATH = Pattern.compile("/api/v1/[^/]+");
     private static final Logger LOG = Logger.getLogger(UploadReader.class);
 
     private final ImageLimits limits;
     private final FormLimits forms;
     private final ObjectMapper json;
     private final BodyHandler multipart;
+    private final String uploadsDirectory;
 
     public UploadReader(ImageLimits limits, FormLimits forms, ObjectMapper json,
                         @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
@@ -48,6 +64,7 @@ public class UploadReader {
         if (limits.uploadTimeout().toMillis() < 1) {
             throw new IllegalStateException("pixelwise.limits.upload-timeout must be positive, was " + limits.uploadTimeout());
         }
+        this.uploadsDirectory = uploadsDirectory;
         this.multipart = BodyHandler.create(uploadsDirectory)
                 .setBodyLimit(limits.maxUploadSize().asLongValue()) // over it: 413, mapped by BodyLimitFilter
                 .setDeleteUploadedFilesOnEnd(true)
@@ -67,6 +84,8 @@ public class UploadReader {
                 } else {
                     multipart.handle(ctx); // continues with the next route once the whole body is in
                 }
+            } else if (isRawUpload(ctx)) {
+                storeRaw(ctx);
             } else {
                 ctx.next();
             }
@@ -88,6 +107,73 @@ public class UploadReader {
     private static boolean isMultipart(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         return type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
+    }
+
+    static boolean isRawUpload(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return ctx.request().method() == io.vertx.core.http.HttpMethod.POST && type != null
+                && (type.regionMatches(true, 0, "image/", 0, 6)
+                    || type.regionMatches(true, 0, "application/octet-stream", 0, 24))
+                && RAW_UPLOAD_PATH.matcher(ctx.normalizedPath()).matches();
+    }
+
+    /**
+     * Streams a raw body to a new file without holding a thread, with backpressure, and stops at the
+     * upload limit with 413 (a declared Content-Length over it never gets here: BodyLimitFilter).
+     */
+    private void storeRaw(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        long limit = limits.maxUploadSize().asLongValue();
+        String name = Path.of(uploadsDirectory, "raw-" + UUID.randomUUID() + ".upload").toString();
+        ctx.addEndHandler(done -> ctx.vertx().fileSystem().delete(name).onFailure(moved -> {
+            // a job took the file (moved into its folder), or it was never created
+        }));
+        ctx.vertx().fileSystem().mkdirs(uploadsDirectory)
+                .compose(dir -> ctx.vertx().fileSystem().open(name, new OpenOptions().setCreateNew(true).setWrite(true)))
+                .onFailure(ctx::fail)
+                .onSuccess(file -> {
+                    long[] received = {0};
+                    boolean[] failed = {false};
+                    request.handler(chunk -> {
+                        if (failed[0]) {
+                            return; // over the limit: the rest is discarded
+                        }
+                        received[0] += chunk.length();
+                        if (received[0] > limit) {
+                            failed[0] = true;
+                            file.close();
+                            ctx.fail(413); // answered as problem JSON by BodyLimitFilter
+                            return;
+                        }
+                        write(request, file, chunk);
+                    });
+                    request.exceptionHandler(e -> {
+                        file.close();
+                        if (!failed[0]) {
+                            failed[0] = true;
+                            ctx.fail(e);
+                        }
+                    });
+                    request.endHandler(end -> {
+                        if (failed[0]) {
+                            return;
+                        }
+                        file.close().onFailure(ctx::fail).onSuccess(closed -> {
+                            ctx.put(RAW_BODY, Path.of(name));
+                            ctx.next();
+                        });
+                    });
+                    request.resume();
+                });
+    }
+
+    private static void write(HttpServerRequest request, AsyncFile file, Buffer chunk) {
+        file.write(chunk);
+        if (file.writeQueueFull()) {
+            request.pause();
+            file.drainHandler(drained -> request.resume());
+        }
     }
 
     /**

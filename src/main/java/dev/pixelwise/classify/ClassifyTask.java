@@ -58,6 +58,12 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         return List.of(modelSpec(), ClassifyOptions.TOP_K, ClassifyOptions.EXPLAIN);
     }
 
+    /** The heat-map overlay; none when the options asked for no explanation (predictions are the result). */
+    @Override
+    public Optional<String> mainFile(Object result) {
+        return result instanceof ClassifyResult r ? Optional.ofNullable(r.heatmap()) : Optional.empty();
+    }
+
     @Override
     public Class<?> resultType() {
         return ClassifyResult.class;

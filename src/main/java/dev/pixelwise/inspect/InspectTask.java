@@ -26,6 +26,7 @@ public class InspectTask implements Task<InspectTask.Options> {
 
     /** @param uniqueColors distinct ARGB values after decoding to 8-bit sRGB */
     @TemplateData
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "InspectResult")
     public record Result(int width, int height, String format, String colorModel, int bitDepth, boolean hasAlpha,
                          int uniqueColors, int exifOrientation, long bytes, String thumbnail) {
     }

@@ -10,7 +10,8 @@ public abstract sealed class AppException extends RuntimeException
         AppException.UnsupportedFormat, AppException.UnprocessableImage, AppException.QueueFull,
         AppException.JobTimedOut, AppException.ModelUnavailable, AppException.Unauthorized,
         AppException.RateLimited, AppException.UploadTimedOut, AppException.QueueUnavailable,
-        AppException.MalformedForm, AppException.FormTooLarge, AppException.Forbidden {
+        AppException.MalformedForm, AppException.FormTooLarge, AppException.Forbidden,
+        AppException.NotAcceptable {
 
     private final int status;
     private final String type;
@@ -58,6 +59,13 @@ public abstract sealed class AppException extends RuntimeException
     public static final class NotFound extends AppException {
         public NotFound(String detail) {
             super(404, "not-found", "Not found", detail, null);
+        }
+    }
+
+    /** 406: the client asked for a representation this answer does not have (e.g. an image of inspect). */
+    public static final class NotAcceptable extends AppException {
+        public NotAcceptable(String detail) {
+            super(406, "not-acceptable", "Not acceptable", detail, null);
         }
     }
 

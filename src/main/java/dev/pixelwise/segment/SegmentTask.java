@@ -55,6 +55,12 @@ public class SegmentTask implements Task<SegmentOptions> {
         return SegmentOptions.SPECS;
     }
 
+    /** The class mask (an indexed PNG, one palette entry per class): the data a script goes on with. */
+    @Override
+    public Optional<String> mainFile(Object result) {
+        return result instanceof SegmentResult r ? Optional.ofNullable(r.mask()) : Optional.empty();
+    }
+
     @Override
     public Class<?> resultType() {
         return SegmentResult.class;

@@ -55,6 +55,12 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         return UpscaleOptions.SPECS;
     }
 
+    /** The upscaled PNG. */
+    @Override
+    public Optional<String> mainFile(Object result) {
+        return result instanceof UpscaleResult r ? Optional.ofNullable(r.file()) : Optional.empty();
+    }
+
     @Override
     public Class<?> resultType() {
         return UpscaleResult.class;

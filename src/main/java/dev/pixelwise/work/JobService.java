@@ -140,6 +140,11 @@ public class JobService {
         return path;
     }
 
+    /** The produced file that stands for a finished job's result, when its task names one (see {@link Task#mainFile}). */
+    public Optional<String> mainFile(Job job) {
+        return task(job.task()).mainFile(job.result()).filter(job.files()::contains);
+    }
+
     /** Calls the listener with the job after every change until the returned handle is closed. */
     public AutoCloseable watch(Job job, Consumer<Job> listener) {
         return store.watch(job, listener);

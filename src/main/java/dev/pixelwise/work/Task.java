@@ -45,6 +45,14 @@ public interface Task<O> {
         return false;
     }
 
+    /**
+     * The one produced file that stands for the result (what a script asking for an image gets
+     * back), read from the task's own result; empty when the task produces no such file.
+     */
+    default Optional<String> mainFile(Object result) {
+        return Optional.empty();
+    }
+
     /** Does the work. Returns the result object (serialised to JSON); files go through {@link JobContext#output}. */
     Object run(JobContext context, O options) throws Exception;
 }
