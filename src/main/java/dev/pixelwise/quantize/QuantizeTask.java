@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
@@ -55,6 +56,21 @@ public class QuantizeTask implements Task<QuantizeOptions> {
     @Override
     public List<OptionSpec> options() {
         return QuantizeOptions.SPECS;
+    }
+
+    /**
+     * A palette PNG, as a script asking for image/png wants: the recommended palette size when the
+     * recommendation is one, else the smallest k that meets the quality bar, else the largest k.
+     */
+    @Override
+    public Optional<String> mainFile(Object result) {
+        if (!(result instanceof QuantizeResult r) || r.variants() == null || r.variants().isEmpty()) {
+            return Optional.empty();
+        }
+        Integer k = r.recommendation() != null && r.recommendation().k() != null ? r.recommendation().k()
+                : r.suggestedK();
+        return r.variants().stream().filter(v -> k != null && v.k() == k).findFirst()
+                .or(() -> Optional.of(r.variants().get(r.variants().size() - 1))).map(QuantizeResult.Variant::file);
     }
 
     @Override

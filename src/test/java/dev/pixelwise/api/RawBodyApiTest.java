@@ -4,6 +4,7 @@ import dev.pixelwise.Poll;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
@@ -227,6 +228,25 @@ class RawBodyApiTest {
         byte[] listed = given().get("/api/v1/jobs/" + id + "/files/mask.png").then().statusCode(200).extract().asByteArray();
         assertTrue(Arrays.equals(listed, png));
         given().get("/api/v1/jobs/" + id).then().body("status", equalTo("succeeded"));
+    }
+
+    @Test
+    void quantizeAnswersWithTheRecommendedPalettePng() throws IOException {
+        Response r = raw2("/api/v1/quantize?k=4&formats=png", "image/png");
+        r.then().statusCode(200).contentType("image/png").header(JobResource.JOB_ID_HEADER, org.hamcrest.Matchers.notNullValue());
+        BufferedImage out = ImageIO.read(new ByteArrayInputStream(r.asByteArray()));
+        assertEquals(64, out.getWidth());
+        String file = given().get("/api/v1/jobs/" + r.header(JobResource.JOB_ID_HEADER)).path("result.variants[0].file");
+        assertTrue(r.header("Content-Disposition").contains(file), r.header("Content-Disposition"));
+
+        // several k: the recommended palette size, else the smallest k that meets the bar, else the largest
+        Response several = raw2("/api/v1/quantize?k=2,4,16", "image/png");
+        several.then().statusCode(200).contentType("image/png");
+        JsonPath job = given().get("/api/v1/jobs/" + several.header(JobResource.JOB_ID_HEADER))
+                .jsonPath();
+        Integer k = job.get("result.recommendation.k") != null ? job.getInt("result.recommendation.k")
+                : job.get("result.suggestedK") != null ? job.getInt("result.suggestedK") : 16;
+        assertTrue(several.header("Content-Disposition").contains("k" + k + ".png"), several.header("Content-Disposition"));
     }
 
     @Test
