@@ -212,14 +212,7 @@ public class JobResource {
     @Blocking
     @Operation(hidden = true)
     public Response rerunForm(@PathParam("id") String id, MultivaluedMap<String, String> form) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        form.forEach((name, values) -> {
-            if (values.size() > 1) {
-                throw new AppException.BadOption(name, "given more than once");
-            }
-            fields.put(name, values.get(0));
-        });
-        return rerun(id, fields);
+        return rerun(id, UploadForm.singleValued(form));
     }
 
     private Response rerun(String id, Map<String, String> fields) {

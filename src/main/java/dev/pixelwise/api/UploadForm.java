@@ -75,6 +75,18 @@ public record UploadForm(String task, Path image, long imageBytes, Map<String, S
         return fields.finish(limits, "send the image as the request body");
     }
 
+    /** The fields of a url-encoded form (a re-run's options), each given once at most. */
+    public static Map<String, String> singleValued(Map<String, List<String>> form) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        form.forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw new AppException.BadOption(name, "given more than once");
+            }
+            fields.put(name, values.isEmpty() ? "" : values.get(0));
+        });
+        return fields;
+    }
+
     /** The rules every field follows, whichever way it came. */
     private static final class Fields {
         private final String taskFromPath;

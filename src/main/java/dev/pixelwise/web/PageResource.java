@@ -4,7 +4,6 @@ import dev.pixelwise.api.Csrf;
 import dev.pixelwise.api.JobView;
 import dev.pixelwise.api.UploadForm;
 import dev.pixelwise.imaging.ImageLimits;
-import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobService;
 import dev.pixelwise.work.Task;
@@ -143,14 +142,7 @@ public class PageResource {
     @Operation(hidden = true)
     public Response rerun(@PathParam("id") String id, MultivaluedMap<String, String> form) {
         Task<?> task = jobs.task(jobs.get(id).task());
-        Map<String, String> fields = new LinkedHashMap<>();
-        form.forEach((name, values) -> {
-            if (values.size() > 1) {
-                throw new AppException.BadOption(name, "given more than once");
-            }
-            fields.put(name, values.get(0));
-        });
-        Job job = jobs.rerun(id, optionsOf(task, fields));
+        Job job = jobs.rerun(id, optionsOf(task, UploadForm.singleValued(form)));
         return Response.seeOther(URI.create("/jobs/" + job.id())).build();
     }
 
