@@ -35,8 +35,14 @@ public interface CollectionsConfig {
     @WithDefault("100")
     int maxImagesPerRequest();
 
-    /** Below this cosine similarity to the nearest label's mean embedding the answer is {@code unknown}. */
-    @WithDefault("0.5")
+    /**
+     * Below this cosine similarity to the nearest label's mean embedding the answer is {@code unknown}.
+     * MobileNetV2's pooled features are never negative, so unrelated photos still score about 0.25–0.45
+     * against a label's mean (measured on the shared photos), and a photo of the label's kind that none of
+     * the examples resembles closely about 0.45–0.6: the default only turns away the clearly unrelated,
+     * and each collection can set its own.
+     */
+    @WithDefault("0.4")
     double defaultThreshold();
 
     /** Examples every label needs before the trained softmax head answers instead of imprinting. */
