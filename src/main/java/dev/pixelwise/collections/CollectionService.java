@@ -119,8 +119,14 @@ public class CollectionService {
         return view(find(id));
     }
 
-    /** The embedding model of collection {@code id} (404 when the requester cannot see it). */
+    /**
+     * The embedding model of collection {@code id}: 400 when {@code id} cannot be a collection id, 404 when
+     * there is no such collection or the requester cannot see it.
+     */
     public String modelOf(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new AppException.BadOption("collection", "'" + printable(id) + "' is not a collection id (24 hex digits)");
+        }
         return find(id).model();
     }
 
