@@ -120,7 +120,7 @@ public class ClassifierModels {
      * pool the last feature maps to [N, C, 1, 1] and feed that to a 1×1 convolution, the classifier).
      * Null when there is not exactly one.
      */
-    static String pooledOutput(TfliteGraph graph) {
+    public static String pooledOutput(TfliteGraph graph) {
         List<String> pools = new ArrayList<>();
         for (SameDiffOp op : graph.sameDiff().getOps().values()) {
             if ("avgpool2d".equals(op.getOp().opName())) {
@@ -130,8 +130,11 @@ public class ClassifierModels {
         return pools.size() == 1 ? pools.get(0) : null;
     }
 
-    /** Pooled features of planar [3,H,W] images, flattened to [C] and scaled to unit length. */
-    private static float[][] embed(TfliteGraph graph, String pooled, float[][] batch) {
+    /**
+     * Pooled features of planar [3,H,W] images (normalised model inputs), flattened to [C] and scaled to
+     * unit length. Public for the bench, which embeds a data set the way the app embeds an example.
+     */
+    public static float[][] embed(TfliteGraph graph, String pooled, float[][] batch) {
         return ModelThread.call(() -> {
             try (INDArray input = stack(graph, batch); INDArray out = graph.output(input, pooled)) {
                 float[][] features = new float[batch.length][];
@@ -146,7 +149,7 @@ public class ClassifierModels {
     }
 
     /** {@code v} divided by its Euclidean norm (in double, so the result depends on the values only). */
-    static float[] unitLength(float[] v) {
+    public static float[] unitLength(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += (double) x * x;

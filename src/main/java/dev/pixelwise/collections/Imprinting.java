@@ -4,8 +4,9 @@ package dev.pixelwise.collections;
  * Weight imprinting (Qi, Brown and Lowe, "Low-Shot Learning with Imprinted Weights", CVPR 2018): each
  * label's weight is the mean of its examples' unit-length embeddings, scaled to unit length again, and an
  * image scores each label by cosine similarity. Needs no training, so it answers from the first example.
+ * Public for the bench.
  */
-final class Imprinting {
+public final class Imprinting {
 
     /**
      * Softmax temperature that turns similarities into the probabilities a result shows: cosines of
@@ -16,7 +17,7 @@ final class Imprinting {
     private final float[][] centroids;
 
     /** @param examples per label, its unit-length embeddings (a label may have none: it never wins) */
-    Imprinting(float[][][] examples) {
+    public Imprinting(float[][][] examples) {
         centroids = new float[examples.length][];
         for (int l = 0; l < examples.length; l++) {
             centroids[l] = examples[l].length == 0 ? null : centroid(examples[l], -1);
@@ -24,7 +25,7 @@ final class Imprinting {
     }
 
     /** Cosine similarity of a unit-length embedding to each label's centroid (−∞ for an empty label). */
-    double[] similarities(float[] x) {
+    public double[] similarities(float[] x) {
         double[] s = new double[centroids.length];
         for (int l = 0; l < s.length; l++) {
             s[l] = centroids[l] == null ? Double.NEGATIVE_INFINITY : dot(x, centroids[l]);
@@ -86,7 +87,7 @@ final class Imprinting {
         return p;
     }
 
-    static int argMax(double[] v) {
+    public static int argMax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {

@@ -18,9 +18,9 @@ import java.util.Arrays;
  * dropout), so the same examples give the same head. The problem is convex and smooth: with unit-length
  * inputs (plus the bias's constant 1) the gradient's Lipschitz constant is at most 1 + l2, so Nesterov's
  * accelerated gradient with step 1 / (1 + l2) converges without a learning-rate search; a fixed number
- * of steps keeps the cost fixed.
+ * of steps keeps the cost fixed. Public for the bench.
  */
-final class SoftmaxHead {
+public final class SoftmaxHead {
 
     /** Regularisation as scikit-learn's C (inverse strength, per example summed loss). */
     static final double C = 1.0;
@@ -36,7 +36,7 @@ final class SoftmaxHead {
      * Trains on unit-length embeddings {@code x} with labels {@code y} in 0..classes−1. Runs on the
      * {@link ModelThread}, where the app's ND4J work runs.
      */
-    static SoftmaxHead train(float[][] x, int[] y, int classes) {
+    public static SoftmaxHead train(float[][] x, int[] y, int classes) {
         return ModelThread.call(() -> trainHere(x, y, classes));
     }
 
@@ -88,7 +88,7 @@ final class SoftmaxHead {
     }
 
     /** Probability of each class for one embedding (plain Java: one dot product per class). */
-    double[] probabilities(float[] x) {
+    public double[] probabilities(float[] x) {
         double[] logits = new double[weights.length];
         for (int c = 0; c < logits.length; c++) {
             float[] wc = weights[c];
