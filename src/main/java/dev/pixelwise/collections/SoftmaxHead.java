@@ -24,7 +24,12 @@ public final class SoftmaxHead {
 
     /** Regularisation as scikit-learn's C (inverse strength, per example summed loss). */
     static final double C = 1.0;
-    static final int STEPS = 300;
+    /**
+     * Enough to converge for accuracy: on Fashion-MNIST embeddings (bench/collections.sh, 10 and 20 shots,
+     * three draws) 100 steps gave the test accuracy of 300 steps and of scikit-learn's lbfgs within 0.1
+     * point; 50 lost up to 0.7. Every step is a pass over all examples, so this is the head's cost.
+     */
+    static final int STEPS = 100;
 
     private final float[][] weights; // [classes][dim + 1], the bias last
 
