@@ -1,6 +1,8 @@
 package dev.pixelwise.collections;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.problem.Problem;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -12,6 +14,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.multipart.FormValue;
@@ -113,6 +117,17 @@ public class CollectionResource {
             }
         }
         return collections.addExamples(id, label, images);
+    }
+
+    /**
+     * A body that is not the JSON asked for. Quarkus's own mapper answers these with plain JSON; the API
+     * answers every problem as problem+json.
+     */
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        Problem p = new AppException.BadOption("body", "is not the JSON this endpoint takes ("
+                + e.getOriginalMessage().replaceAll("\\s+", " ") + ")").toProblem(uri.getRequestUri().getPath());
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
     }
 
     @DELETE

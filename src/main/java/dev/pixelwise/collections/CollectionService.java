@@ -210,6 +210,7 @@ public class CollectionService {
             store.delete(id);
             collections.remove(id);
         }
+        locks.remove(id); // a change still waiting on it finds the collection gone (404)
     }
 
     public CollectionView deleteLabel(String id, String label) {

@@ -200,6 +200,8 @@ class CollectionApiTest {
         problem(given().multiPart("label", "cats").multiPart("image", "evil.zip", zip("../../evil.png", views(1, "cat.bmp").get(0)),
                 "application/zip").post("/api/v1/collections/" + id + "/examples"), 400);
         problem(given().contentType("application/json").body("{\"threshold\":2}").patch("/api/v1/collections/" + id), 400);
+        problem(given().contentType("application/json").body("{\"threshold\":\"high\"}").patch("/api/v1/collections/" + id), 400);
+        problem(given().contentType("application/json").body("{\"name\": ").post("/api/v1/collections"), 400);
         problem(given().delete("/api/v1/collections/" + id + "/labels/nothing"), 404);
         problem(given().multiPart("image", TestImages.photo("cat.bmp").toFile()).multiPart("collection", id)
                 .post("/api/v1/classify"), 400); // no labels yet
