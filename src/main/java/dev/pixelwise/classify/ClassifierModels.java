@@ -1,5 +1,6 @@
 package dev.pixelwise.classify;
 
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
@@ -10,11 +11,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import dev.pixelwise.problem.AppException;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -80,8 +79,11 @@ public class ClassifierModels {
         BatchingClassifier embedder = null;
         if (pooled != null) {
             embed(graph, pooled, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]});
+            DistributionSummary featureBatches = DistributionSummary.builder("pixelwise.classify.features.batch.size")
+                    .description("Images per forward pass to the pooled features (collections)").tag("model", id)
+                    .register(metrics);
             embedder = new BatchingClassifier(id + "-features", batch -> embed(graph, pooled, batch),
-                    config.maxBatch(), config.maxDelay().toMillis(), batches::record);
+                    config.maxBatch(), config.maxDelay().toMillis(), featureBatches::record);
         }
         return new Loaded(id, translator, runner, embedder);
     }

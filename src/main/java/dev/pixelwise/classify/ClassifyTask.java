@@ -95,7 +95,9 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         DecodedImage decoded;
         float[] input;
         // While this image is decoded and prepared, a batch forming on the model's thread may wait for it.
-        try (BatchingClassifier.Announcement coming = model.runner().announce()) {
+        // A collection's request goes to the features runner, so it is announced there.
+        BatchingClassifier runner = options.collection() != null && model.embedder() != null ? model.embedder() : model.runner();
+        try (BatchingClassifier.Announcement coming = runner.announce()) {
             decoded = context.image();
             context.stage("preprocess");
             long t0 = System.nanoTime();
