@@ -46,6 +46,12 @@ public class ApiKeyFilter {
     static final String X_API_KEY = "X-Api-Key";
     /** Routing-context entry holding the number of the key whose page session the request carries. */
     public static final String PAGE_KEY = "pixelwise.page-key";
+    /**
+     * Routing-context entry naming who is asking (the key of the API request or of the page session), for
+     * data that belongs to a key (collections): a digest of the key, alike on every node and after the
+     * keys are reordered, never the key itself. Absent when keys are off.
+     */
+    public static final String OWNER = "pixelwise.owner";
     /** First path segments of the pages that need no session (everything else does: fail closed). */
     static final Set<String> OPEN_PAGES = Set.of("unlock", "lock", "models", "about", "static", "q", "favicon.ico",
             "favicon.svg");
@@ -61,6 +67,7 @@ public class ApiKeyFilter {
     /** Null unless the queue is Redis; then the buckets there count, not {@link #buckets}. */
     private final RedisTokenBuckets shared;
     private final String[] sharedNames;
+    private final String[] owners;
     private final ObjectMapper json;
     private final PageSessions sessions;
 
@@ -89,6 +96,8 @@ public class ApiKeyFilter {
         this.rate = config.rateLimit();
         // Named alike on every node whatever the order of its keys, and never by the key or its plain digest.
         this.sharedNames = keys.stream().map(k -> HexFormat.of().formatHex(sha256("pixelwise rate limit\0" + k), 0, 16))
+                .toArray(String[]::new);
+        this.owners = keys.stream().map(k -> HexFormat.of().formatHex(sha256("pixelwise owner\0" + k), 0, 16))
                 .toArray(String[]::new);
         long now = System.nanoTime();
         this.buckets = keys.stream().map(k -> new TokenBucket(config.rateLimit(), config.rateLimit() / 60.0, now))
@@ -120,6 +129,7 @@ public class ApiKeyFilter {
         int session = cookie == null ? -1 : sessions.verify(cookie.getValue(), System.currentTimeMillis() / 1000);
         if (session >= 0) {
             ctx.put(PAGE_KEY, session);
+            ctx.put(OWNER, owners[session]);
         }
         boolean safe = SAFE_METHODS.contains(ctx.request().method().name());
         if (!guards(path)) {
@@ -146,6 +156,9 @@ public class ApiKeyFilter {
             return;
         }
         int key = presented == null ? -1 : indexOf(presented);
+        if (key >= 0) {
+            ctx.put(OWNER, owners[key]); // the key presented decides, not a page session beside it
+        }
         if (key < 0) {
             ctx.response().putHeader("WWW-Authenticate", presented == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
             ProblemMapper.send(ctx, new AppException.Unauthorized(presented == null

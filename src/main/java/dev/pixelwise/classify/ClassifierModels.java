@@ -1,5 +1,6 @@
 package dev.pixelwise.classify;
 
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
@@ -10,13 +11,18 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The classification models of the zoo, each loaded once (lazily, on first use) into a SameDiff
@@ -26,8 +32,11 @@ import java.util.Map;
 @ApplicationScoped
 public class ClassifierModels {
 
-    /** A loaded model: how to feed it and the thread that runs it. */
-    record Loaded(String id, ClassifierTranslator translator, BatchingClassifier runner) {
+    /**
+     * A loaded model: how to feed it and the threads that run it, one for the probabilities and one for
+     * the pooled features ({@code embedder}, null when the graph has no single global pool).
+     */
+    record Loaded(String id, ClassifierTranslator translator, BatchingClassifier runner, BatchingClassifier embedder) {
     }
 
     private final ModelZoo zoo;
@@ -66,7 +75,93 @@ public class ClassifierModels {
         forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
         BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
                 config.maxBatch(), config.maxDelay().toMillis(), batches::record);
-        return new Loaded(id, translator, runner);
+        String pooled = pooledOutput(graph);
+        BatchingClassifier embedder = null;
+        if (pooled != null) {
+            embed(graph, pooled, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]});
+            DistributionSummary featureBatches = DistributionSummary.builder("pixelwise.classify.features.batch.size")
+                    .description("Images per forward pass to the pooled features (collections)").tag("model", id)
+                    .register(metrics);
+            embedder = new BatchingClassifier(id + "-features", batch -> embed(graph, pooled, batch),
+                    config.maxBatch(), config.maxDelay().toMillis(), featureBatches::record);
+        }
+        return new Loaded(id, translator, runner, embedder);
+    }
+
+    /**
+     * The model's pooled features, L2-normalised, for each upright image (resized as for classification):
+     * the output of its global average pool, the layer its classifier reads (MobileNetV2: 1280 values).
+     * Blocks until the batch thread has run them; 503 when the model cannot load or has no such layer.
+     */
+    public float[][] embed(String modelId, List<BufferedImage> upright) {
+        Loaded model = get(modelId);
+        if (model.embedder() == null) {
+            throw new AppException.ModelUnavailable("Model " + modelId + " has no pooled feature layer");
+        }
+        float[][] inputs = new float[upright.size()][];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = model.translator().toTensor(model.translator().resize(upright.get(i)));
+        }
+        return await(model.embedder(), inputs);
+    }
+
+    /** The result of a batch submitted to {@code runner}; an interrupted wait is a cancellation. */
+    static float[][] await(BatchingClassifier runner, float[][] batch) {
+        try {
+            return runner.submit(batch).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            throw new AppException.ModelUnavailable("Inference failed: " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * The name of the graph's global average pool output: its only AVERAGE_POOL_2D (MobileNet V1 and V2
+     * pool the last feature maps to [N, C, 1, 1] and feed that to a 1×1 convolution, the classifier).
+     * Null when there is not exactly one.
+     */
+    public static String pooledOutput(TfliteGraph graph) {
+        List<String> pools = new ArrayList<>();
+        for (SameDiffOp op : graph.sameDiff().getOps().values()) {
+            if ("avgpool2d".equals(op.getOp().opName())) {
+                pools.addAll(op.getOutputsOfOp());
+            }
+        }
+        return pools.size() == 1 ? pools.get(0) : null;
+    }
+
+    /**
+     * Pooled features of planar [3,H,W] images (normalised model inputs), flattened to [C] and scaled to
+     * unit length. Public for the bench, which embeds a data set the way the app embeds an example.
+     */
+    public static float[][] embed(TfliteGraph graph, String pooled, float[][] batch) {
+        return ModelThread.call(() -> {
+            try (INDArray input = stack(graph, batch); INDArray out = graph.output(input, pooled)) {
+                float[][] features = new float[batch.length][];
+                for (int i = 0; i < batch.length; i++) {
+                    try (INDArray row = out.slice(i)) {
+                        features[i] = unitLength(row.dup('c').data().asFloat());
+                    }
+                }
+                return features;
+            }
+        });
+    }
+
+    /** {@code v} divided by its Euclidean norm (in double, so the result depends on the values only). */
+    public static float[] unitLength(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        double norm = Math.sqrt(sum);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = norm == 0 ? 0 : (float) (v[i] / norm);
+        }
+        return out;
     }
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
@@ -75,14 +170,7 @@ public class ClassifierModels {
     }
 
     private static float[][] forwardHere(TfliteGraph graph, float[][] batch) {
-        int c = graph.inputChannels();
-        int h = graph.inputHeight();
-        int w = graph.inputWidth();
-        float[] flat = new float[batch.length * c * h * w];
-        for (int i = 0; i < batch.length; i++) {
-            System.arraycopy(batch[i], 0, flat, i * c * h * w, c * h * w);
-        }
-        try (INDArray input = Nd4j.create(flat, new long[]{batch.length, c, h, w}, 'c');
+        try (INDArray input = stack(graph, batch);
              INDArray out = graph.output(input, TfliteImporter.PROBABILITIES)) {
             float[][] probs = new float[batch.length][];
             for (int i = 0; i < batch.length; i++) {
@@ -94,8 +182,24 @@ public class ClassifierModels {
         }
     }
 
+    private static INDArray stack(TfliteGraph graph, float[][] batch) {
+        int c = graph.inputChannels();
+        int h = graph.inputHeight();
+        int w = graph.inputWidth();
+        float[] flat = new float[batch.length * c * h * w];
+        for (int i = 0; i < batch.length; i++) {
+            System.arraycopy(batch[i], 0, flat, i * c * h * w, c * h * w);
+        }
+        return Nd4j.create(flat, new long[]{batch.length, c, h, w}, 'c');
+    }
+
     @PreDestroy
     void close() {
-        loaded.forEach(l -> l.runner().close());
+        loaded.forEach(l -> {
+            l.runner().close();
+            if (l.embedder() != null) {
+                l.embedder().close();
+            }
+        });
     }
 }

@@ -12,10 +12,20 @@ import java.util.Locale;
  * @param heatmap     PNG overlay the size of {@code image}, or null without {@code explain}
  * @param explanation the occlusion grid behind the heat-map, or null
  * @param timingsMs   preprocess, inference, postprocess (and explain) in milliseconds
+ * @param collection  with a collection: its id, which method answered, and whether the image is unknown to it
  */
 @TemplateData
 public record ClassifyResult(String model, List<Prediction> predictions, String image, String heatmap, Explanation explanation,
-                             Map<String, Long> timingsMs) {
+                             Map<String, Long> timingsMs, CollectionUsed collection) {
+
+    /**
+     * @param method     "imprinting" (cosine to each label's mean embedding) or "head" (trained softmax layer)
+     * @param similarity cosine similarity of the image to the nearest label's mean embedding
+     * @param unknown    {@code similarity} is below {@code threshold}: none of the labels fits
+     */
+    @TemplateData
+    public record CollectionUsed(String id, String method, double similarity, double threshold, boolean unknown) {
+    }
 
     /** @param probability 0..1 */
     @TemplateData

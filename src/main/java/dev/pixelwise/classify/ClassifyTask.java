@@ -1,5 +1,7 @@
 package dev.pixelwise.classify;
 
+import dev.pixelwise.collections.CollectionAnswer;
+import dev.pixelwise.collections.CollectionService;
 import dev.pixelwise.imaging.DecodedImage;
 import dev.pixelwise.imaging.HeatmapOverlay;
 import dev.pixelwise.imaging.ImageEncoder;
@@ -15,8 +17,6 @@ import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.Optional;
 
 /**
@@ -29,9 +29,11 @@ public class ClassifyTask implements Task<ClassifyOptions> {
 
     static final int PREVIEW_SIDE = 1024;
     private final ClassifierModels models;
+    private final CollectionService collections;
 
-    public ClassifyTask(ClassifierModels models) {
+    public ClassifyTask(ClassifierModels models, CollectionService collections) {
         this.models = models;
+        this.collections = collections;
     }
 
     @Override
@@ -55,7 +57,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(modelSpec(), ClassifyOptions.TOP_K, ClassifyOptions.EXPLAIN);
+        return List.of(modelSpec(), ClassifyOptions.TOP_K, ClassifyOptions.EXPLAIN, ClassifyOptions.COLLECTION);
     }
 
     /** The heat-map overlay; none when the options asked for no explanation (predictions are the result). */
@@ -76,7 +78,19 @@ public class ClassifyTask implements Task<ClassifyOptions> {
 
     @Override
     public ClassifyOptions parseOptions(JobOptions options) {
-        return ClassifyOptions.parse(options, modelSpec());
+        ClassifyOptions parsed = ClassifyOptions.parse(options, modelSpec());
+        if (parsed.collection() == null) {
+            return parsed;
+        }
+        // Checked here, while the request is at hand: 404 for a collection this key cannot see.
+        String model = collections.modelOf(parsed.collection());
+        if (options.present(modelSpec()) && !parsed.model().equals(model)) {
+            throw new AppException.BadOption("model", "a collection answers with the model it was taught with, " + model);
+        }
+        if (parsed.explain()) {
+            throw new AppException.BadOption("explain", "is not available with a collection");
+        }
+        return new ClassifyOptions(model, parsed.topK(), false, parsed.collection());
     }
 
     @Override
@@ -87,7 +101,9 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         DecodedImage decoded;
         float[] input;
         // While this image is decoded and prepared, a batch forming on the model's thread may wait for it.
-        try (BatchingClassifier.Announcement coming = model.runner().announce()) {
+        // A collection's request goes to the features runner, so it is announced there.
+        BatchingClassifier runner = options.collection() != null && model.embedder() != null ? model.embedder() : model.runner();
+        try (BatchingClassifier.Announcement coming = runner.announce()) {
             decoded = context.image();
             context.stage("preprocess");
             long t0 = System.nanoTime();
@@ -95,6 +111,9 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             timings.put("preprocess", millisSince(t0));
         }
 
+        if (options.collection() != null) {
+            return withCollection(context, options, model, decoded, input, timings);
+        }
         context.stage("inference");
         long t1 = System.nanoTime();
         float[] probabilities = forward(model, new float[][]{input})[0];
@@ -124,18 +143,37 @@ public class ClassifyTask implements Task<ClassifyOptions> {
                     OcclusionExplainer.GRID, OcclusionExplainer.GRID, drop);
             timings.put("explain", millisSince(t3));
         }
-        return new ClassifyResult(options.model(), top, "image.jpg", heatmap, explanation, timings);
+        return new ClassifyResult(options.model(), top, "image.jpg", heatmap, explanation, timings, null);
+    }
+
+    /** The labels of a collection: the image's embedding against the collection's classifier. */
+    private ClassifyResult withCollection(JobContext context, ClassifyOptions options, ClassifierModels.Loaded model,
+                                          DecodedImage decoded, float[] input, Map<String, Long> timings) {
+        if (model.embedder() == null) {
+            throw new AppException.ModelUnavailable("Model " + model.id() + " has no pooled feature layer");
+        }
+        context.stage("inference");
+        long t1 = System.nanoTime();
+        float[] embedding = ClassifierModels.await(model.embedder(), new float[][]{input})[0];
+        timings.put("inference", millisSince(t1));
+        context.progress(0.9);
+
+        context.stage("postprocess");
+        long t2 = System.nanoTime();
+        CollectionAnswer answer = collections.classify(options.collection(), embedding);
+        List<ClassifyResult.Prediction> top = answer.ranked().stream().limit(options.topK())
+                .map(r -> new ClassifyResult.Prediction(r.label(), r.index(), r.probability())).toList();
+        timings.put("postprocess", millisSince(t2));
+
+        BufferedImage preview = ImageOps.fit(decoded.image(), PREVIEW_SIDE);
+        ImageEncoder.writeJpeg(preview, 0.9f, context.output("image.jpg"));
+        return new ClassifyResult(options.model(), top, "image.jpg", null, null, timings,
+                new ClassifyResult.CollectionUsed(answer.collection(), answer.method(), answer.similarity(),
+                        answer.threshold(), answer.unknown()));
     }
 
     private static float[][] forward(ClassifierModels.Loaded model, float[][] batch) {
-        try {
-            return model.runner().submit(batch).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            throw new AppException.ModelUnavailable("Inference failed: " + e.getCause().getMessage());
-        }
+        return ClassifierModels.await(model.runner(), batch);
     }
 
     private static long millisSince(long start) {

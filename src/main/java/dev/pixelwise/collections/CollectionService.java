@@ -1,0 +1,347 @@
+package dev.pixelwise.collections;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.api.ApiKeyFilter;
+import dev.pixelwise.api.Csrf;
+import dev.pixelwise.classify.ClassifierModels;
+import dev.pixelwise.imaging.ImageDecoder;
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.JobsConfig;
+import io.quarkus.arc.Arc;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Collections: named sets of labels taught from a few example images each, kept as embeddings (the
+ * classification model's pooled features), never as images. The one entry point for the HTTP resource
+ * and the classify task.
+ *
+ * <p>Ownership: when API keys are on, a collection belongs to the key that made it (see
+ * {@link ApiKeyFilter#OWNER}); to any other key it does not exist (404). Calls made outside a request (a
+ * queued classify job, which was checked when it was submitted) are not checked again.
+ *
+ * <p>Changes to one collection are serialised on it; readers take its latest {@link Snapshot} without a
+ * lock. Every change is written to disk before it is answered. Single node only: in the multi-node mode
+ * each node has its own folder (no shared store yet).
+ */
+@ApplicationScoped
+public class CollectionService {
+
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{24}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CollectionsConfig config;
+    private final CollectionStore store;
+    private final Function<Path, float[]> embedder;
+    private final ZipImages zips;
+    private final Path tmpDir;
+    private final Map<String, Snapshot> collections = new ConcurrentHashMap<>();
+
+    @Inject
+    public CollectionService(CollectionsConfig config, JobsConfig jobs, ClassifierModels models, ImageDecoder decoder,
+                             ObjectMapper json) {
+        this(config, config.dir().orElse(jobs.dataDir().resolve("collections")), json,
+                file -> models.embed(config.model(), List.of(decoder.decode(file).image()))[0]);
+    }
+
+    /**
+     * @param embedder an image file → its unit-length embedding (415/422 when it is not an image)
+     */
+    CollectionService(CollectionsConfig config, Path dir, ObjectMapper json, Function<Path, float[]> embedder) {
+        this.config = config;
+        this.store = new CollectionStore(dir, json);
+        this.embedder = embedder;
+        this.tmpDir = dir.resolve("tmp");
+        try {
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmpDir, e);
+        }
+        this.zips = new ZipImages(config.zip(), tmpDir);
+        for (CollectionStore.Stored s : store.loadAll()) {
+            List<Snapshot.Label> labels = s.labels().stream().map(l -> new Snapshot.Label(l.name(),
+                    l.examples().stream().map(CollectionStore::decode).toList())).toList();
+            collections.put(s.id(), Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(),
+                    labels, config.headMinExamples()));
+        }
+    }
+
+    public CollectionView create(String name) {
+        String owner = requester();
+        String clean = name(name, "name");
+        synchronized (this) {
+            long mine = collections.values().stream().filter(s -> Objects.equals(s.owner(), owner)).count();
+            if (mine >= config.maxCollections()) {
+                throw new AppException.BadOption("name", "there are already " + mine + " collections, the most allowed; "
+                        + "delete one first");
+            }
+            String id;
+            do {
+                byte[] bytes = new byte[12];
+                RANDOM.nextBytes(bytes);
+                id = HexFormat.of().formatHex(bytes);
+            } while (collections.containsKey(id));
+            Snapshot s = Snapshot.build(id, clean, owner, config.model(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                    config.defaultThreshold(), List.of(), config.headMinExamples());
+            store.save(s);
+            collections.put(id, s);
+            return view(s);
+        }
+    }
+
+    /** The requester's collections, newest first. */
+    public List<CollectionView> list() {
+        String owner = requester();
+        return collections.values().stream().filter(s -> Objects.equals(s.owner(), owner))
+                .sorted(Comparator.comparing(Snapshot::created).reversed().thenComparing(Snapshot::id))
+                .map(this::view).toList();
+    }
+
+    public CollectionView get(String id) {
+        return view(find(id));
+    }
+
+    /**
+     * The embedding model of collection {@code id}: 400 when {@code id} cannot be a collection id, 404 when
+     * there is no such collection or the requester cannot see it.
+     */
+    public String modelOf(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new AppException.BadOption("collection", "'" + printable(id) + "' is not a collection id (24 hex digits)");
+        }
+        return find(id).model();
+    }
+
+    /**
+     * Adds every image of {@code uploads} (image files, or zips of images) to {@code label}, creating the
+     * label if new. All or nothing: one bad image and none is added.
+     */
+    public CollectionView addExamples(String id, String label, List<Path> uploads) {
+        Snapshot before = find(id);
+        String name = name(label, "label");
+        if (uploads.isEmpty()) {
+            throw new AppException.BadOption("image", "send one or more images (or a zip of images)");
+        }
+        int index = before.indexOf(name);
+        if (index < 0 && before.labels().size() >= config.maxLabels()) {
+            throw new AppException.BadOption("label", "the collection has " + before.labels().size()
+                    + " labels, the most allowed");
+        }
+        int has = index < 0 ? 0 : before.labels().get(index).examples().size();
+        int room = Math.min(config.maxImagesPerRequest(), config.maxExamplesPerLabel() - has);
+        if (room <= 0) {
+            throw new AppException.BadOption("label", "'" + name + "' has " + has + " examples, the most allowed");
+        }
+        List<float[]> added = new ArrayList<>();
+        for (Path upload : uploads) {
+            if (ZipImages.isZip(upload)) {
+                zips.forEach(upload, room - added.size(), file -> added.add(embedder.apply(file)));
+            } else {
+                if (added.size() >= room) {
+                    throw tooMany(name, has, room);
+                }
+                added.add(embedder.apply(upload));
+            }
+        }
+        if (added.isEmpty()) {
+            throw new AppException.BadOption("image", "the zip holds no images");
+        }
+        return change(id, s -> {
+            int at = s.indexOf(name);
+            List<Snapshot.Label> labels = new ArrayList<>(s.labels());
+            if (at < 0) {
+                if (labels.size() >= config.maxLabels()) {
+                    throw new AppException.BadOption("label", "the collection has " + labels.size() + " labels, the most allowed");
+                }
+                labels.add(new Snapshot.Label(name, List.copyOf(added)));
+            } else {
+                List<float[]> examples = new ArrayList<>(labels.get(at).examples());
+                if (examples.size() + added.size() > config.maxExamplesPerLabel()) {
+                    throw tooMany(name, examples.size(), config.maxExamplesPerLabel() - examples.size());
+                }
+                examples.addAll(added);
+                labels.set(at, new Snapshot.Label(name, List.copyOf(examples)));
+            }
+            return labels;
+        });
+    }
+
+    private AppException tooMany(String label, int has, int room) {
+        return new AppException.BadOption("image", "'" + label + "' has " + has + " examples; this request may add at most "
+                + room + " (at most " + config.maxExamplesPerLabel() + " per label, " + config.maxImagesPerRequest()
+                + " per request)");
+    }
+
+    public CollectionView setThreshold(String id, double threshold) {
+        if (!(threshold >= -1 && threshold <= 1)) {
+            throw new AppException.BadOption("threshold", "must be a cosine similarity, -1 to 1");
+        }
+        find(id);
+        Snapshot s;
+        synchronized (lock(id)) {
+            s = find(id).withThreshold(threshold);
+            store.save(s);
+            collections.put(id, s);
+        }
+        return view(s);
+    }
+
+    public void delete(String id) {
+        find(id);
+        synchronized (lock(id)) {
+            store.delete(id);
+            collections.remove(id);
+        }
+        locks.remove(id); // a change still waiting on it finds the collection gone (404)
+    }
+
+    public CollectionView deleteLabel(String id, String label) {
+        return change(id, s -> {
+            int at = labelIndex(s, label);
+            List<Snapshot.Label> labels = new ArrayList<>(s.labels());
+            labels.remove(at);
+            return labels;
+        });
+    }
+
+    /** Deletes the {@code index}th example (0-based, in the order they were added) of {@code label}. */
+    public CollectionView deleteExample(String id, String label, int index) {
+        return change(id, s -> {
+            int at = labelIndex(s, label);
+            List<float[]> examples = new ArrayList<>(s.labels().get(at).examples());
+            if (index < 0 || index >= examples.size()) {
+                throw new AppException.NotFound("Label '" + label + "' has no example " + index + " (it has "
+                        + examples.size() + ", numbered from 0)");
+            }
+            examples.remove(index);
+            List<Snapshot.Label> labels = new ArrayList<>(s.labels());
+            if (examples.isEmpty()) {
+                labels.remove(at); // a label is its examples
+            } else {
+                labels.set(at, new Snapshot.Label(label, List.copyOf(examples)));
+            }
+            return labels;
+        });
+    }
+
+    /**
+     * Classifies a unit-length embedding (made with {@link #modelOf}'s model) with collection {@code id}.
+     * 422 when the collection has no labels yet.
+     */
+    public CollectionAnswer classify(String id, float[] embedding) {
+        Snapshot s = find(id);
+        if (s.labels().isEmpty()) {
+            throw new AppException.BadOption("collection", "collection '" + s.name() + "' has no labels yet; add examples first");
+        }
+        double[] similarity = s.imprinting().similarities(embedding);
+        double best = similarity[Imprinting.argMax(similarity)];
+        double[] p = s.head() != null ? s.head().probabilities(embedding) : Imprinting.softmax(similarity, Imprinting.SCALE);
+        List<CollectionAnswer.Ranked> ranked = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            ranked.add(new CollectionAnswer.Ranked(s.labels().get(i).name(), i, p[i]));
+        }
+        ranked.sort(Comparator.comparingDouble(CollectionAnswer.Ranked::probability).reversed()
+                .thenComparingInt(CollectionAnswer.Ranked::index));
+        return new CollectionAnswer(s.id(), s.model(), List.copyOf(ranked), s.method(), best, s.threshold(), best < s.threshold());
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Applies a change to the labels, rebuilds the classifiers and the evaluation, stores and publishes it. */
+    private CollectionView change(String id, Function<Snapshot, List<Snapshot.Label>> edit) {
+        find(id);
+        synchronized (lock(id)) {
+            Snapshot s = find(id);
+            List<Snapshot.Label> labels = edit.apply(s);
+            Snapshot next = Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels,
+                    config.headMinExamples());
+            store.save(next);
+            collections.put(id, next);
+            return view(next);
+        }
+    }
+
+    /** One lock object per collection id (interned strings would be shared with unrelated code). */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    private Object lock(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    private static int labelIndex(Snapshot s, String label) {
+        int at = s.indexOf(label);
+        if (at < 0) {
+            throw new AppException.NotFound("Collection '" + s.name() + "' has no label '" + printable(label) + "'");
+        }
+        return at;
+    }
+
+    /** The collection if it exists and the requester may see it, else 404 (the same answer for both). */
+    private Snapshot find(String id) {
+        Snapshot s = id == null || !ID.matcher(id).matches() ? null : collections.get(id);
+        if (s == null || !visible(s)) {
+            throw new AppException.NotFound("No collection '" + printable(id) + "'");
+        }
+        return s;
+    }
+
+    private static boolean visible(Snapshot s) {
+        RoutingContext request = request();
+        return request == null || Objects.equals(s.owner(), request.get(ApiKeyFilter.OWNER));
+    }
+
+    /** Who asks: the owner of the request's key, or null without keys (or outside a request). */
+    private static String requester() {
+        RoutingContext request = request();
+        return request == null ? null : request.get(ApiKeyFilter.OWNER);
+    }
+
+    /** The HTTP request being served, or null (a job on a worker thread; a unit test without the app). */
+    private static RoutingContext request() {
+        return Arc.container() == null ? null : Csrf.current();
+    }
+
+    private String name(String raw, String field) {
+        String n = raw == null ? "" : raw.strip();
+        if (n.isEmpty()) {
+            throw new AppException.BadOption(field, "is empty");
+        }
+        if (n.codePointCount(0, n.length()) > config.maxNameLength()) {
+            throw new AppException.BadOption(field, "is longer than " + config.maxNameLength() + " characters");
+        }
+        if (n.codePoints().anyMatch(Character::isISOControl)) {
+            throw new AppException.BadOption(field, "has control characters");
+        }
+        return n;
+    }
+
+    private CollectionView view(Snapshot s) {
+        return CollectionView.of(s, config.headMinExamples());
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.pixelwise.collections;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Collections on disk, one JSON file per collection ({@code <id>.json}) in one folder, written whole on
+ * every change (a temporary file, then a rename, so a crash leaves the old file or the new one). The
+ * embeddings are kept as base64 of little-endian float32, a quarter the size of decimal text and exact.
+ */
+final class CollectionStore {
+
+    private static final Logger LOG = Logger.getLogger(CollectionStore.class);
+    static final int FORMAT = 1;
+
+    /** The file's content. */
+    record Stored(int format, String id, String name, String owner, String model, String created, double threshold,
+                  List<StoredLabel> labels) {
+    }
+
+    record StoredLabel(String name, List<String> examples) {
+    }
+
+    private final Path dir;
+    private final ObjectMapper json;
+
+    CollectionStore(Path dir, ObjectMapper json) {
+        this.dir = dir;
+        this.json = json;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the collections folder " + dir, e);
+        }
+    }
+
+    /** Every readable collection in the folder; an unreadable file is logged and left alone. */
+    List<Stored> loadAll() {
+        List<Stored> all = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                try {
+                    Stored s = json.readValue(f.toFile(), Stored.class);
+                    if (s.format() != FORMAT || !f.getFileName().toString().equals(s.id() + ".json")) {
+                        LOG.warnf("Skipping collection file %s: format %d or id %s does not fit", f.getFileName(), s.format(), s.id());
+                        continue;
+                    }
+                    all.add(s);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf("Skipping unreadable collection file %s: %s", f.getFileName(), e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return all;
+    }
+
+    void save(Snapshot s) {
+        List<StoredLabel> labels = s.labels().stream()
+                .map(l -> new StoredLabel(l.name(), l.examples().stream().map(CollectionStore::encode).toList())).toList();
+        Stored stored = new Stored(FORMAT, s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels);
+        Path target = dir.resolve(s.id() + ".json");
+        try {
+            Path tmp = Files.createTempFile(dir, s.id(), ".tmp");
+            try {
+                json.writeValue(tmp.toFile(), stored);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write collection " + s.id(), e);
+        }
+    }
+
+    void delete(String id) {
+        try {
+            Files.deleteIfExists(dir.resolve(id + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete collection " + id, e);
+        }
+    }
+
+    static String encode(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    static float[] decode(String text) {
+        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(text)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(v);
+        return v;
+    }
+}
