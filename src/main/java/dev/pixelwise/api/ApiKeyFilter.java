@@ -2,6 +2,7 @@ package dev.pixelwise.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.Node;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Context;
@@ -46,12 +47,6 @@ public class ApiKeyFilter {
     static final String X_API_KEY = "X-Api-Key";
     /** Routing-context entry holding the number of the key whose page session the request carries. */
     public static final String PAGE_KEY = "pixelwise.page-key";
-    /**
-     * Routing-context entry naming who is asking (the key of the API request or of the page session), for
-     * data that belongs to a key (collections): a digest of the key, alike on every node and after the
-     * keys are reordered, never the key itself. Absent when keys are off.
-     */
-    public static final String OWNER = "pixelwise.owner";
     /** First path segments of the pages that need no session (everything else does: fail closed). */
     static final Set<String> OPEN_PAGES = Set.of("unlock", "lock", "models", "about", "static", "q", "favicon.ico",
             "favicon.svg");
@@ -129,7 +124,7 @@ public class ApiKeyFilter {
         int session = cookie == null ? -1 : sessions.verify(cookie.getValue(), System.currentTimeMillis() / 1000);
         if (session >= 0) {
             ctx.put(PAGE_KEY, session);
-            ctx.put(OWNER, owners[session]);
+            ctx.put(CurrentRequest.OWNER, owners[session]);
         }
         boolean safe = SAFE_METHODS.contains(ctx.request().method().name());
         if (!guards(path)) {
@@ -157,7 +152,7 @@ public class ApiKeyFilter {
         }
         int key = presented == null ? -1 : indexOf(presented);
         if (key >= 0) {
-            ctx.put(OWNER, owners[key]); // the key presented decides, not a page session beside it
+            ctx.put(CurrentRequest.OWNER, owners[key]); // the key presented decides, not a page session beside it
         }
         if (key < 0) {
             ctx.response().putHeader("WWW-Authenticate", presented == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");

@@ -1,11 +1,9 @@
 package dev.pixelwise.api;
 
+import dev.pixelwise.work.CurrentRequest;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
-import io.quarkus.arc.Arc;
-import io.quarkus.arc.InstanceHandle;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
@@ -43,7 +41,7 @@ public class Csrf {
      * (a form rendered so would be refused, readably).
      */
     public String token() {
-        RoutingContext routing = current();
+        RoutingContext routing = CurrentRequest.routing();
         if (routing == null) {
             return "";
         }
@@ -59,16 +57,6 @@ public class Csrf {
             routing.put(ATTRIBUTE, token);
         }
         return token;
-    }
-
-    /** The request being rendered for, if a template is rendered in one. */
-    public static RoutingContext current() {
-        if (!Arc.container().requestContext().isActive()) {
-            return null;
-        }
-        try (InstanceHandle<CurrentVertxRequest> request = Arc.container().instance(CurrentVertxRequest.class)) {
-            return request.isAvailable() ? request.get().getCurrent() : null;
-        }
     }
 
     public String field() {

@@ -1,14 +1,9 @@
 package dev.pixelwise.collections;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelwise.api.ApiKeyFilter;
-import dev.pixelwise.api.Csrf;
-import dev.pixelwise.classify.ClassifierModels;
-import dev.pixelwise.imaging.ImageDecoder;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.JobsConfig;
-import io.quarkus.arc.Arc;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -35,7 +30,7 @@ import java.util.regex.Pattern;
  * and the classify task.
  *
  * <p>Ownership: when API keys are on, a collection belongs to the key that made it (see
- * {@link ApiKeyFilter#OWNER}); to any other key it does not exist (404). Calls made outside a request (a
+ * {@link CurrentRequest#OWNER}); to any other key it does not exist (404). Calls made outside a request (a
  * queued classify job, which was checked when it was submitted) are not checked again.
  *
  * <p>Changes to one collection are serialised on it; readers take its latest {@link Snapshot} without a
@@ -56,10 +51,8 @@ public class CollectionService {
     private final Map<String, Snapshot> collections = new ConcurrentHashMap<>();
 
     @Inject
-    public CollectionService(CollectionsConfig config, JobsConfig jobs, ClassifierModels models, ImageDecoder decoder,
-                             ObjectMapper json) {
-        this(config, config.dir().orElse(jobs.dataDir().resolve("collections")), json,
-                file -> models.embed(config.model(), List.of(decoder.decode(file).image()))[0]);
+    public CollectionService(CollectionsConfig config, JobsConfig jobs, Embedder embedder, ObjectMapper json) {
+        this(config, config.dir().orElse(jobs.dataDir().resolve("collections")), json, embedder::embed);
     }
 
     /**
@@ -304,19 +297,12 @@ public class CollectionService {
     }
 
     private static boolean visible(Snapshot s) {
-        RoutingContext request = request();
-        return request == null || Objects.equals(s.owner(), request.get(ApiKeyFilter.OWNER));
+        return CurrentRequest.routing() == null || Objects.equals(s.owner(), CurrentRequest.owner());
     }
 
     /** Who asks: the owner of the request's key, or null without keys (or outside a request). */
     private static String requester() {
-        RoutingContext request = request();
-        return request == null ? null : request.get(ApiKeyFilter.OWNER);
-    }
-
-    /** The HTTP request being served, or null (a job on a worker thread; a unit test without the app). */
-    private static RoutingContext request() {
-        return Arc.container() == null ? null : Csrf.current();
+        return CurrentRequest.owner();
     }
 
     private String name(String raw, String field) {

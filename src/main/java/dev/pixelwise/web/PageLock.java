@@ -1,7 +1,7 @@
 package dev.pixelwise.web;
 
-import dev.pixelwise.api.Csrf;
 import dev.pixelwise.api.ApiKeyFilter;
+import dev.pixelwise.work.CurrentRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -19,7 +19,7 @@ public class PageLock {
 
     /** True when keys are on and this request carries a valid page session. */
     public boolean unlocked() {
-        RoutingContext routing = Csrf.current();
+        RoutingContext routing = CurrentRequest.routing();
         return keys.enabled() && routing != null && routing.get(ApiKeyFilter.PAGE_KEY) != null;
     }
 }
