@@ -59,6 +59,12 @@ public final class JobContext {
         job.progress(fraction, null);
     }
 
+    /** Reports progress and names the step now running in one change (one event for the page). */
+    public void progress(double fraction, String stage) {
+        checkCancelled();
+        job.progress(fraction, stage);
+    }
+
     /** Names the step now running (shown on the page), and checks for cancellation. */
     public void stage(String name) {
         checkCancelled();
