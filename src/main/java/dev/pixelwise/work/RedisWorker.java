@@ -274,7 +274,7 @@ public class RedisWorker {
                 Files.createDirectories(dir);
                 Files.write(dir.resolve(JobService.INPUT_FILE), input);
             } catch (AppException e) {
-                finish(run, JobStatus.FAILED, 0, null, e.toProblem("/api/v1/jobs/" + id), List.of());
+                finish(run, JobStatus.FAILED, 0, null, e.toProblem("/api/v1/jobs/" + id), List.of(), List.of());
                 return;
             }
             int[] lastPercent = {-1};

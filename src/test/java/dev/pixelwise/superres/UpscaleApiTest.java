@@ -208,6 +208,10 @@ class UpscaleApiTest {
         Poll.until("the cancelled job's worker to be free", Duration.ofMinutes(1), () -> pool.busy() == 0);
         upscale(crop("bird.bmp", 0, 0, 32, 32), "model", "esrgan-slim", "scale", "2").then().statusCode(200);
         given().get("/api/v1/jobs/" + id).then().body("status", equalTo("cancelled")).body("result", equalTo(null));
+        // The page says what happened and opens "run again" with the same upload.
+        String page = given().get("/jobs/" + id).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("data-job-cancelled"), "an explanation");
+        assertTrue(page.contains("<details class=\"rerun\" data-rerun open>"), "run again, open");
     }
 
     @Test
