@@ -4,7 +4,7 @@
 # default tile. Inputs: centre crops of kite_and_cold.jpg. One warm-up job per model and scale (it loads
 # the graph), then RUNS timed jobs each; best and median of the job's own "upscale" timing (the tiles) and
 # of the whole request as the client sees it.
-# Usage: bench/upscale-times.sh [MODEL] [RUNS]   (default: esrgan-thick 3)
+# Usage: [SCALES="2 4"] bench/upscale-times.sh [MODEL] [RUNS]   (default: esrgan-thick 3, scales 2 and 4)
 # Writes target/bench/upscale-times.md. A benchmark, not a test: run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ done
 
 start_app "$out/upscale-times-app.log" "$(pwd)/$out/upscale-times-data" -Dpixelwise.jobs.task-timeouts.upscale=30m
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-report="$out/upscale-times.md"
+report="$out/upscale-times${SCALES:+-x${SCALES// /-x}}.md"
 {
   echo "### $model: time per job at common sizes (bench/upscale-times.sh)"
   echo
@@ -57,7 +57,7 @@ job() { # size scale → "upscale_ms wall_s tiles"
   [[ "$state" == succeeded ]] || { jq . <<<"$view" >&2; exit 1; }
   echo "$(jq -r .result.timingsMs.upscale <<<"$view") $(echo "$(date +%s.%N) - $t0" | bc) $(jq -r .result.tiles <<<"$view")"
 }
-for scale in 2 4; do
+for scale in ${SCALES:-2 4}; do
   job 256 "$scale" >/dev/null # loads the graph for this scale
   for size in 256 512; do
     ups=()
