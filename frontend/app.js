@@ -72,12 +72,29 @@
   const bar = section.querySelector('[data-job-progress]');
   const status = section.querySelector('[data-job-status]');
   const stage = section.querySelector('[data-job-stage]');
+  const percentOut = section.querySelector('[data-job-percent]');
+  const etaOut = section.querySelector('[data-job-eta]');
+  // Time left from the rate so far, on this browser's clock: the first event with some progress is the
+  // start line (model loading and decoding before it are not the steady work the rest will be).
+  let first = null;
+  function timeLeft(progress) {
+    const now = performance.now();
+    if (!first || progress < first.progress) first = { progress, at: now };
+    const done = progress - first.progress;
+    const elapsed = (now - first.at) / 1000;
+    if (done <= 0.02 || elapsed < 1 || progress >= 1) return '';
+    const seconds = Math.round(elapsed / done * (1 - progress));
+    const text = seconds >= 90 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+    return `· about ${text} left`;
+  }
   const source = new EventSource(section.dataset.jobEvents);
   source.onmessage = (event) => {
     const job = JSON.parse(event.data);
     const percent = Math.round(job.progress * 100);
     bar.value = percent;
     bar.textContent = `${percent}%`;
+    if (percentOut) percentOut.textContent = `${percent}%`;
+    if (etaOut) etaOut.textContent = job.status === 'running' && job.progress > 0 ? timeLeft(job.progress) : '';
     status.textContent = job.status;
     if (stage) stage.textContent = job.stage || '';
     if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {

@@ -110,6 +110,50 @@ public final class TestImages {
         }
     }
 
+    /** A JPEG written by ImageIO at {@code quality} 0..1 (its quality maps onto the IJG scale: 0.75 is IJG 75). */
+    public static byte[] jpeg(BufferedImage image, float quality) {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+             javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(ios);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+            ios.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** An animated GIF of {@code frames} frames, each filled with its own colour (the first is pure red). */
+    public static byte[] animatedGif(int frames, int w, int h) {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+             javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.prepareWriteSequence(null);
+            for (int f = 0; f < frames; f++) {
+                BufferedImage frame = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+                java.awt.Graphics2D g = frame.createGraphics();
+                g.setColor(java.awt.Color.getHSBColor(f / (float) frames, 1f, 1f));
+                g.fillRect(0, 0, w, h);
+                g.dispose();
+                writer.writeToSequence(new javax.imageio.IIOImage(frame, null, null), null);
+            }
+            writer.endWriteSequence();
+            ios.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
     /** Inserts an iCCP chunk carrying {@code iccProfile} right after the PNG's IHDR. */
     public static byte[] withIccp(byte[] png, String profileName, byte[] iccProfile) {
         byte[] zipped = zlib(iccProfile);

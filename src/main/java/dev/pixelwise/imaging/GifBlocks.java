@@ -23,7 +23,8 @@ final class GifBlocks {
     private GifBlocks() {
     }
 
-    static void verify(Path file) {
+    /** @return the number of frames (images) in the file */
+    static int verify(Path file) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
             in.skipNBytes(6 + 4); // signature (sniffed) and logical screen size
             int flags = in.readUnsignedByte();
@@ -49,7 +50,7 @@ final class GifBlocks {
                         if (images == 0) {
                             throw corrupt("it has no image");
                         }
-                        return; // bytes after the trailer are not ours to judge
+                        return images; // bytes after the trailer are not ours to judge
                     }
                     default -> throw corrupt(String.format("unknown block type 0x%02X", block));
                 }

@@ -61,13 +61,18 @@ public class ImageDecoder {
         return inspect(file).header();
     }
 
-    /** The header, and the PNG iCCP chunk the structural walk kept (the reader skips metadata). */
-    private record Inspection(ImageHeader header, byte[] pngIccp) {
+    /** The header, the PNG iCCP chunk the structural walk kept (the reader skips metadata), and the frames it counted. */
+    private record Inspection(ImageHeader header, byte[] pngIccp, int frames) {
+    }
+
+    /** What a structural walk learned: the stored data to judge the header by, and the number of frames. */
+    private record Walk(StoredData stored, int frames) {
     }
 
     private Inspection inspect(Path file) {
         ImageFormat format = sniff(file);
-        StoredData stored = checkStructure(format, file);
+        Walk walk = checkStructure(format, file);
+        StoredData stored = walk.stored();
         ImageHeader header;
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(format);
@@ -84,7 +89,7 @@ public class ImageDecoder {
         }
         checkDimensions(header);
         stored.requireFor(header);
-        return new Inspection(header, stored instanceof PngChunks.Layout png ? png.iccp() : null);
+        return new Inspection(header, stored instanceof PngChunks.Layout png ? png.iccp() : null, walk.frames());
     }
 
     /** An upright sRGB image, or a 415/422 {@link AppException} that says why not. */
@@ -145,8 +150,17 @@ public class ImageDecoder {
         }
         BufferedImage upright = ExifOrientation.apply(srgb.image(), orientation);
         ImageInfo info = new ImageInfo(header.format(), upright.getWidth(), upright.getHeight(), colorModel, bitDepth,
-                hasAlpha, orientation, srgb.iccConverted());
+                hasAlpha, orientation, srgb.iccConverted(), inspection.frames(), metadata(header.format(), file, inspection));
         return new DecodedImage(upright, info);
+    }
+
+    /** EXIF, ICC name and quality estimate where this decoder knows how to find them (JPEG; PNG's ICC name). */
+    private static ImageMetadata metadata(ImageFormat format, Path file, Inspection inspection) {
+        return switch (format) {
+            case JPEG -> JpegMetadata.read(file);
+            case PNG -> ImageMetadata.NONE.withIccProfile(PngIcc.name(inspection.pngIccp()));
+            default -> ImageMetadata.NONE;
+        };
     }
 
     private static GuardedImageInputStream open(Path file) throws IOException {
@@ -199,23 +213,20 @@ public class ImageDecoder {
      * Cheap structural walks that catch truncated, damaged, looping or flooded files before a
      * reader sees them (readers trust what they are told): see each walker for what it checks.
      */
-    private static StoredData checkStructure(ImageFormat format, Path file) {
+    private static Walk checkStructure(ImageFormat format, Path file) {
         return switch (format) {
-            case PNG -> PngChunks.verify(file);
-            case TIFF -> TiffDirectories.verify(file);
+            case PNG -> {
+                PngChunks.Layout layout = PngChunks.verify(file);
+                yield new Walk(layout, layout.frames());
+            }
+            case TIFF -> new Walk(TiffDirectories.verify(file), 1); // pages are not frames; the first is read
             case JPEG -> {
                 JpegMarkers.verify(file);
-                yield StoredData.UNJUDGED;
+                yield new Walk(StoredData.UNJUDGED, 1);
             }
-            case GIF -> {
-                GifBlocks.verify(file);
-                yield StoredData.UNJUDGED;
-            }
-            case WEBP -> {
-                RiffChunks.verify(file);
-                yield StoredData.UNJUDGED;
-            }
-            case BMP -> StoredData.UNJUDGED; // the reader checks the declared sizes against the header itself
+            case GIF -> new Walk(StoredData.UNJUDGED, GifBlocks.verify(file));
+            case WEBP -> new Walk(StoredData.UNJUDGED, RiffChunks.verify(file));
+            case BMP -> new Walk(StoredData.UNJUDGED, 1); // the reader checks the declared sizes against the header itself
         };
     }
 

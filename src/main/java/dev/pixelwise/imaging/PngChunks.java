@@ -38,8 +38,9 @@ public final class PngChunks {
      * @param bitsPerPixel  from IHDR: bit depth × samples per pixel
      * @param imageDataBytes compressed bytes in all IDAT chunks together
      * @param iccp          the iCCP chunk's data (name, method, compressed profile), or null
+     * @param frames        APNG frames (fcTL chunks after an acTL), 1 for a still image
      */
-    record Layout(int bitsPerPixel, long imageDataBytes, byte[] iccp) implements StoredData {
+    record Layout(int bitsPerPixel, long imageDataBytes, byte[] iccp, int frames) implements StoredData {
 
         /** Refuses a header whose pixels could not come out of this much compressed data. */
         @Override
@@ -66,6 +67,8 @@ public final class PngChunks {
             long imageData = 0;
             byte[] iccp = null;
             int others = 0;
+            boolean animated = false;
+            int frameControls = 0;
             boolean first = true;
             while (true) {
                 long length = Integer.toUnsignedLong(in.readInt());
@@ -108,10 +111,12 @@ public final class PngChunks {
                         if (imageData == 0) {
                             throw corrupt("there is no image data (IDAT)");
                         }
-                        return new Layout(bitsPerPixel, imageData, iccp);
+                        return new Layout(bitsPerPixel, imageData, iccp, animated ? Math.max(1, frameControls) : 1);
                     }
                     case "fdAT" -> { } // animation frames: image data of later frames, never decoded
                     default -> {
+                        animated |= name.equals("acTL");
+                        frameControls += name.equals("fcTL") ? 1 : 0;
                         if (++others > MAX_OTHER_CHUNKS) {
                             throw corrupt("it has more than " + MAX_OTHER_CHUNKS + " metadata chunks");
                         }

@@ -45,6 +45,30 @@ final class PngIcc {
         }
     }
 
+    /**
+     * What the profile calls itself (its description tag), else the chunk's own profile name; null
+     * without an iCCP chunk. Unlike {@link #profile}, also for sRGB and broken profiles: it only names.
+     */
+    static String name(byte[] iccp) {
+        if (iccp == null) {
+            return null;
+        }
+        int nul = 0;
+        while (nul < iccp.length && nul < 80 && iccp[nul] != 0) {
+            nul++;
+        }
+        String chunkName = new String(iccp, 0, nul, StandardCharsets.ISO_8859_1).strip();
+        String described = null;
+        if (nul < iccp.length - 1 && iccp[nul + 1] == 0) {
+            try {
+                described = IccNames.describe(inflate(Arrays.copyOfRange(iccp, nul + 2, iccp.length)));
+            } catch (DataFormatException e) {
+                described = null;
+            }
+        }
+        return described != null ? described : chunkName.isEmpty() ? null : chunkName;
+    }
+
     private static byte[] inflate(byte[] compressed) throws DataFormatException {
         Inflater inflater = new Inflater();
         try {

@@ -23,7 +23,8 @@ final class RiffChunks {
     private RiffChunks() {
     }
 
-    static void verify(Path file) {
+    /** @return the number of frames: ANMF chunks of an animation, 1 for a still image */
+    static int verify(Path file) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
             long fileSize = Files.size(file);
             in.skipNBytes(4); // "RIFF", sniffed
@@ -36,6 +37,7 @@ final class RiffChunks {
             long position = 12;
             long end = 8 + riffSize;
             int chunks = 0;
+            int frames = 0;
             long[] canvas = null; // from VP8X: width, height, animated (1/0)
             long[] image = null;  // from the first VP8 or VP8L bitstream: width, height
             while (position < end) {
@@ -51,6 +53,9 @@ final class RiffChunks {
                 }
                 byte[] head = in.readNBytes((int) Math.min(size, 10));
                 ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+                if (name.equals("ANMF")) {
+                    frames++;
+                }
                 if (name.equals("VP8X") && head.length == 10) {
                     canvas = new long[]{1 + (b.getInt(4) & 0xFFFFFF), 1 + (b.getInt(6) >>> 8), (head[0] & 0x02) >> 1};
                 } else if (image == null && name.equals("VP8L") && head.length >= 5) {
@@ -71,6 +76,7 @@ final class RiffChunks {
             if (canvas != null && canvas[2] == 0 && image != null && (canvas[0] != image[0] || canvas[1] != image[1])) {
                 throw corrupt("its canvas is " + canvas[0] + "×" + canvas[1] + " but its image is " + image[0] + "×" + image[1]);
             }
+            return Math.max(1, frames);
         } catch (EOFException e) {
             throw new AppException.UnprocessableImage("The WebP file is truncated");
         } catch (IOException e) {

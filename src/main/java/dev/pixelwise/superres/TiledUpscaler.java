@@ -25,6 +25,11 @@ final class TiledUpscaler {
         }
     }
 
+    /** Told after every tile: {@code done} of {@code total} (and may throw to cancel). */
+    interface TileProgress {
+        void tile(int done, int total);
+    }
+
     /** {@code rgb}: the enlarged image as packed 0xRRGGBB, (w·s) × (h·s), as a {@code TYPE_INT_RGB} raster holds it. */
     record Outcome(int[] rgb, int tiles, int retriedTiles) {
     }
@@ -46,6 +51,11 @@ final class TiledUpscaler {
      * @param progress receives 0..1 after every tile (and may throw to cancel)
      */
     Outcome upscale(int[] rgb, int w, int h, DoubleConsumer progress) {
+        return upscaleCounting(rgb, w, h, (done, total) -> progress.accept((double) done / total));
+    }
+
+    /** As {@link #upscale(int[], int, int, DoubleConsumer)}, telling tile counts rather than a fraction. */
+    Outcome upscaleCounting(int[] rgb, int w, int h, TileProgress progress) {
         // Packed, not interleaved: a quarter of the heap for 8192×8192, and the image needs no second copy.
         int[] out = new int[Math.multiplyExact(w * scale, h * scale)];
         int cols = (w + tile - 1) / tile;
@@ -55,7 +65,7 @@ final class TiledUpscaler {
         for (int ty = 0; ty < h; ty += tile) {
             for (int tx = 0; tx < w; tx += tile) {
                 runTile(rgb, w, h, out, tx, ty, Math.min(tile, w - tx), Math.min(tile, h - ty));
-                progress.accept((double) ++done / total);
+                progress.tile(++done, total);
             }
         }
         return new Outcome(out, tiles, retried);

@@ -113,10 +113,11 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         int h = source.getHeight();
         int s = options.scale();
 
-        context.stage("upscale " + TiledUpscaler.tileCount(w, h, options.tile()) + " tiles");
+        context.progress(0.05, tileStage("upscale", 0, TiledUpscaler.tileCount(w, h, options.tile())));
         long t1 = System.nanoTime();
         TiledUpscaler.Outcome outcome = new TiledUpscaler(network, s, options.tile())
-                .upscale(ImageOps.interleavedRgb(source), w, h, p -> context.progress(0.05 + 0.75 * p));
+                .upscaleCounting(ImageOps.interleavedRgb(source), w, h,
+                        (done, total) -> context.progress(0.05 + 0.75 * done / total, tileStage("upscale", done, total)));
         BufferedImage upscaled = ImageOps.wrapPackedRgb(outcome.rgb(), w * s, h * s);
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
@@ -140,7 +141,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
             timings.put("selfCheck", millis(t3));
         }
         return new UpscaleResult(options.model(), s, w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
-                outcome.tiles(), outcome.retriedTiles(), check, timings);
+                outcome.tiles(), outcome.retriedTiles(), check, SelfCheckAdvice.of(options.model(), s, check), timings);
     }
 
     /** Shrinks by the scale (antialiased bicubic), enlarges back with the model and with bicubic, scores both. */
@@ -155,12 +156,18 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         // The degradation ESRGAN generators are trained and benchmarked on (DIV2K's LR images are MATLAB imresize
         // bicubic); an area average is another one the model was not trained for.
         BufferedImage small = ImageOps.shrinkBicubic(reference, w, h);
-        int[] model = new TiledUpscaler(network, s, tile).upscale(ImageOps.interleavedRgb(small), w, h, p -> context.checkCancelled()).rgb();
+        int[] model = new TiledUpscaler(network, s, tile).upscaleCounting(ImageOps.interleavedRgb(small), w, h,
+                (done, total) -> context.progress(0.9 + 0.1 * done / total, tileStage("self-check", done, total))).rgb();
         int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
         int[] bicubic = ImageOps.resizeBicubic(small, w * s, h * s).getRGB(0, 0, w * s, h * s, null, 0, w * s);
         return new UpscaleResult.SelfCheck(
                 round(ImageQuality.psnr(ref, model)), round(ImageQuality.psnr(ref, bicubic)),
                 round(ImageQuality.ssim(ref, model, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
+    }
+
+    /** "upscale: tile 5 of 16": the page shows it, and works out the time left from the progress. */
+    static String tileStage(String step, int done, int total) {
+        return step + ": tile " + Math.min(done + 1, total) + " of " + total;
     }
 
     private static BufferedImage withAlpha(BufferedImage rgb, BufferedImage alphaSource) {

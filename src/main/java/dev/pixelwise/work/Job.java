@@ -20,6 +20,7 @@ public final class Job {
     private final Instant createdAt;
     private final Path dir;
     private final List<String> files = new CopyOnWriteArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<Consumer<Job>> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Job> done = new CompletableFuture<>();
 
@@ -53,6 +54,8 @@ public final class Job {
     public Object result() { return result; }
     public Problem error() { return error; }
     public List<String> files() { return List.copyOf(files); }
+    /** What the task wants the user to know about how it treated the upload (e.g. only an animation's first frame). */
+    public List<String> notes() { return List.copyOf(notes); }
     public Path dir() { return dir; }
     /** The node that ran (or runs) the job; null until a worker takes it. */
     public String worker() { return worker; }
@@ -76,7 +79,7 @@ public final class Job {
     /** A read-only copy of a job whose state lives elsewhere (another node's, in Redis). */
     static Job restore(String id, String task, Instant createdAt, JobStatus status, double progress, String stage,
                        Instant startedAt, Instant finishedAt, Object result, Problem error, List<String> files,
-                       String worker, int attempts) {
+                       List<String> notes, String worker, int attempts) {
         Job job = new Job(id, task, createdAt, null);
         job.status = status;
         job.progress = progress;
@@ -86,6 +89,7 @@ public final class Job {
         job.result = result;
         job.error = error;
         job.files.addAll(files);
+        job.notes.addAll(notes);
         job.worker = worker;
         job.attempts = attempts;
         if (status.terminal()) {
@@ -115,6 +119,12 @@ public final class Job {
                 stage = stageName;
             }
             notifyListeners();
+        }
+    }
+
+    void addNote(String note) {
+        if (!notes.contains(note)) {
+            notes.add(note);
         }
     }
 

@@ -30,14 +30,26 @@ public final class JobContext {
         return job.id();
     }
 
-    /** The upload, decoded once, upright and in sRGB. */
+    /**
+     * The upload, decoded once, upright and in sRGB. An animation decodes to its first frame, and the job
+     * says so in its notes: every task that takes the image gets that note, so none uses a frame silently.
+     */
     public DecodedImage image() {
         if (image == null) {
             stage("decode");
             image = decoder.decode(input);
+            if (image.info().animated()) {
+                note("The " + image.info().format() + " is animated (" + image.info().frames()
+                        + " frames); this task used its first frame only.");
+            }
             checkCancelled();
         }
         return image;
+    }
+
+    /** Adds a note for the user to the job (shown on its page and in its JSON). */
+    public void note(String text) {
+        job.addNote(text);
     }
 
     /** The upload exactly as received. */
@@ -57,6 +69,12 @@ public final class JobContext {
     public void progress(double fraction) {
         checkCancelled();
         job.progress(fraction, null);
+    }
+
+    /** Reports progress and names the step now running in one change (one event for the page). */
+    public void progress(double fraction, String stage) {
+        checkCancelled();
+        job.progress(fraction, stage);
     }
 
     /** Names the step now running (shown on the page), and checks for cancellation. */

@@ -161,7 +161,7 @@ public class RedisJobStore implements JobStore {
             throw new AppException.QueueFull(wait);
         }
         publish(id, JobStatus.QUEUED);
-        return Job.restore(id, task.name(), now, JobStatus.QUEUED, 0, null, null, null, null, null, List.of(), null, 0);
+        return Job.restore(id, task.name(), now, JobStatus.QUEUED, 0, null, null, null, null, null, List.of(), List.of(), null, 0);
     }
 
     @Override
@@ -179,10 +179,11 @@ public class RedisJobStore implements JobStore {
         Object result = task == null ? null : read(h.get("result"), task.resultType());
         Problem error = read(h.get("error"), Problem.class);
         List<String> files = h.containsKey("files") ? read(h.get("files"), new TypeReference<List<String>>() { }) : List.of();
+        List<String> notes = h.containsKey("notes") ? read(h.get("notes"), new TypeReference<List<String>>() { }) : List.of();
         String stage = h.get("stage");
         return Optional.of(Job.restore(id, h.get("task"), instant(h.get("created")), status,
                 Double.parseDouble(h.getOrDefault("progress", "0")), stage == null || stage.isEmpty() ? null : stage,
-                instant(h.get("started")), instant(h.get("finished")), result, error, files, h.get("worker"),
+                instant(h.get("started")), instant(h.get("finished")), result, error, files, notes, h.get("worker"),
                 Integer.parseInt(h.getOrDefault("attempts", "0"))));
     }
 

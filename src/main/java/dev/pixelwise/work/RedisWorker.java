@@ -71,7 +71,7 @@ public class RedisWorker {
             if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
             if redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[1] then return -1 end
             redis.call('HSET', KEYS[1], 'status', ARGV[2], 'finished', ARGV[3], 'progress', ARGV[4], 'stage', '',
-                       'result', ARGV[5], 'error', ARGV[6], 'files', ARGV[7])
+                       'result', ARGV[5], 'error', ARGV[6], 'files', ARGV[7], 'notes', ARGV[9])
             redis.call('HINCRBY', KEYS[1], 'completions', 1)
             redis.call('EXPIRE', KEYS[1], ARGV[8])
             return 1
@@ -274,7 +274,7 @@ public class RedisWorker {
                 Files.createDirectories(dir);
                 Files.write(dir.resolve(JobService.INPUT_FILE), input);
             } catch (AppException e) {
-                finish(run, JobStatus.FAILED, 0, null, e.toProblem("/api/v1/jobs/" + id), List.of());
+                finish(run, JobStatus.FAILED, 0, null, e.toProblem("/api/v1/jobs/" + id), List.of(), List.of());
                 return;
             }
             int[] lastPercent = {-1};
@@ -301,12 +301,12 @@ public class RedisWorker {
                 requeue(run, id);
                 return;
             }
-            finish(run, job.status(), job.progress(), job.result(), job.error(), job.files());
+            finish(run, job.status(), job.progress(), job.result(), job.error(), job.files(), job.notes());
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "Job %s could not be run here", id);
             if (run != null) {
                 finish(run, JobStatus.FAILED, 0, null, Problem.of(500, "internal", "Internal error",
-                        "The worker could not run the job: " + e.getClass().getSimpleName(), "/api/v1/jobs/" + id), List.of());
+                        "The worker could not run the job: " + e.getClass().getSimpleName(), "/api/v1/jobs/" + id), List.of(), List.of());
             }
         } finally {
             heartbeat.cancel(false);
@@ -316,7 +316,8 @@ public class RedisWorker {
     }
 
     /** Uploads the produced files and ends the job, if this attempt still owns it; acknowledges the entry if the job is over. */
-    private void finish(Running run, JobStatus status, double progress, Object result, Problem error, List<String> files) {
+    private void finish(Running run, JobStatus status, double progress, Object result, Problem error, List<String> files,
+                        List<String> notes) {
         String id = run.job().id();
         String jobKey = keys.job(id);
         Map<String, String> now = store.hashes().hmget(jobKey, "status", "attempts");
@@ -335,7 +336,7 @@ public class RedisWorker {
         }
         Response r = store.redis().execute("EVAL", FINISH, "1", jobKey, Integer.toString(run.attempt()), status.json(),
                 RedisJobStore.millis(runner.now()), Double.toString(progress), result == null ? "" : store.write(result),
-                error == null ? "" : store.write(error), store.write(files), Long.toString(ttl.toSeconds()));
+                error == null ? "" : store.write(error), store.write(files), Long.toString(ttl.toSeconds()), store.write(notes));
         long outcome = r == null ? 0 : r.toLong();
         if (outcome == 1) {
             store.redis().key().expire(keys.file(id, JobService.INPUT_FILE), ttl);

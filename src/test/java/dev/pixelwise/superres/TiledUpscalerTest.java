@@ -43,6 +43,14 @@ class TiledUpscalerTest {
     }
 
     @Test
+    void countsTilesDoneOfTotal() {
+        List<String> told = new ArrayList<>();
+        new TiledUpscaler((in, tw, th) -> nearest(in, tw, th, 2), 2, 32)
+                .upscaleCounting(noise(70, 45), 70, 45, (done, total) -> told.add(done + "/" + total));
+        assertEquals(List.of("1/6", "2/6", "3/6", "4/6", "5/6", "6/6"), told);
+    }
+
+    @Test
     void tilesAssembleTheWholeImageWithProgressPerTile() {
         int w = 70;
         int h = 45;

@@ -39,7 +39,7 @@ class UpscaleApiTest {
     /** The ESRGAN packages are fetched in the background at start-up; wait for them. */
     @BeforeEach
     void modelsAvailable() throws InterruptedException {
-        TestModels.awaitFetched("esrgan-slim", "esrgan-medium");
+        TestModels.awaitFetched("esrgan-slim", "esrgan-medium", "esrgan-thick");
     }
 
     Path crop(String photo, int x, int y, int w, int h) throws IOException {
@@ -129,6 +129,43 @@ class UpscaleApiTest {
         assertTrue(job.getDouble("result.selfCheck.ssimModel") > 0.5);
     }
 
+    /**
+     * esrgan-medium ends in nearest-neighbour upsampling: at x8 a smooth ramp comes back as 8-px steps that
+     * bicubic does not make, so its self-check is below bicubic on both scores, and the result says so and
+     * names the model to try (thick at the same scale) for API users too.
+     */
+    @Test
+    void belowBicubicComesWithAdvice() {
+        BufferedImage ramp = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                ramp.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | (x + y) / 2);
+            }
+        }
+        Path image = TestImages.write(tmp, "ramp.png", TestImages.encode(ramp, "png"));
+        JsonPath job = upscale(image, "model", "esrgan-medium", "scale", "8", "selfCheck", "true").then().statusCode(200)
+                .body("status", equalTo("succeeded")).extract().jsonPath();
+        assertTrue(job.getDouble("result.selfCheck.psnrModel") < job.getDouble("result.selfCheck.psnrBicubic"));
+        assertTrue(job.getDouble("result.selfCheck.ssimModel") < job.getDouble("result.selfCheck.ssimBicubic"));
+        assertEquals("esrgan-thick", job.getString("result.advice.model"));
+        assertEquals(8, job.getInt("result.advice.scale"));
+        assertTrue(job.getString("result.advice.message").startsWith("esrgan-medium x8 scores below plain bicubic"),
+                job.getString("result.advice.message"));
+    }
+
+    @Test
+    void noAdviceWithoutASelfCheck() throws IOException {
+        upscale(crop("bird.bmp", 0, 0, 32, 32), "model", "esrgan-slim", "scale", "2").then().statusCode(200)
+                .body("result.selfCheck", equalTo(null)).body("result.advice", equalTo(null));
+    }
+
+    @Test
+    void theDefaultModelIsThick() {
+        given().get("/api/v1/tasks").then().statusCode(200)
+                .body("upscale.options.find { it.name == 'model' }.defaultValue", equalTo("esrgan-thick"))
+                .body("upscale.options.find { it.name == 'model' }.choiceLabels['esrgan-medium']", Matchers.containsString("preview"));
+    }
+
     @Test
     void outputOverTheCapIs422BeforeAnyWork() {
         // A real 9 MP image (→ 144 MP at x4): a header over a few bytes of data is refused earlier, by the decoder.
@@ -158,15 +195,23 @@ class UpscaleApiTest {
         String id = given().multiPart("image", image.toFile()).multiPart("task", "upscale")
                 .multiPart("model", "esrgan-medium").multiPart("scale", "4").multiPart("tile", "32")
                 .post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+        String[] stage = new String[1];
         Poll.until("tiles of job " + id + " to finish (progress over 5 %)", Duration.ofMinutes(2), () -> {
-            Number progress = given().get("/api/v1/jobs/" + id).then().extract().path("progress");
-            return progress != null && progress.doubleValue() > 0.05;
+            JsonPath view = given().get("/api/v1/jobs/" + id).then().extract().jsonPath();
+            stage[0] = view.getString("stage");
+            return view.getDouble("progress") > 0.05;
         });
+        // 256² in tiles of 32: 64 tiles, and the stage names the one running.
+        assertTrue(stage[0].matches("upscale: tile ([1-9]|[1-5][0-9]|6[0-4]) of 64"), stage[0]);
         given().delete("/api/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
         // The job stops at its next tile and hands its worker back; a late result would be written before that.
         Poll.until("the cancelled job's worker to be free", Duration.ofMinutes(1), () -> pool.busy() == 0);
         upscale(crop("bird.bmp", 0, 0, 32, 32), "model", "esrgan-slim", "scale", "2").then().statusCode(200);
         given().get("/api/v1/jobs/" + id).then().body("status", equalTo("cancelled")).body("result", equalTo(null));
+        // The page says what happened and opens "run again" with the same upload.
+        String page = given().get("/jobs/" + id).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("data-job-cancelled"), "an explanation");
+        assertTrue(page.contains("<details class=\"rerun\" data-rerun open>"), "run again, open");
     }
 
     @Test

@@ -33,7 +33,7 @@ class UpscaleBrowserTest extends ChromiumSession {
 
     @Test
     void upscaleShowsProgressThenComparison() throws Exception {
-        TestModels.awaitFetched("esrgan-medium"); // the zoo fetches the ESRGAN packages at start-up
+        TestModels.awaitFetched("esrgan-thick"); // the zoo fetches the ESRGAN packages at start-up; thick is the default
         BufferedImage crop = ImageIO.read(TestImages.photo("bird.bmp").toFile()).getSubimage(120, 60, 96, 96);
         Path file = Files.createTempFile("bird-crop", ".png");
         ImageIO.write(crop, "png", file.toFile());
@@ -79,6 +79,56 @@ class UpscaleBrowserTest extends ChromiumSession {
         assertEquals("2", stage.getAttribute("data-zoom"));
         assertEquals(transform(left), transform(right), "both sides share the zoom");
         screenshot("upscale-compare.png");
+    }
+
+    /**
+     * A running upscale shows the tile it is on, a percentage and (once the rate is known) the time left;
+     * when it ends below bicubic, the page says so and offers the better model. esrgan-medium at x8 turns a
+     * smooth ramp into 8-px steps, so it scores below bicubic; 256² in tiles of 32 is 64 tiles, long enough
+     * to watch it run.
+     */
+    @Test
+    void runningShowsPercentThenWarnsBelowBicubic() throws Exception {
+        TestModels.awaitFetched("esrgan-medium");
+        BufferedImage ramp = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                ramp.setRGB(x, y, x << 16 | y << 8 | (x + y) / 2);
+            }
+        }
+        Path file = Files.createTempFile("ramp", ".png");
+        ImageIO.write(ramp, "png", file.toFile());
+
+        driver.get(home + "?task=upscale");
+        driver.findElement(By.cssSelector("input[value=upscale]")).click();
+        Select model = new Select(driver.findElement(By.id("upscale-model")));
+        assertEquals("esrgan-thick (best, slowest)", model.getFirstSelectedOption().getText(), "thick is the default");
+        model.selectByValue("esrgan-medium");
+        new Select(driver.findElement(By.id("upscale-scale"))).selectByValue("8");
+        WebElement tile = driver.findElement(By.id("upscale-tile"));
+        tile.clear();
+        tile.sendKeys("32");
+        driver.findElement(By.id("upscale-selfCheck")).click();
+        driver.findElement(By.id("image")).sendKeys(file.toString());
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+
+        WebDriverWait running = new WebDriverWait(driver, Duration.ofSeconds(120));
+        running.until(d -> d.findElements(By.cssSelector("[data-job-stage]")).stream()
+                .anyMatch(e -> e.getText().matches("upscale: tile \\d+ of 64")));
+        String percent = driver.findElement(By.cssSelector("[data-job-percent]")).getText();
+        assertTrue(percent.matches("\\d{1,3}%"), percent);
+        running.until(d -> d.findElements(By.cssSelector("[data-job-eta]")).stream()
+                .anyMatch(e -> e.getText().matches("· about (\\d+ min )?\\d+ s left")));
+        screenshot("upscale-running.png");
+
+        WebElement advice = new WebDriverWait(driver, Duration.ofSeconds(240))
+                .until(d -> d.findElements(By.cssSelector("[data-upscale-advice]")).stream().findFirst().orElse(null));
+        assertEquals("100%", driver.findElement(By.cssSelector("[data-job-percent]")).getText());
+        assertTrue(advice.getText().contains("ESRGAN did worse than bicubic here."), advice.getText());
+        assertTrue(advice.getText().contains("Try esrgan-thick at x8"), advice.getText());
+        WebElement again = advice.findElement(By.cssSelector("[data-advice-rerun] button"));
+        assertEquals("Run again with esrgan-thick x8", again.getText());
+        screenshot("upscale-below-bicubic.png");
     }
 
     /** 0 until the image has loaded and decoded. */
