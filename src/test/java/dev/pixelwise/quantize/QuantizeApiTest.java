@@ -127,6 +127,29 @@ class QuantizeApiTest {
         BufferedImage map = ImageIO.read(new ByteArrayInputStream(png));
         assertEquals(job.getInt("result.original.width"), map.getWidth());
         assertEquals(job.getInt("result.original.height"), map.getHeight());
+        // 16 steps of the ramp, 4 bits a pixel; the darkest step (ΔE under 0.67) is black
+        IndexColorModel ramp = (IndexColorModel) map.getColorModel();
+        assertEquals(4, ramp.getPixelSize());
+        assertEquals(0x000000, ramp.getRGB(0) & 0xFFFFFF);
+        // the worst-served pixels (at the 99th percentile and above) are brighter than the typical one
+        int w = map.getWidth(), h = map.getHeight();
+        int[] levels = new int[16];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                levels[map.getRaster().getSample(x, y, 0)]++;
+            }
+        }
+        int median = 0, seen = 0;
+        while ((seen += levels[median]) < w * h / 2) {
+            median++;
+        }
+        int p99Level = (int) Math.min(15, Math.round(p99 * 15 / 20));
+        assertTrue(p99Level > median, "p99 level " + p99Level + " above the median level " + median);
+        long atOrAbove = 0;
+        for (int l = p99Level; l < 16; l++) {
+            atOrAbove += levels[l];
+        }
+        assertTrue(atOrAbove >= 0.005 * w * h, "about 1 % of the pixels sit at the 99th percentile or above: " + atOrAbove);
     }
 
     @Test
