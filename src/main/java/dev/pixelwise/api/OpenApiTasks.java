@@ -46,6 +46,7 @@ public class OpenApiTasks implements OASFilter {
     static final String TASK_PATH = "/api/v1/{task}";
     static final String JOBS_PATH = "/api/v1/jobs";
     static final String RERUN_PATH = "/api/v1/jobs/{id}/rerun";
+    static final String EXAMPLES_PATH = "/api/v1/collections/{id}/examples";
     private static final String SCHEMAS = "#/components/schemas/";
 
     @Override
@@ -78,6 +79,17 @@ public class OpenApiTasks implements OASFilter {
                     .addMediaType("application/x-www-form-urlencoded", media(OASFactory.createSchema().addType(SchemaType.OBJECT)
                             .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING))))));
         }
+        PathItem examples = api.getPaths().getPathItem(EXAMPLES_PATH);
+        if (examples != null && examples.getPOST() != null) {
+            Schema images = OASFactory.createSchema().addType(SchemaType.ARRAY).items(imageSchema(limits))
+                    .description("One or more images, or zips of images, each part named 'image'");
+            examples.getPOST().requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent()
+                    .addMediaType("multipart/form-data", media(OASFactory.createSchema().addType(SchemaType.OBJECT)
+                            .required(List.of("label", UploadForm.IMAGE))
+                            .addProperty("label", OASFactory.createSchema().addType(SchemaType.STRING)
+                                    .description("The label these examples teach").examples(List.of("birds")))
+                            .addProperty(UploadForm.IMAGE, images)))));
+        }
         documentAccess(api);
         removeUnreferenced(api);
     }
@@ -107,6 +119,7 @@ public class OpenApiTasks implements OASFilter {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("tasks", "One operation per task: upload an image, wait for the result");
         tags.put("jobs", "Queued jobs: submit, follow, cancel, fetch files, re-run");
+        tags.put("collections", "Your own labels taught from a few examples, for classify's collection option");
         List<org.eclipse.microprofile.openapi.models.tags.Tag> all = new ArrayList<>(
                 api.getTags() == null ? List.of() : api.getTags());
         tags.forEach((name, description) -> all.stream().filter(t -> name.equals(t.getName())).findFirst()

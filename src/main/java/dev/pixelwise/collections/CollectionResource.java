@@ -51,20 +51,20 @@ public class CollectionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a collection", description = "{\"name\": \"...\"}; answers 201 with the empty collection.")
-    public Response create(NewCollection body) {
+    public Response createCollection(NewCollection body) {
         CollectionView c = collections.create(body == null ? null : body.name());
         return Response.created(URI.create("/api/v1/collections/" + c.id())).entity(c).build();
     }
 
     @GET
     @Operation(summary = "The caller's collections, newest first")
-    public List<CollectionView> list() {
+    public List<CollectionView> listCollections() {
         return collections.list();
     }
 
     @GET
     @Path("/{id}")
-    public CollectionView get(@PathParam("id") String id) {
+    public CollectionView getCollection(@PathParam("id") String id) {
         return collections.get(id);
     }
 
@@ -73,7 +73,7 @@ public class CollectionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change the unknown threshold", description = "{\"threshold\": 0.4}: the cosine similarity "
             + "to the nearest label's mean below which a classification answers unknown.")
-    public CollectionView patch(@PathParam("id") String id, Change body) {
+    public CollectionView changeCollection(@PathParam("id") String id, Change body) {
         if (body == null || body.threshold() == null) {
             collections.get(id); // 404 first
             throw new AppException.BadOption("threshold", "is required");
@@ -83,7 +83,7 @@ public class CollectionResource {
 
     @DELETE
     @Path("/{id}")
-    public Response delete(@PathParam("id") String id) {
+    public Response deleteCollection(@PathParam("id") String id) {
         collections.delete(id);
         return Response.noContent().build();
     }

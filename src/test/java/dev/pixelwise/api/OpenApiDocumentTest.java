@@ -51,6 +51,20 @@ class OpenApiDocumentTest {
             assertTrue(post.path("responses").has("400") && post.path("responses").has("413"), task);
         }
         assertEquals(tasks.size(), operationIds.stream().distinct().count(), "operation ids are unique: " + operationIds);
+        // ... and across the API (every resource's methods, collections' included; the test app's fixtures aside)
+        List<String> allIds = new ArrayList<>();
+        paths.fields().forEachRemaining(item -> {
+            if (item.getKey().startsWith("/api/") && !item.getKey().contains("test-")) {
+                item.getValue().forEach(op -> {
+                    if (op.has("operationId")) {
+                        allIds.add(op.get("operationId").asText());
+                    }
+                });
+            }
+        });
+        assertEquals(allIds.size(), allIds.stream().distinct().count(), "operation ids are unique: " + allIds);
+        // no operation takes RESTEasy's multipart type as its body
+        assertFalse(json.contains("MultipartFormDataInput"), "a multipart body is described by its fields");
 
         // Options carry their bounds, choices, defaults and examples from the task's OptionSpec.
         JsonNode quantize = paths.path("/api/v1/quantize").path("post");
