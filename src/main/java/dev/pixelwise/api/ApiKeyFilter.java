@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * When {@code pixelwise.auth.api-keys} is set, every {@code /api/**} request needs one of the keys
@@ -120,7 +122,7 @@ public class ApiKeyFilter {
 
     private void check(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        io.vertx.core.http.Cookie cookie = ctx.request().getCookie(PageSessions.COOKIE);
+        Cookie cookie = ctx.request().getCookie(PageSessions.COOKIE);
         int session = cookie == null ? -1 : sessions.verify(cookie.getValue(), System.currentTimeMillis() / 1000);
         if (session >= 0) {
             ctx.put(PAGE_KEY, session);
@@ -196,7 +198,7 @@ public class ApiKeyFilter {
             response.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
         if (!ctx.request().isEnded()) {
-            response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+            response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         var problem = e.toProblem(ctx.request().path());
         response.end("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html(problem.title())
@@ -218,7 +220,7 @@ public class ApiKeyFilter {
         String location = "/unlock?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
         var response = ctx.response().setStatusCode(303).putHeader("Location", location);
         if (!ctx.request().isEnded()) {
-            response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+            response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         response.end();
     }

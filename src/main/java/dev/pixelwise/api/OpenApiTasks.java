@@ -31,6 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.models.tags.Tag;
+import org.eclipse.microprofile.openapi.models.headers.Header;
 
 /**
  * Completes the scanned API document with what annotations cannot say: one operation per task
@@ -104,12 +107,12 @@ public class OpenApiTasks implements OASFilter {
         }
         api.getComponents()
                 .addSecurityScheme("apiKey", OASFactory.createSecurityScheme()
-                        .type(org.eclipse.microprofile.openapi.models.security.SecurityScheme.Type.APIKEY)
-                        .in(org.eclipse.microprofile.openapi.models.security.SecurityScheme.In.HEADER)
+                        .type(SecurityScheme.Type.APIKEY)
+                        .in(SecurityScheme.In.HEADER)
                         .name(ApiKeyFilter.X_API_KEY)
                         .description("Needed only when the server is configured with keys (pixelwise.auth.api-keys)"))
                 .addSecurityScheme("bearer", OASFactory.createSecurityScheme()
-                        .type(org.eclipse.microprofile.openapi.models.security.SecurityScheme.Type.HTTP)
+                        .type(SecurityScheme.Type.HTTP)
                         .scheme("bearer")
                         .description("The same key as 'Authorization: Bearer <key>'"));
         // Either key header, or none at all on a server without keys.
@@ -120,7 +123,7 @@ public class OpenApiTasks implements OASFilter {
         tags.put("tasks", "One operation per task: upload an image, wait for the result");
         tags.put("jobs", "Queued jobs: submit, follow, cancel, fetch files, re-run");
         tags.put("collections", "Your own labels taught from a few examples, for classify's collection option");
-        List<org.eclipse.microprofile.openapi.models.tags.Tag> all = new ArrayList<>(
+        List<Tag> all = new ArrayList<>(
                 api.getTags() == null ? List.of() : api.getTags());
         tags.forEach((name, description) -> all.stream().filter(t -> name.equals(t.getName())).findFirst()
                 .ifPresentOrElse(t -> t.setDescription(description),
@@ -288,7 +291,7 @@ public class OpenApiTasks implements OASFilter {
                 .description(description).schema(schema);
     }
 
-    private static org.eclipse.microprofile.openapi.models.headers.Header header(String description) {
+    private static Header header(String description) {
         return OASFactory.createHeader().description(description)
                 .schema(OASFactory.createSchema().addType(SchemaType.STRING));
     }

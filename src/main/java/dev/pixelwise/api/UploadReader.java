@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * How upload bodies are received, so that slow clients cost neither threads nor disk for long.
@@ -111,7 +112,7 @@ public class UploadReader {
 
     static boolean isRawUpload(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return ctx.request().method() == io.vertx.core.http.HttpMethod.POST && type != null
+        return ctx.request().method() == HttpMethod.POST && type != null
                 && (type.regionMatches(true, 0, "image/", 0, 6)
                     || type.regionMatches(true, 0, "application/octet-stream", 0, 24))
                 && RAW_UPLOAD_PATH.matcher(ctx.normalizedPath()).matches();

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 import java.nio.file.Path;
+import io.quarkus.runtime.configuration.MemorySize;
 
 /** Limits and defaults of collections (labels taught from a few examples). */
 @ConfigMapping(prefix = "pixelwise.collections")
@@ -58,11 +59,11 @@ public interface CollectionsConfig {
 
         /** Uncompressed bytes of one entry. */
         @WithDefault("25M")
-        io.quarkus.runtime.configuration.MemorySize maxEntrySize();
+        MemorySize maxEntrySize();
 
         /** Uncompressed bytes of all entries together. */
         @WithDefault("200M")
-        io.quarkus.runtime.configuration.MemorySize maxTotalSize();
+        MemorySize maxTotalSize();
 
         /** Uncompressed ÷ compressed bytes of an entry (and of the whole archive). */
         @WithDefault("100")

@@ -14,6 +14,7 @@ import io.quarkus.qute.TemplateData;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The cheapest real task: what the decoder learned (with EXIF, ICC profile name, JPEG quality estimate and
@@ -45,7 +46,7 @@ public class InspectTask implements Task<InspectTask.Options> {
      * @param taken        EXIF time taken as written ("2024:05:01 12:34:56"), only with {@code exif=true}
      */
     @TemplateData
-    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "InspectResult")
+    @Schema(name = "InspectResult")
     public record Result(int width, int height, String format, String colorModel, int bitDepth, boolean hasAlpha,
                          int uniqueColors, int exifOrientation, long bytes, String thumbnail, int frames, boolean gps,
                          String iccProfile, Integer jpegQuality, String cameraMake, String cameraModel, String taken) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.Objects;
+import com.fasterxml.jackson.core.type.TypeReference;
 
 /**
  * The worker side of the Redis queue. One thread reads the stream for as many jobs as this
@@ -267,7 +268,7 @@ public class RedisWorker {
             Object options;
             byte[] input = store.blobs().get(keys.file(id, JobService.INPUT_FILE));
             try {
-                options = JobService.parse(task, store.read(h.get("fields"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { }));
+                options = JobService.parse(task, store.read(h.get("fields"), new TypeReference<Map<String, String>>() { }));
                 if (input == null) {
                     throw new AppException.NotFound("The job's upload expired before a worker took it");
                 }
