@@ -300,17 +300,8 @@ public class ClassifyBench {
             throw new IllegalStateException("expected an RGB model, got " + channels + " channels");
         }
         BufferedImage src = ImageIO.read(IMAGE.toFile());
-        BufferedImage img = ImageOps.resizeBilinear(src, width, height);
-        int[] rgb = img.getRGB(0, 0, width, height, null, 0, width);
-        int plane = width * height;
-        float[] out = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            int p = rgb[i];
-            out[i] = (((p >> 16) & 0xFF) - 128f) / 128f;
-            out[plane + i] = (((p >> 8) & 0xFF) - 128f) / 128f;
-            out[2 * plane + i] = ((p & 0xFF) - 128f) / 128f;
-        }
-        return out;
+        // as the app's ClassifierTranslator prepares it (MobileNet: mean 128, std 128)
+        return ImageOps.planarRgb(ImageOps.resizeBilinear(src, width, height), 128f, 128f);
     }
 
     // ---------------------------------------------------------------- PyTorch

@@ -164,17 +164,8 @@ public class CollectionsBench {
                 src.setRGB(x, y, (v << 16) | (v << 8) | v);
             }
         }
-        BufferedImage img = ImageOps.resizeBilinear(src, size, size);
-        int[] rgb = img.getRGB(0, 0, size, size, null, 0, size);
-        int plane = size * size;
-        float[] out = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            int p = rgb[i];
-            out[i] = (((p >> 16) & 0xFF) - 128f) / 128f;
-            out[plane + i] = (((p >> 8) & 0xFF) - 128f) / 128f;
-            out[2 * plane + i] = ((p & 0xFF) - 128f) / 128f;
-        }
-        return out;
+        // as the app's ClassifierTranslator prepares it (MobileNet: mean 128, std 128)
+        return ImageOps.planarRgb(ImageOps.resizeBilinear(src, size, size), 128f, 128f);
     }
 
     static byte[][] images(Path gz) throws IOException {

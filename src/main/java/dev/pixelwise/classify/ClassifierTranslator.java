@@ -45,16 +45,7 @@ final class ClassifierTranslator {
 
     /** One image as planar float [3, H, W]; alpha is ignored. */
     float[] toTensor(BufferedImage modelSized) {
-        int[] rgb = modelSized.getRGB(0, 0, width, height, null, 0, width);
-        int plane = width * height;
-        float[] out = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            int p = rgb[i];
-            out[i] = (((p >> 16) & 0xFF) - mean) / std;
-            out[plane + i] = (((p >> 8) & 0xFF) - mean) / std;
-            out[2 * plane + i] = ((p & 0xFF) - mean) / std;
-        }
-        return out;
+        return ImageOps.planarRgb(modelSized, mean, std);
     }
 
     /** The value a pixel of mid grey (128) has after normalisation: what occlusion paints. */

@@ -50,6 +50,25 @@ public final class ImageOps {
         return rgb;
     }
 
+    /**
+     * The pixels as planar floats [3, H, W] (all R, then all G, then all B), each (value − mean) / std,
+     * as NCHW networks take them; alpha is ignored.
+     */
+    public static float[] planarRgb(BufferedImage image, float mean, float std) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int plane = w * h;
+        float[] out = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            int p = rgb[i];
+            out[i] = (((p >> 16) & 0xFF) - mean) / std;
+            out[plane + i] = (((p >> 8) & 0xFF) - mean) / std;
+            out[2 * plane + i] = ((p & 0xFF) - mean) / std;
+        }
+        return out;
+    }
+
     /** The inverse of {@link #interleavedRgb}: an opaque {@code TYPE_INT_RGB} image. */
     public static BufferedImage fromInterleavedRgb(int[] rgb, int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
