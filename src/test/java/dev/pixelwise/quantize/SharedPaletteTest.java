@@ -63,6 +63,21 @@ class SharedPaletteTest {
         }
     }
 
+    /** One image alone: the shared palette is the one a quantize job with default settings finds for it. */
+    @Test
+    void oneImageGetsThePaletteAQuantizeJobWouldFind() {
+        int[] photo = Fixtures.photo(96, 64, 4);
+        SharedPalette shared = new SharedPalette();
+        shared.add(photo, 96, 64);
+        PaletteQuantizer quantizer = new PaletteQuantizer(null, 1);
+        for (int k : new int[] {4, 12, 64}) {
+            int[] job = quantizer.quantize(quantizer.prepare(photo, 96, 64, QuantizeOptions.defaultParams()), k, null)
+                    .paletteArgb();
+            assertEquals(new HashSet<>(Arrays.stream(job).boxed().toList()),
+                    new HashSet<>(Arrays.stream(shared.palette(k)).boxed().toList()), "k = " + k);
+        }
+    }
+
     /** Many images of random colours: the cells stay within the cap (coarser cells), and a palette still comes out. */
     @Test
     void memoryStaysWithinTheCapHoweverManyImagesAreAdded() {
