@@ -75,6 +75,32 @@ class PaletteOptionApiTest {
         }
     }
 
+    /** Transparent pixels need the transparent entry: added (and said) when there is room, else the job fails naming palette. */
+    @Test
+    void anImageWithTransparencyGetsTheTransparentEntry() {
+        int w = 40, h = 30;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        int[] px = Fixtures.photo(w, h, 9);
+        for (int i = 0; i < w * 5; i++) {
+            px[i] = 0;
+        }
+        img.setRGB(0, 0, w, h, px, 0, w);
+        Path holes = TestImages.write(tmp, "holes.png", TestImages.encode(img, "png"));
+        JsonPath job = QuantizeApiTest.ok(QuantizeApiTest.quantize(holes, "palette", "#000000,#ffffff,#ff0000",
+                "formats", "png"));
+        assertEquals(4, job.getInt("result.variants[0].k"));
+        assertEquals("transparent", job.getString("result.variants[0].palette[0].color"));
+        assertTrue(job.getList("result.notes").toString().contains("transparent colour"), job.getString("result.notes"));
+
+        StringBuilder full = new StringBuilder();
+        for (int i = 0; i < 256; i++) {
+            full.append(String.format(",#%06x", i * 0x010101));
+        }
+        // Known only once the image is read: the job fails with the problem, which a synchronous call returns.
+        QuantizeApiTest.quantize(holes, "palette", full.substring(1), "formats", "png").then().statusCode(400)
+                .contentType(startsWith("application/problem+json")).body("field", equalTo("palette"));
+    }
+
     @Test
     void badPalettesAre400sNamingTheField() {
         Path image = photo("bad.png", 3);
