@@ -134,6 +134,34 @@ final class ColorHistogram {
         return new ColorHistogram(rankIndex, colors, counts, n - transparent, transparent);
     }
 
+    /**
+     * A histogram of given colours and counts rather than of pixels (for {@link SharedPalette}).
+     *
+     * @param colors distinct 0xRRGGBB, ascending; kept by reference
+     * @param counts pixels per colour, each >= 1; kept by reference
+     */
+    static ColorHistogram of(int[] colors, int[] counts, long transparentPixels) {
+        if (colors.length != counts.length) {
+            throw new IllegalArgumentException("one count per colour");
+        }
+        long[] rankIndex = new long[2 * WORDS];
+        long opaque = 0;
+        for (int i = 0; i < colors.length; i++) {
+            int c = colors[i];
+            if ((c & 0xFF000000) != 0 || (i > 0 && colors[i - 1] >= c) || counts[i] < 1) {
+                throw new IllegalArgumentException("colours must be distinct 0xRRGGBB, ascending, with counts >= 1");
+            }
+            rankIndex[2 * (c >>> 6)] |= 1L << c;
+            opaque += counts[i];
+        }
+        int unique = 0;
+        for (int w = 0; w < WORDS; w++) {
+            rankIndex[2 * w + 1] = unique;
+            unique += Long.bitCount(rankIndex[2 * w]);
+        }
+        return new ColorHistogram(rankIndex, colors, counts, opaque, transparentPixels);
+    }
+
     /** Index in {@link #colors()} of an opaque pixel's colour; the colour must be in the image. */
     int indexOf(int argb) {
         int c = argb & 0xFFFFFF;

@@ -63,6 +63,18 @@ final class ExactRefinement {
     static final double BALANCE = 0.32;
 
     /**
+     * The Lab weight {@link #refineHybrid} would start from for entries that stay where they are
+     * (a given palette): BALANCE * E_rgb / E_lab under the nearest-in-RGB assignment; 1 when either
+     * error is zero.
+     */
+    static double hybridWeight(NearestColorSearch search, double[] entries, int k, ParallelChunks parallel) {
+        NearestColorSearch.Assignment a = search.search(entries, k, false, new double[] {1, 1, 1, 0, 0, 0}, parallel);
+        double[] axes = a.axisCosts();
+        double rgbError = axes[0] + axes[1] + axes[2], labError = axes[3] + axes[4] + axes[5];
+        return labError > 0 && rgbError > 0 ? BALANCE * rgbError / labError : 1;
+    }
+
+    /**
      * Lloyd steps for {@link ColorSpace#RGB_LAB} on the exact colours (6 values per centroid, updated
      * in place), minimising log(E_rgb) + BALANCE * log(E_lab): E_rgb the summed squared RGB error
      * (what PSNR measures), E_lab the same in Lab' (close to what delta E measures). Taking logs

@@ -1,7 +1,11 @@
 package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.ParallelChunks;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
@@ -77,7 +81,14 @@ public final class PaletteQuantizer {
         if (TranslucentPalette.hasTranslucency(argb)) {
             return new Prepared(argb, width, height, params, TranslucentPalette.prepare(argb));
         }
-        ColorHistogram histogram = ColorHistogram.build(argb, parallel);
+        return prepareOpaque(argb, width, height, params, ColorHistogram.build(argb, parallel));
+    }
+
+    /**
+     * The opaque engine's state for a histogram; {@code argb} may be null (then only
+     * {@link #palette(Prepared, int, BooleanSupplier)} may be called, as {@link SharedPalette} does).
+     */
+    Prepared prepareOpaque(int[] argb, int width, int height, KMeansParams params, ColorHistogram histogram) {
         int[] colors = histogram.colors();
         int u = colors.length;
         ColorSpace space = params.colorSpace();
@@ -144,12 +155,37 @@ public final class PaletteQuantizer {
             return prepared.translucent.quantize(prepared.argb, prepared.width, prepared.height, k, params, parallel,
                     stop, report);
         }
+        boolean hasTransparent = prepared.histogram.transparentPixels() > 0;
+        Found found = findOpaque(prepared, k - (hasTransparent ? 1 : 0), stop, report);
+        return remapOpaque(prepared, k, found, stop, report);
+    }
+
+    /** Opaque entries found for an image, with what the remap needs to use them as k-means left them. */
+    private record Found(int[] palette, double labWeight, int iterations, StopReason reason) {
+    }
+
+    /**
+     * The palette only: up to {@code k} entries (counting the transparent one, first, when the
+     * histogram has transparent pixels), as {@link #quantize} would choose them, without a remap.
+     */
+    int[] palette(Prepared prepared, int k, BooleanSupplier cancelled) {
+        if (k < 2 || k > 256) {
+            throw new IllegalArgumentException("k must be in 2..256, was " + k);
+        }
+        boolean hasTransparent = prepared.histogram.transparentPixels() > 0;
+        int[] opaque = findOpaque(prepared, k - (hasTransparent ? 1 : 0), cancelled == null ? () -> false : cancelled,
+                p -> { }).palette();
+        int offset = hasTransparent ? 1 : 0;
+        int[] out = new int[opaque.length + offset];
+        System.arraycopy(opaque, 0, out, offset, opaque.length);
+        return out;  // out[0] stays 0x00000000 when there is a transparent entry
+    }
+
+    private Found findOpaque(Prepared prepared, int opaqueSlots, BooleanSupplier stop, DoubleConsumer report) {
+        KMeansParams params = prepared.params;
         boolean manhattan = params.distance() == Distance.MANHATTAN;
         ColorHistogram histogram = prepared.histogram;
         int unique = histogram.size();
-        boolean hasTransparent = histogram.transparentPixels() > 0;
-        int opaqueSlots = k - (hasTransparent ? 1 : 0);
-
         int[] opaquePalette;
         double labWeight = 1;  // RGB_LAB only: weight of Lab' error in the remap
         int iterations = 0;
@@ -185,6 +221,102 @@ public final class PaletteQuantizer {
             opaquePalette = PaletteFinisher.finish(centroids, clusters, params.colorSpace(),
                     histogram.colors(), prepared.uniqueCoords, manhattan);
         }
+        return new Found(opaquePalette, labWeight, iterations, reason);
+    }
+
+    /**
+     * Remaps an image to a given palette instead of one k-means finds: each pixel gets its nearest
+     * entry as {@link #quantize} would choose it (the job's colour space, distance and dither;
+     * premultiplied RGBA when the image has translucent pixels). Opaque images use only the
+     * palette's opaque entries; pixels {@link #quantize} would make transparent take the palette's
+     * fully transparent entry. Entries no pixel takes stay in the palette, after the used ones.
+     *
+     * @param palette 1..256 distinct 0xAARRGGBB colours; any alpha-0 entry must be 0x00000000. When the
+     *                image has transparent pixels and there is no such entry, one is added (so at most
+     *                255 entries then)
+     * @throws IllegalArgumentException when the palette does not fit the image (no entry for its
+     *                                  opaque pixels, or no room for the transparent entry)
+     */
+    public QuantizedImage remap(Prepared prepared, int[] palette, BooleanSupplier cancelled, DoubleConsumer progress) {
+        if (prepared == null || palette == null || prepared.argb == null) {
+            throw new IllegalArgumentException("prepared (with its pixels) and palette must not be null");
+        }
+        BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
+        DoubleConsumer report = progress == null ? p -> { } : progress;
+        boolean hasZero = false;
+        List<Integer> visible = new ArrayList<>();
+        for (int c : palette) {
+            if (c == 0) {
+                hasZero = true;
+            } else if (c >>> 24 == 0) {
+                throw new IllegalArgumentException("a fully transparent entry must be 0x00000000");
+            } else {
+                visible.add(c);
+            }
+        }
+        boolean needsTransparent = prepared.transparentPixels() > 0;
+        int total = palette.length + (needsTransparent && !hasZero ? 1 : 0);
+        if (total > 256 || total < 1) {
+            throw new IllegalArgumentException("the image has transparent pixels and the palette has no transparent "
+                    + "entry nor room for one: give at most 255 colours or include #00000000");
+        }
+        QuantizedImage used;
+        if (prepared.translucent != null) {
+            used = prepared.translucent.remap(prepared.argb, prepared.width, prepared.height, total,
+                    visible.stream().mapToInt(Integer::intValue).toArray(), prepared.params, parallel, stop, report);
+        } else {
+            int[] opaque = visible.stream().mapToInt(Integer::intValue).filter(c -> c >>> 24 == 0xFF).toArray();
+            if (opaque.length == 0 && prepared.histogram.size() > 0) {
+                throw new IllegalArgumentException("the palette has no opaque colour for the image's opaque pixels");
+            }
+            // RGB_LAB: the Lab weight k-means would have balanced the two errors with, for this palette
+            double labWeight = prepared.params.colorSpace() == ColorSpace.RGB_LAB && opaque.length > 0
+                    && prepared.params.distance() == Distance.EUCLIDEAN
+                    ? ExactRefinement.hybridWeight(prepared.search, hybridCoords(opaque), opaque.length, parallel)
+                    : 1;
+            used = remapOpaque(prepared, total, new Found(opaque, labWeight, 0, StopReason.NO_CHANGE), stop, report);
+        }
+        // The given entries no pixel could take (translucent ones for an opaque image, or a transparent
+        // entry the image does not need) follow, so every image of a batch carries the whole palette.
+        Set<Integer> present = new HashSet<>();
+        for (int c : used.paletteArgb()) {
+            present.add(c);
+        }
+        int[] all = Arrays.copyOf(used.paletteArgb(), total);
+        int n = used.paletteArgb().length;
+        for (int c : palette) {
+            if (present.add(c)) {
+                all[n++] = c;
+            }
+        }
+        long[] counts = Arrays.copyOf(used.pixelCounts(), total);
+        int transparentIndex = used.transparentIndex();
+        for (int j = 0; j < total && transparentIndex < 0; j++) {
+            transparentIndex = all[j] == 0 ? j : -1;
+        }
+        return new QuantizedImage(used.width(), used.height(), total, all, used.indices(), counts, 0, used.inertia(),
+                StopReason.NO_CHANGE, transparentIndex);
+    }
+
+    private static double[] hybridCoords(int[] palette) {
+        double[] out = new double[6 * palette.length];
+        for (int j = 0; j < palette.length; j++) {
+            WorkingSpace.toCoords(ColorSpace.RGB_LAB, palette[j], out, 6 * j);
+        }
+        return out;
+    }
+
+    private QuantizedImage remapOpaque(Prepared prepared, int k, Found found, BooleanSupplier stop,
+                                       DoubleConsumer report) {
+        KMeansParams params = prepared.params;
+        boolean manhattan = params.distance() == Distance.MANHATTAN;
+        ColorHistogram histogram = prepared.histogram;
+        int unique = histogram.size();
+        boolean hasTransparent = histogram.transparentPixels() > 0;
+        int[] opaquePalette = found.palette();
+        double labWeight = found.labWeight();
+        int iterations = found.iterations();
+        StopReason reason = found.reason();
         if (stop.getAsBoolean()) {
             throw new CancellationException("cancelled before remapping");
         }

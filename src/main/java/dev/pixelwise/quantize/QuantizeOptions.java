@@ -17,13 +17,16 @@ import java.util.stream.Collectors;
 
 /**
  * What a user asks of a quantize job: either a list of palette sizes to compare, or one target
- * (PSNR or bytes) from which the palette size is chosen, plus the k-means settings.
+ * (PSNR or bytes) from which the palette size is chosen, or a fixed palette (no k-means), plus the
+ * k-means settings.
  *
  * @param ks          palette sizes to produce, ascending, each 2..256 (empty when a target is given)
  * @param targetPsnr  smallest k whose PSNR reaches this many dB (null: not asked)
  * @param targetBytes largest k whose PNG fits in this many bytes, i.e. the best quality that fits (null: not asked)
+ * @param palette     colours to remap to instead of running k-means, 0xAARRGGBB, distinct, a fully
+ *                    transparent one as 0x00000000 (null: not asked); ks then holds its size
  */
-public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBytes, KMeansParams params,
+public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBytes, int[] palette, KMeansParams params,
                               List<String> formats, PngWriter.Effort effort, QualityBar qualityBar,
                               Map<String, String> used) {
 
@@ -59,6 +62,9 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
             "Instead of k: the smallest palette reaching this quality");
     static final OptionSpec TARGET_BYTES = OptionSpec.integer("targetBytes", "Target size (bytes)", null, 64, Integer.MAX_VALUE,
             "Instead of k: the best quality whose PNG fits in this size");
+    static final OptionSpec PALETTE = OptionSpec.text("palette", "Fixed palette", null,
+            "Instead of k: remap to exactly these colours, no k-means (e.g. one palette shared by a batch); "
+                    + "2..256 distinct #rrggbb or #rrggbbaa, comma-separated");
 
     static final OptionSpec FORMATS = OptionSpec.text("formats", "Compare with formats", "png,webp,jpeg",
             "Comma-separated from png, webp, jpeg, avif: each variant's size is also tried as lossy WebP/JPEG/AVIF "
@@ -70,7 +76,12 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
                     + "ssim>=0.95 or psnr>=38; the smallest file that meets it is recommended");
 
     static final List<OptionSpec> SPECS = List.of(K, COLOR_SPACE, DISTANCE, INIT, RESTARTS, MAX_ITERATIONS, TOLERANCE,
-            SEED, DITHER, EXACT, TARGET_PSNR, TARGET_BYTES, FORMATS, EFFORT, QUALITY_BAR);
+            SEED, DITHER, EXACT, TARGET_PSNR, TARGET_BYTES, PALETTE, FORMATS, EFFORT, QUALITY_BAR);
+
+    /** The k-means settings of a job that sets none of them. */
+    static KMeansParams defaultParams() {
+        return parse(new JobOptions(Map.of())).params();
+    }
 
     static QuantizeOptions parse(JobOptions options) {
         KMeansParams params = new KMeansParams(
@@ -97,7 +108,20 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
             throw new AppException.BadOption(targetPsnr != null ? TARGET_PSNR.name() : TARGET_BYTES.name(),
                     "give k or a target, not both");
         }
-        List<Integer> ks = targetPsnr != null || targetBytes != null ? List.of() : parseKs(options.raw(K));
+        int[] palette = null;
+        if (options.present(PALETTE)) {
+            // The option that palette replaces is the one named: drop it and the palette is used.
+            if (kGiven) {
+                throw new AppException.BadOption(K.name(), "give k or a palette, not both");
+            }
+            if (targetPsnr != null || targetBytes != null) {
+                throw new AppException.BadOption(targetPsnr != null ? TARGET_PSNR.name() : TARGET_BYTES.name(),
+                        "give a target or a palette, not both");
+            }
+            palette = parsePalette(options.raw(PALETTE));
+        }
+        List<Integer> ks = targetPsnr != null || targetBytes != null ? List.of()
+                : palette != null ? List.of(palette.length) : parseKs(options.raw(K));
         List<String> formats = parseFormats(options.raw(FORMATS));
         PngWriter.Effort effort = PngWriter.Effort.fromId(options.choice(EFFORT));
         QualityBar bar;
@@ -111,6 +135,8 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
             used.put(TARGET_PSNR.name(), targetPsnr.toString());
         } else if (targetBytes != null) {
             used.put(TARGET_BYTES.name(), targetBytes.toString());
+        } else if (palette != null) {
+            used.put(PALETTE.name(), SharedPalette.format(palette));
         } else {
             used.put(K.name(), ks.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
@@ -119,7 +145,7 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
         }
         used.put(FORMATS.name(), String.join(",", formats));
         used.put(QUALITY_BAR.name(), bar.spec());
-        return new QuantizeOptions(ks, targetPsnr, targetBytes, params, formats, effort, bar, Map.copyOf(used));
+        return new QuantizeOptions(ks, targetPsnr, targetBytes, palette, params, formats, effort, bar, Map.copyOf(used));
     }
 
     static List<String> parseFormats(String raw) {
@@ -138,6 +164,42 @@ public record QuantizeOptions(List<Integer> ks, Double targetPsnr, Long targetBy
             formats.add(part);
         }
         return List.copyOf(formats);
+    }
+
+    /**
+     * {@code #rrggbb} or {@code #rrggbbaa} (any case), separated by commas and/or spaces, 2..256 of
+     * them, none repeated. Fully transparent colours are all one colour, 0x00000000.
+     */
+    static int[] parsePalette(String raw) {
+        Set<Integer> colors = new LinkedHashSet<>();
+        for (String part : raw.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!part.matches("#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?")) {
+                throw new AppException.BadOption(PALETTE.name(), "'" + shorten(part) + "' is not a colour #rrggbb or #rrggbbaa");
+            }
+            long v = Long.parseLong(part.substring(1), 16);
+            int argb = part.length() == 7 ? 0xFF000000 | (int) v : (int) ((v & 0xFF) << 24 | v >>> 8);
+            if (argb >>> 24 == 0) {
+                argb = 0;
+            }
+            if (!colors.add(argb)) {
+                throw new AppException.BadOption(PALETTE.name(), "'" + part + "' is given twice"
+                        + (argb == 0 ? " (every fully transparent colour is the same entry)" : ""));
+            }
+            if (colors.size() > 256) {
+                throw new AppException.BadOption(PALETTE.name(), "at most 256 colours");
+            }
+        }
+        if (colors.size() < 2) {
+            throw new AppException.BadOption(PALETTE.name(), "give 2 to 256 colours, was " + colors.size());
+        }
+        return colors.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 20 ? s.substring(0, 20) + "…" : s;
     }
 
     static List<Integer> parseKs(String raw) {

@@ -6,6 +6,7 @@ import dev.pixelwise.imaging.ImageFormat;
 import dev.pixelwise.imaging.ImageInfo;
 import dev.pixelwise.imaging.PngChunks;
 import dev.pixelwise.imaging.PngWriter;
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
@@ -144,7 +145,9 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 double base = 0.1 + 0.9 * i / ks.size();
                 double span = 0.9 / ks.size();
                 long q0 = System.nanoTime();
-                QuantizedImage q = quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
+                QuantizedImage q = options.palette() != null
+                        ? givenPalette(prepared, options.palette(), cancelled, notes)
+                        : quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
                 long quantizeMs = ms(q0);
                 timings.merge("quantize", quantizeMs, Long::sum);
                 context.checkCancelled();
@@ -190,6 +193,21 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             curve.forEach(f -> f.cancel(true)); // a job stopped early leaves no encodes running
             formats.close();
         }
+    }
+
+    /** The image remapped to the {@code palette} option's colours; a palette that cannot serve it is a bad option. */
+    private QuantizedImage givenPalette(Prepared prepared, int[] palette, BooleanSupplier cancelled, List<String> notes) {
+        QuantizedImage q;
+        try {
+            q = quantizer.remap(prepared, palette, cancelled, p -> { });
+        } catch (IllegalArgumentException e) {
+            throw new AppException.BadOption(QuantizeOptions.PALETTE.name(), e.getMessage());
+        }
+        if (q.paletteArgb().length > palette.length) {
+            notes.add("The image has transparent pixels and the palette no transparent colour: one was added "
+                    + "(#00000000), so the palette has " + q.paletteArgb().length + " entries.");
+        }
+        return q;
     }
 
     /**

@@ -207,9 +207,29 @@ final class TranslucentPalette {
             }
             entries = finish(centroids, clusters);
         }
+        return remap(argb, width, height, k, entries, iterations, reason, params, parallel, stop, report);
+    }
+
+    /**
+     * The image remapped to given entries (distinct, alpha > 0), nearest in premultiplied RGBA,
+     * with the transparent entry first when some pixel is fully transparent. For a given palette.
+     */
+    QuantizedImage remap(int[] argb, int width, int height, int k, int[] entries, KMeansParams params,
+                         ParallelChunks parallel, BooleanSupplier stop, DoubleConsumer report) {
+        if (entries.length == 0 && colors.length > 0) {
+            throw new IllegalArgumentException("the palette has no visible colour for the image's visible pixels");
+        }
+        return remap(argb, width, height, k, entries, 0, StopReason.NO_CHANGE, params, parallel, stop, report);
+    }
+
+    private QuantizedImage remap(int[] argb, int width, int height, int k, int[] entries, int iterations,
+                                 StopReason reason, KMeansParams params, ParallelChunks parallel, BooleanSupplier stop,
+                                 DoubleConsumer report) {
         if (stop.getAsBoolean()) {
             throw new CancellationException("cancelled before remapping");
         }
+        boolean hasTransparent = transparentPixels > 0;
+        int u = colors.length;
         // Palette: transparent entry, translucent entries, opaque entries; each group by pixel count.
         int m = entries.length;
         int offset = hasTransparent ? 1 : 0;
