@@ -27,7 +27,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response app(AppException e, UriInfo uri, HttpHeaders headers) {
-        return respond(e.toProblem(instance(uri)), uri, headers);
+        Response r = respond(e.toProblem(instance(uri)), uri, headers);
+        if (e instanceof AppException.QueueFull full && full.ticket() != null) {
+            return Response.fromResponse(r).header(AppException.QueueFull.TICKET_HEADER, full.ticket()).build();
+        }
+        return r;
     }
 
     @ServerExceptionMapper

@@ -96,17 +96,34 @@ public abstract sealed class AppException extends RuntimeException
 
     /** 429: the work queue is full; try again after the estimated drain time. */
     public static final class QueueFull extends AppException {
+        /** The header a refused client gets its place in line in, and sends back to keep it. */
+        public static final String TICKET_HEADER = "Pixelwise-Ticket";
         private final long retryAfterSeconds;
+        private final String ticket;
 
         public QueueFull(long retryAfterSeconds) {
-            super(429, "queue-full", "Too many jobs",
-                    "The work queue is full; retry in about " + retryAfterSeconds + " s", null);
+            this(retryAfterSeconds, null, 0);
+        }
+
+        /** With a place in line: {@code ahead} clients were refused before this one and are still waiting. */
+        public QueueFull(long retryAfterSeconds, String ticket, int ahead) {
+            super(429, "queue-full", "Too many jobs", ticket == null
+                    ? "The work queue is full; retry in about " + retryAfterSeconds + " s"
+                    : "The work queue is full; " + (ahead == 0 ? "you are next" : ahead + " ahead of you")
+                    + ". Retry in about " + retryAfterSeconds + " s with the header " + TICKET_HEADER + ": " + ticket
+                    + " to keep your place", null);
             this.retryAfterSeconds = retryAfterSeconds;
+            this.ticket = ticket;
         }
 
         @Override
         public Long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        /** The place in line to send back, or null. */
+        public String ticket() {
+            return ticket;
         }
     }
 

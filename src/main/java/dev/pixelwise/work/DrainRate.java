@@ -51,6 +51,13 @@ final class DrainRate {
         return Math.max(1, Math.min(600, (long) Math.ceil(gap * (refusals.size() + 1))));
     }
 
+    /** Mean seconds between recent finishes: how long the queue takes to free one place. */
+    synchronized double gapSeconds(double fallbackSeconds) {
+        long now = System.nanoTime();
+        trim(now);
+        return finishes.size() >= 2 ? (now - finishes.peekFirst()) / 1e9 / finishes.size() : fallbackSeconds;
+    }
+
     private void trim(long now) {
         while (!finishes.isEmpty() && now - finishes.peekFirst() > windowNanos) {
             finishes.removeFirst();

@@ -39,6 +39,8 @@ public class JobService {
     private final JobStore store;
     private final Node node;
     private final Instance<WorkerPool> pool;
+    /** Clients the full queue turned away, in the order they were refused. */
+    private final AdmissionLine line = new AdmissionLine(System::nanoTime);
 
     public JobService(JobsConfig config, ImageDecoder decoder, TaskCatalog tasks, Node node,
                       Instance<WorkerPool> pool, JobRunner runner, Instance<RedisJobStore> redis) {
@@ -74,13 +76,30 @@ public class JobService {
     /**
      * Validates and queues a job for an uploaded file, which is moved into the job's keeping.
      *
-     * @throws AppException 404 unknown task, 400 bad option, 415/422 bad image, 429 queue full
+     * @throws AppException 404 unknown task, 400 bad option, 415/422 bad image, 429 queue full (a client
+     *                      in a request gets a place in line: {@link AdmissionLine})
      */
     public Job submit(String taskName, Path upload, Map<String, String> fields) {
         Task<?> task = task(taskName);
         Object parsed = parse(task, fields);
         check(task, parsed, decoder.probe(upload));
-        return store.submit(task, parsed, fields, upload);
+        var request = CurrentRequest.routing();
+        if (request == null) {
+            // work submitted from inside (a batch's next image) waits behind every client in line, without a ticket
+            if (line.waiting() >= store.room()) {
+                throw new AppException.QueueFull(Math.max(1, (long) Math.ceil(store.secondsPerSlot())));
+            }
+            return store.submit(task, parsed, fields, upload);
+        }
+        String ticket = request.request().getHeader(AppException.QueueFull.TICKET_HEADER);
+        line.enter(ticket, store.room(), store.secondsPerSlot());
+        try {
+            Job job = store.submit(task, parsed, fields, upload);
+            line.admitted(ticket);
+            return job;
+        } catch (AppException.QueueFull full) {
+            throw line.refused(ticket, store.secondsPerSlot());
+        }
     }
 
     /**

@@ -35,4 +35,10 @@ interface JobStore {
 
     /** Jobs waiting for a worker (all nodes, with Redis). */
     long queued();
+
+    /** Places free in the queue now, as far as this node can tell cheaply (with Redis: unknown, so "any"). */
+    int room();
+
+    /** Seconds the queue takes to free one place, lately: the step of a waiting client's Retry-After. */
+    double secondsPerSlot();
 }

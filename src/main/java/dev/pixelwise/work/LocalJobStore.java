@@ -118,4 +118,14 @@ final class LocalJobStore implements JobStore {
     public long queued() {
         return pool.queued();
     }
+
+    @Override
+    public int room() {
+        return pool.room();
+    }
+
+    @Override
+    public double secondsPerSlot() {
+        return pool.secondsPerSlot();
+    }
 }

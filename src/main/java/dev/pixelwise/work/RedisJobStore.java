@@ -334,6 +334,17 @@ public class RedisJobStore implements JobStore {
         return drain.retryAfterSeconds(5);
     }
 
+    /** The shared queue's room is not known without a round trip: let the queue itself decide. */
+    @Override
+    public int room() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public double secondsPerSlot() {
+        return drain.gapSeconds(5);
+    }
+
     private void onEvent(String message) {
         int space = message.indexOf(' ');
         String id = space < 0 ? message : message.substring(0, space);

@@ -203,6 +203,22 @@ public class WorkerPool {
         return drain.retryAfterSeconds(meanAll / 1000.0 / workers());
     }
 
+    /** Places left in the queue before it refuses work. */
+    public int room() {
+        lock.lock();
+        try {
+            return closing ? 0 : Math.max(0, config.queueCapacity() - waiting.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Seconds the queue takes to free one place, from how fast it has drained lately. */
+    public double secondsPerSlot() {
+        double meanAll = meanRunMillis.values().stream().mapToDouble(Double::doubleValue).average().orElse(1000);
+        return drain.gapSeconds(meanAll / 1000.0 / workers());
+    }
+
     /** The most jobs of one task that may run at once. */
     int limitFor(String task, boolean heavy) {
         Integer configured = config.taskWorkers().get(task);

@@ -77,6 +77,31 @@ class WorkerPoolTest {
         long retryAfter = Long.parseLong(third.header("Retry-After"));
         assertTrue(retryAfter >= 1, "Retry-After " + retryAfter);
         assertEquals("queue-full", third.jsonPath().getString("type").replaceAll(".*/", ""));
+        String ticket = third.header("Pixelwise-Ticket");
+        assertTrue(ticket != null && third.jsonPath().getString("detail").contains("you are next"), third.asString());
+
+        // a newcomer queues behind the ticket, even once a place frees
+        Response fourth = tryHold(null);
+        assertEquals(429, fourth.statusCode());
+        assertTrue(fourth.jsonPath().getString("detail").contains("1 ahead of you"), fourth.asString());
+        started.forEach(id -> given().delete("/api/v1/jobs/" + id));
+        assertEquals(429, tryHold(null).statusCode(), "one place free: the first ticket's");
+        // the first ticket gets in, then the second, each with the ticket it was given
+        assertEquals(202, Poll.value("the first ticket to get in", Duration.ofSeconds(20), () -> {
+            Response r = tryHold(ticket);
+            return r.statusCode() == 202 ? r : null;
+        }).statusCode());
+        String second = fourth.header("Pixelwise-Ticket");
+        Poll.until("the second ticket to get in", Duration.ofSeconds(30), () -> tryHold(second).statusCode() == 202);
+    }
+
+    private static Response tryHold(String ticket) {
+        var spec = given().multiPart("task", "test-hold").multiPart("holdMs", "10")
+                .multiPart("image", TestImages.photo("cat.bmp").toFile());
+        if (ticket != null) {
+            spec.header("Pixelwise-Ticket", ticket);
+        }
+        return spec.when().post("/api/v1/jobs");
     }
 
     @Test
