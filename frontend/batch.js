@@ -352,7 +352,7 @@ class BatchView {
     const saved = sums.in > 0 ? 1 - sums.out / sums.in : 0;
     const pct = `${saved >= 0 ? '−' : '+'}${Math.abs(Math.round(saved * 100))} %`;
     out.append(' ', el('span', { 'data-batch-bytes': true, 'data-bytes-in': sums.in, 'data-bytes-out': sums.out },
-      `Bytes in ${fmtSize(sums.in)} → out ${fmtSize(sums.out)} (${pct}) over ${count(sums.counted, 'image')}.`));
+      `Bytes in ${fmtSize(sums.in)} → out ${fmtSize(sums.out)} (${pct}) over ${count(sums.counted, sums.counted === 1 ? 'image' : 'images')}.`));
   }
 
   async cancel() {
