@@ -1,6 +1,7 @@
 package dev.pixelwise.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.batch.BatchesConfig;
 import dev.pixelwise.imaging.ImageLimits;
 import dev.pixelwise.problem.AppException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -19,11 +20,18 @@ import jakarta.enterprise.event.Observes;
 public class BodyLimitFilter {
 
     private final ImageLimits limits;
+    private final BatchesConfig batches;
     private final ObjectMapper json;
 
-    public BodyLimitFilter(ImageLimits limits, ObjectMapper json) {
+    public BodyLimitFilter(ImageLimits limits, BatchesConfig batches, ObjectMapper json) {
         this.limits = limits;
+        this.batches = batches;
         this.json = json;
+    }
+
+    /** A batch's body holds many images; every other body one. */
+    private long limit(RoutingContext ctx) {
+        return UploadReader.isBatch(ctx) ? batches.maxTotalSize().asLongValue() : limits.maxUploadSize().asLongValue();
     }
 
     void register(@Observes Filters filters) {
@@ -33,7 +41,7 @@ public class BodyLimitFilter {
     void failures(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
             if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-                tooLarge(ctx, "The upload is larger than the limit of " + limits.maxUploadSize().asLongValue() + " bytes");
+                tooLarge(ctx, "The upload is larger than the limit of " + limit(ctx) + " bytes");
             } else {
                 ctx.next();
             }
@@ -45,8 +53,8 @@ public class BodyLimitFilter {
         if (declared != null) {
             try {
                 long length = Long.parseLong(declared.trim());
-                if (length > limits.maxUploadSize().asLongValue()) {
-                    tooLarge(ctx, "The upload is " + length + " bytes; the limit is " + limits.maxUploadSize().asLongValue());
+                if (length > limit(ctx)) {
+                    tooLarge(ctx, "The upload is " + length + " bytes; the limit is " + limit(ctx));
                     return;
                 }
             } catch (NumberFormatException ignored) {

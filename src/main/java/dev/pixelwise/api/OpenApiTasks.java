@@ -93,6 +93,20 @@ public class OpenApiTasks implements OASFilter {
                                     .description("The label these examples teach").examples(List.of("birds")))
                             .addProperty(UploadForm.IMAGE, images)))));
         }
+        PathItem batches = api.getPaths().getPathItem(UploadReader.BATCH_PATH);
+        if (batches != null && batches.getPOST() != null) {
+            Schema images = OASFactory.createSchema().addType(SchemaType.ARRAY).items(imageSchema(limits))
+                    .description("The images, each part named 'image': images, or zips of images (each entry one image)");
+            batches.getPOST().requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent()
+                    .addMediaType("multipart/form-data", media(OASFactory.createSchema().addType(SchemaType.OBJECT)
+                            .description("The task, its options as further fields (one setting for every image), and the images")
+                            .required(List.of(UploadForm.TASK, UploadForm.IMAGE))
+                            .addProperty(UploadForm.TASK, OASFactory.createSchema().addType(SchemaType.STRING)
+                                    .enumeration(new ArrayList<>(names(tasks))).examples(List.of("quantize")))
+                            .addProperty(UploadForm.IMAGE, images)
+                            .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING))))));
+            problems(batches.getPOST().getResponses(), List.of("400", "404", "413", "415"));
+        }
         documentAccess(api);
         removeUnreferenced(api);
     }
@@ -122,6 +136,7 @@ public class OpenApiTasks implements OASFilter {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("tasks", "One operation per task: upload an image, wait for the result");
         tags.put("jobs", "Queued jobs: submit, follow, cancel, fetch files, re-run");
+        tags.put("batches", "Many images, one task and one setting: follow them together, download one zip");
         tags.put("collections", "Your own labels taught from a few examples, for classify's collection option");
         List<Tag> all = new ArrayList<>(
                 api.getTags() == null ? List.of() : api.getTags());

@@ -1,6 +1,7 @@
 package dev.pixelwise.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.batch.BatchesConfig;
 import dev.pixelwise.imaging.ImageLimits;
 import dev.pixelwise.problem.AppException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -55,9 +56,11 @@ public class UploadReader {
     private final FormLimits forms;
     private final ObjectMapper json;
     private final BodyHandler multipart;
+    /** A batch's form carries many images: its own, larger cap. */
+    private final BodyHandler batchMultipart;
     private final String uploadsDirectory;
 
-    public UploadReader(ImageLimits limits, FormLimits forms, ObjectMapper json,
+    public UploadReader(ImageLimits limits, FormLimits forms, ObjectMapper json, BatchesConfig batches,
                         @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
         this.limits = limits;
         this.forms = forms;
@@ -70,7 +73,18 @@ public class UploadReader {
                 .setBodyLimit(limits.maxUploadSize().asLongValue()) // over it: 413, mapped by BodyLimitFilter
                 .setDeleteUploadedFilesOnEnd(true)
                 .setMergeFormAttributes(false);
+        this.batchMultipart = BodyHandler.create(uploadsDirectory)
+                .setBodyLimit(batches.maxTotalSize().asLongValue())
+                .setDeleteUploadedFilesOnEnd(true)
+                .setMergeFormAttributes(false);
     }
+
+    /** Where a multipart body is a batch of many images. */
+    static boolean isBatch(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST && BATCH_PATH.equals(ctx.normalizedPath());
+    }
+
+    static final String BATCH_PATH = "/api/v1/batches";
 
     void deadline(@Observes Filters filters) {
         filters.register(this::watch, 900);
@@ -83,9 +97,9 @@ public class UploadReader {
                 if (unreadable != null) {
                     refuse(ctx, unreadable);
                 } else {
-                    multipart.handle(ctx); // continues with the next route once the whole body is in
+                    (isBatch(ctx) ? batchMultipart : multipart).handle(ctx); // continues once the whole body is in
                 }
-            } else if (isRawUpload(ctx)) {
+            } else if (isRawUpload(ctx) && !isBatch(ctx)) {
                 storeRaw(ctx);
             } else {
                 ctx.next();

@@ -1,6 +1,7 @@
 package dev.pixelwise.collections;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.ZipImages;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.JobsConfig;
@@ -68,7 +69,8 @@ public class CollectionService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + tmpDir, e);
         }
-        this.zips = new ZipImages(config.zip(), tmpDir);
+        this.zips = new ZipImages(new ZipImages.Limits(config.zip().maxEntries(), config.zip().maxEntrySize().asLongValue(),
+                config.zip().maxTotalSize().asLongValue(), config.zip().maxRatio()), tmpDir);
         for (CollectionStore.Stored s : store.loadAll()) {
             List<Snapshot.Label> labels = s.labels().stream().map(l -> new Snapshot.Label(l.name(),
                     l.examples().stream().map(CollectionStore::decode).toList())).toList();
@@ -146,7 +148,7 @@ public class CollectionService {
         List<float[]> added = new ArrayList<>();
         for (Path upload : uploads) {
             if (ZipImages.isZip(upload)) {
-                zips.forEach(upload, room - added.size(), file -> added.add(embedder.apply(file)));
+                zips.forEach(upload, room - added.size(), (entry, file) -> added.add(embedder.apply(file)));
             } else {
                 if (added.size() >= room) {
                     throw tooMany(name, has, room);

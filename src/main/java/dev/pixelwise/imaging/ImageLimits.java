@@ -7,9 +7,8 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Limits every upload passes before it may cost memory. The HTTP body cap
- * ({@code quarkus.http.limits.max-body-size}) is derived from {@link #maxUploadSize()} so an
- * oversized upload is cut off while it streams.
+ * Limits every upload passes before it may cost memory. A body is held to {@link #maxUploadSize()}
+ * while it streams (api.UploadReader, api.BodyLimitFilter); only a batch's body has a larger cap.
  */
 @ConfigMapping(prefix = "pixelwise.limits")
 public interface ImageLimits {

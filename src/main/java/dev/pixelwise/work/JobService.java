@@ -84,6 +84,16 @@ public class JobService {
     }
 
     /**
+     * Checks a task's options as {@link #submit} would, before any upload is looked at: a batch
+     * refuses bad options once, not once per image.
+     *
+     * @throws AppException 404 unknown task, 400 bad option
+     */
+    public void checkOptions(String taskName, Map<String, String> fields) {
+        parse(task(taskName), fields);
+    }
+
+    /**
      * Queues the upload of an existing job again with other options, so a user can try another
      * setting without sending the image again.
      *

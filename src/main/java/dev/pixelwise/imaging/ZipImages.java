@@ -1,4 +1,4 @@
-package dev.pixelwise.collections;
+package dev.pixelwise.imaging;
 
 import dev.pixelwise.problem.AppException;
 
@@ -9,23 +9,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * The images in a zip of examples, each copied to a temporary file for the one image decoder, within
+ * The images in an uploaded zip (a collection's examples, a batch's folder), each copied to a temporary file for the one image decoder, within
  * bounds that a crafted archive cannot get around: the entry count from the central directory; the bytes
  * actually inflated (not the sizes the archive declares) per entry and in all; the ratio of inflated
  * bytes to the archive's size and to each entry's compressed size; no archive inside the archive; no
  * entry name that leaves the folder (absolute, drive letters, "..") even though names are never used as
  * paths here. Folders and macOS's {@code __MACOSX/} resource forks are skipped.
  */
-final class ZipImages {
+public final class ZipImages {
 
     /** Every zip (and jar) starts with a local file header (or, when empty, the end record). */
-    static boolean isZip(Path file) {
+    public static boolean isZip(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(4);
             return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K'
@@ -35,19 +35,29 @@ final class ZipImages {
         }
     }
 
-    private final CollectionsConfig.Zip limits;
+    /**
+     * @param maxEntries    entries in the central directory (folders count)
+     * @param maxEntrySize  inflated bytes of one entry
+     * @param maxTotalSize  inflated bytes of all entries together
+     * @param maxRatio      inflated ÷ compressed bytes of an entry, and of the whole archive
+     */
+    public record Limits(int maxEntries, long maxEntrySize, long maxTotalSize, int maxRatio) {
+    }
+
+    private final Limits limits;
     private final Path tmpDir;
 
-    ZipImages(CollectionsConfig.Zip limits, Path tmpDir) {
+    public ZipImages(Limits limits, Path tmpDir) {
         this.limits = limits;
         this.tmpDir = tmpDir;
     }
 
     /**
-     * Hands each image entry, as a temporary file, to {@code each} (the file is deleted afterwards).
+     * Hands each image entry, its name and a temporary file, to {@code each} (the file is deleted
+     * afterwards unless {@code each} moved it away).
      * @param budget images the request may still add; more entries than that is a 400
      */
-    int forEach(Path zip, int budget, Consumer<Path> each) {
+    public int forEach(Path zip, int budget, BiConsumer<String, Path> each) {
         long archiveBytes;
         try {
             archiveBytes = Math.max(1, Files.size(zip));
@@ -80,8 +90,8 @@ final class ZipImages {
                 try {
                     long written;
                     try (InputStream in = file.getInputStream(entry); OutputStream out = Files.newOutputStream(tmp)) {
-                        written = copy(in, out, name, Math.min(limits.maxEntrySize().asLongValue(),
-                                limits.maxTotalSize().asLongValue() - total));
+                        written = copy(in, out, name, Math.min(limits.maxEntrySize(),
+                                limits.maxTotalSize() - total));
                     }
                     total += written;
                     long compressed = entry.getCompressedSize();
@@ -93,7 +103,7 @@ final class ZipImages {
                     if (isZip(tmp)) {
                         throw nested(name);
                     }
-                    each.accept(tmp);
+                    each.accept(name, tmp);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -104,6 +114,11 @@ final class ZipImages {
         } catch (IOException e) {
             throw new AppException.UnprocessableImage("The zip cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Where entries are written while they are read. */
+    public Path tmpDir() {
+        return tmpDir;
     }
 
     /** Copies at most {@code limit} bytes; one more is a 413. */
@@ -140,7 +155,7 @@ final class ZipImages {
     }
 
     /** Entry names go into messages: printable and short. */
-    private static String shortName(String name) {
+    public static String shortName(String name) {
         String clean = name.replaceAll("[^\\x20-\\x7E]", "?");
         return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
     }

@@ -1,0 +1,398 @@
+package dev.pixelwise.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.imaging.ZipImages;
+import dev.pixelwise.problem.AppException;
+import dev.pixelwise.problem.Problem;
+import dev.pixelwise.work.Job;
+import dev.pixelwise.work.JobId;
+import dev.pixelwise.work.JobService;
+import dev.pixelwise.work.JobStatus;
+import dev.pixelwise.work.JobsConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * Batches: many images, one task and one setting, each image a normal job. The images wait in the
+ * batch's folder and are fed to the queue a few at a time ({@link BatchesConfig#window}), so a
+ * batch of hundreds never fills the queue nor stands in front of someone else's single upload, and
+ * one image that fails (corrupt, wrong type) fails alone. All changes to batches happen on one
+ * feeder thread. Batches live on the node that took them (their children may run on any node).
+ */
+@ApplicationScoped
+public class BatchService {
+
+    static final String SHARED_PALETTE = "sharedPalette";
+    private static final Logger LOG = Logger.getLogger(BatchService.class);
+
+    /** A file of the request: an image, or a zip of images. */
+    public record Upload(String name, Path file) {
+    }
+
+    /** Told when a child ends and when the batch ends; called on the feeder thread, so quick. */
+    public interface Listener {
+        void child(BatchView.ChildEvent event);
+
+        void finished(BatchView batch);
+    }
+
+    private final JobService jobs;
+    private final BatchesConfig config;
+    private final ImageLimits limits;
+    private final ObjectMapper json;
+    private final Path root;
+    private final java.time.Duration ttl;
+    private final int window;
+    private final ZipImages zips;
+    private final Map<String, Batch> batches = new ConcurrentHashMap<>();
+    private final ExecutorService feeder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "batch-feeder");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public BatchService(JobService jobs, BatchesConfig config, JobsConfig jobsConfig, ImageLimits limits, ObjectMapper json) {
+        this.jobs = jobs;
+        this.json = json;
+        this.config = config;
+        this.limits = limits;
+        this.root = jobsConfig.dataDir().resolve("batches");
+        this.ttl = jobsConfig.ttl();
+        this.window = Math.max(1, config.window().orElse(jobsConfig.workers().orElse(Runtime.getRuntime().availableProcessors())));
+        BatchesConfig.Zip z = config.zip();
+        this.zips = new ZipImages(new ZipImages.Limits(z.maxEntries(), z.maxEntrySize().asLongValue(),
+                z.maxTotalSize().asLongValue(), z.maxRatio()), jobsConfig.dataDir().resolve("uploads"));
+    }
+
+    /** Batch folders of an earlier run belong to batches that are gone. */
+    void onStart(@Observes StartupEvent event) throws IOException {
+        deleteTree(root);
+        Files.createDirectories(root);
+        Files.createDirectories(zips.tmpDir());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        feeder.shutdownNow();
+    }
+
+    /**
+     * Checks the task and options once, takes every image (zips are opened, entry by entry, within
+     * their limits) into the batch's folder, and starts feeding.
+     *
+     * @throws AppException 404 unknown task, 400 bad option or no image, 413 too many files or a zip
+     *                      that expands too far, 415 a zip inside a zip
+     */
+    public BatchView submit(String task, List<Upload> uploads, Map<String, String> fields) {
+        Map<String, String> options = new LinkedHashMap<>(fields);
+        boolean shared = flag(options.remove(SHARED_PALETTE));
+        if (shared) {
+            throw new AppException.BadOption(SHARED_PALETTE, "is not offered by this server yet");
+        }
+        jobs.checkOptions(task, options);
+        if (uploads.isEmpty()) {
+            throw new AppException.BadOption("image", "is required: attach the images (or zips of images) as "
+                    + "multipart fields 'image'");
+        }
+        if (uploads.size() > config.maxFiles()) {
+            throw tooMany();
+        }
+        String id = JobId.next();
+        Path dir = root.resolve(id);
+        List<Batch.Entry> entries = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            for (Upload u : uploads) {
+                if (ZipImages.isZip(u.file())) {
+                    zips.forEach(u.file(), config.maxFiles() - entries.size(), (name, tmp) -> take(dir, entries, name, tmp));
+                } else {
+                    if (entries.size() >= config.maxFiles()) {
+                        throw tooMany();
+                    }
+                    take(dir, entries, u.name(), u.file());
+                }
+            }
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new UncheckedIOException("Could not keep the batch's images", e);
+        }
+        if (entries.isEmpty()) {
+            deleteTree(dir);
+            throw new AppException.BadOption("image", "the zip holds no images");
+        }
+        Batch batch = new Batch(id, task, options, shared, Instant.now(), dir, entries);
+        batches.put(id, batch);
+        LOG.debugf("Batch %s: %d images for %s", id, entries.size(), task);
+        feeder.execute(() -> feed(batch));
+        return BatchView.of(batch);
+    }
+
+    private AppException tooMany() {
+        return new AppException.PayloadTooLarge("A batch holds at most " + config.maxFiles()
+                + " images (files plus zip entries)");
+    }
+
+    private void take(Path dir, List<Batch.Entry> entries, String name, Path file) {
+        try {
+            int index = entries.size();
+            Path kept = dir.resolve(String.format("%04d.upload", index));
+            Files.move(file, kept, StandardCopyOption.REPLACE_EXISTING);
+            Batch.Entry entry = new Batch.Entry(index, displayName(name, index), Files.size(kept), kept);
+            entries.add(entry);
+            if (entry.bytes > limits.maxUploadSize().asLongValue()) {
+                // one image over the single-upload limit fails alone, like any other bad image
+                refuse(entry, new AppException.PayloadTooLarge("The image is " + entry.bytes + " bytes; the limit is "
+                        + limits.maxUploadSize().asLongValue()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not keep an image of the batch", e);
+        }
+    }
+
+    /** A name to show: the file's own name without folders, printable, short. */
+    static String displayName(String name, int index) {
+        if (name == null || name.isBlank()) {
+            return "image-" + (index + 1);
+        }
+        String n = name.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1);
+        return n.isBlank() ? "image-" + (index + 1) : ZipImages.shortName(n);
+    }
+
+    private static boolean flag(String raw) {
+        if (raw == null || raw.equals("false") || raw.equals("0") || raw.isBlank()) {
+            return false;
+        }
+        if (raw.equals("true") || raw.equals("1") || raw.equals("on")) {
+            return true;
+        }
+        throw new AppException.BadOption(SHARED_PALETTE, "must be true or false");
+    }
+
+    public BatchView get(String id) {
+        return BatchView.of(find(id));
+    }
+
+    /** Cancels every child that has not ended; images not yet queued never run. */
+    public BatchView cancel(String id) {
+        Batch batch = find(id);
+        batch.cancelled = true;
+        for (Batch.Entry e : batch.entries) {
+            if (e.jobId != null && !e.status.terminal()) {
+                try {
+                    jobs.cancel(e.jobId);
+                } catch (AppException.NotFound gone) {
+                    // expired meanwhile: nothing to stop
+                }
+            }
+        }
+        try {
+            feeder.submit(() -> feed(batch)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return BatchView.of(batch);
+    }
+
+    /**
+     * Calls the listener once for every child that has ended (those that ended already first, so a
+     * late watcher misses none) and once when the batch ends; close the handle to stop.
+     */
+    public AutoCloseable watch(String id, Listener listener) {
+        Batch batch = find(id);
+        java.util.function.Consumer<Batch.Entry> each = entry -> {
+            BatchView view = BatchView.of(batch);
+            if (entry == null) {
+                listener.finished(view);
+            } else {
+                listener.child(view.event(BatchView.child(entry)));
+            }
+        };
+        // on the feeder thread, the only one that ends children: none slips between replay and watching
+        feeder.execute(() -> {
+            batch.entries.stream().filter(e -> e.status.terminal()).forEach(each);
+            if (batch.finished()) {
+                each.accept(null);
+            } else {
+                batch.listeners.add(each);
+            }
+        });
+        return () -> batch.listeners.remove(each);
+    }
+
+    /** Writes the batch's archive (every finished child's files, results.json and results.csv) to {@code out}. */
+    public void archive(String id, OutputStream out) throws IOException {
+        Batch batch = find(id);
+        new BatchArchive(jobs, json).write(BatchView.of(batch), out);
+    }
+
+    private Batch find(String id) {
+        Batch batch = JobId.isWellFormed(id) ? batches.get(id) : null;
+        if (batch == null) {
+            throw new AppException.NotFound("There is no batch '" + id + "' (it may have expired)");
+        }
+        return batch;
+    }
+
+    // --- on the feeder thread ------------------------------------------------------------------
+
+    /** Queues images while the batch holds fewer than its window; ends the batch when every child has. */
+    private void feed(Batch batch) {
+        if (batch.finished()) {
+            return;
+        }
+        if (!batch.cancelled && batch.paletteDone) {
+            long inFlight = batch.inFlight();
+            for (Batch.Entry e : batch.entries) {
+                if (inFlight >= window) {
+                    break;
+                }
+                if (e.jobId != null || e.status.terminal()) {
+                    continue;
+                }
+                try {
+                    Job job = jobs.submit(batch.task, e.upload, batch.options);
+                    e.jobId = job.id();
+                    e.upload = null; // the job keeps it now
+                    e.update(job);
+                    inFlight++;
+                    jobs.done(job).whenComplete((j, failure) -> feeder.execute(() -> ended(batch, e, j)));
+                } catch (AppException.QueueFull full) {
+                    break; // the next tick tries again
+                } catch (AppException refused) {
+                    refuse(e, refused);
+                    tell(batch, e);
+                } catch (RuntimeException failure) {
+                    LOG.warnf("Batch %s: image %d could not be queued: %s", batch.id, e.index, failure.toString());
+                    refuse(e, new AppException.UnprocessableImage("The image could not be queued"));
+                    tell(batch, e);
+                }
+            }
+        }
+        if (batch.cancelled) {
+            for (Batch.Entry e : batch.entries) {
+                if (e.jobId == null && !e.status.terminal()) {
+                    e.ended(JobStatus.CANCELLED, null, List.of(), null, null);
+                    deleteQuietly(e);
+                    tell(batch, e);
+                }
+            }
+        }
+        if (batch.entries.stream().allMatch(e -> e.status.terminal())) {
+            batch.finishedAt = Instant.now();
+            tell(batch, null);
+            batch.listeners.clear(); // every stream has ended
+            deleteTree(batch.dir); // uploads left (refused, cancelled); the files live in the children's jobs
+        }
+    }
+
+    private void ended(Batch batch, Batch.Entry e, Job job) {
+        Job now = job != null ? job : jobs.find(e.jobId).orElse(null);
+        if (now == null) {
+            e.ended(JobStatus.FAILED, new AppException.NotFound("The job expired before its batch read it")
+                    .toProblem(null), List.of(), null, null);
+        } else {
+            e.ended(now.status(), now.error(), now.files(), now.result(),
+                    now.status() == JobStatus.SUCCEEDED ? ChildSummary.of(now.result()) : null);
+        }
+        tell(batch, e);
+        feed(batch);
+    }
+
+    private static void refuse(Batch.Entry e, AppException why) {
+        Problem problem = why.toProblem(null);
+        e.ended(JobStatus.FAILED, problem, List.of(), null, null);
+        deleteQuietly(e);
+    }
+
+    private static void deleteQuietly(Batch.Entry e) {
+        // the entry's upload, when no job took it
+        Path upload = e.upload;
+        if (upload != null) {
+            try {
+                Files.deleteIfExists(upload);
+            } catch (IOException ignored) {
+                // the folder goes when the batch expires
+            }
+        }
+    }
+
+    private static void tell(Batch batch, Batch.Entry entry) {
+        for (var listener : batch.listeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.debugf("A batch listener failed: %s", e.toString());
+            }
+        }
+    }
+
+    /** Retries images the queue had no room for, refreshes progress, and drops expired batches. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        feeder.execute(() -> {
+            Instant cutoff = Instant.now().minus(ttl);
+            for (Batch b : List.copyOf(batches.values())) {
+                if (b.finished() && b.finishedAt.isBefore(cutoff)) {
+                    batches.remove(b.id);
+                    deleteTree(b.dir);
+                    continue;
+                }
+                for (Batch.Entry e : b.entries) {
+                    if (e.jobId != null && !e.status.terminal()) {
+                        jobs.find(e.jobId).ifPresent(e::update);
+                    }
+                }
+                feed(b);
+            }
+        });
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // tried again when the batch expires or at the next start
+                }
+            });
+        } catch (IOException e) {
+            LOG.debugf("Could not delete batch folder %s: %s", dir.getFileName(), e.toString());
+        }
+    }
+
+    Optional<Batch> batch(String id) {
+        return Optional.ofNullable(batches.get(id));
+    }
+}
