@@ -306,8 +306,16 @@ class BatchView {
       this.rows.set(child.index, row);
     }
     row.dataset.status = child.status;
-    const src = this.thumbnail(child);
-    const thumb = src ? el('img', { class: 'batch-thumb', src, alt: '', loading: 'lazy' }) : el('span', { class: 'batch-thumb none', 'aria-hidden': 'true' });
+    // The picture is drawn once per row (redrawing the row keeps it). A file the server refused (a corrupt
+    // one: the browser may still draw part of it) or the browser cannot draw gets the empty box.
+    const none = () => el('span', { class: 'batch-thumb none', 'aria-hidden': 'true' });
+    let thumbCell = row.querySelector('.batch-thumb-cell');
+    if (!thumbCell) {
+      const src = this.thumbnail(child);
+      thumbCell = el('td', { class: 'batch-thumb-cell' }, src
+        ? el('img', { class: 'batch-thumb', src, alt: '', on: { error: (e) => e.target.replaceWith(none()) } }) : none());
+    }
+    if (child.status === 'failed' && !child.id) thumbCell.replaceChildren(none());
     const name = el('td', { class: 'batch-name', 'data-label': 'Image' }, [child.name || `#${child.index + 1}`,
       child.bytes ? el('span', { class: 'hint' }, ` ${fmtSize(child.bytes)}`) : null]);
     const running = child.status === 'running' && child.progress > 0 ? ` ${Math.round(child.progress * 100)}%` : '';
@@ -325,7 +333,7 @@ class BatchView {
     const job = el('td', { 'data-label': 'Job' }, child.id
       ? el('a', { href: `/jobs/${encodeURIComponent(child.id)}`, 'data-child-job': child.id }, TERMINAL_CHILD.includes(child.status) ? 'open' : 'follow')
       : '—');
-    row.replaceChildren(el('td', { class: 'batch-thumb-cell' }, thumb), name, status, result, job);
+    row.replaceChildren(thumbCell, name, status, result, job);
   }
 
   /** At the end: how many worked, and for quantize what the palettes saved. */
@@ -376,16 +384,13 @@ class BatchView {
     box.hidden = false;
   }
 
-  /** The table follows the event stream; GET catches up after it opens and takes over if it fails. */
+  /** The table follows the event stream (it starts with the batch and replays children that ended); GET polls if it fails. */
   follow() {
     if (TERMINAL_BATCH.includes(this.batch.status)) return;
     if (!window.EventSource) { this.poll(); return; }
+    this.section.dataset.batchLive = 'events';
     const source = new EventSource(this.links().events);
-    let opened = false;
-    source.addEventListener('open', () => {
-      if (!opened) this.refresh().catch(() => {}); // children that ended before the stream was there
-      opened = true;
-    });
+    source.addEventListener('batch', (event) => this.render(JSON.parse(event.data))); // the batch as the stream starts
     source.addEventListener('child', (event) => {
       const data = JSON.parse(event.data);
       if (data.child) this.renderChild(data.child);
@@ -409,6 +414,7 @@ class BatchView {
   }
 
   async poll() {
+    this.section.dataset.batchLive = 'polling';
     while (!TERMINAL_BATCH.includes(this.batch.status)) {
       // eslint-disable-next-line no-await-in-loop
       await new Promise((r) => { window.setTimeout(r, POLL_MS); });
@@ -422,18 +428,16 @@ class BatchView {
   }
 }
 
-/** A quantize child's output size: the palette PNG its summary names (k=…), else the recommended k, else the smallest. */
+/** A quantize child's output size: the file its summary names (the recommended one, else the first palette size). */
 async function outputBytes(child) {
   try {
     const response = await fetch(`/api/v1/jobs/${encodeURIComponent(child.id)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
     if (!response.ok) return null;
     const job = await response.json();
-    const variants = (job.result && job.result.variants) || [];
-    if (!variants.length) return null;
-    const named = /k\s*=\s*(\d+)/.exec(child.summary || '');
-    const k = named ? Number(named[1]) : job.result.recommendation && job.result.recommendation.k;
-    const pick = variants.find((v) => v.k === k) || variants.reduce((a, v) => (v.bytes < a.bytes ? v : a));
-    return pick.bytes;
+    const result = job.result || {};
+    if (result.recommendation && Number.isFinite(result.recommendation.bytes)) return result.recommendation.bytes;
+    const first = (result.variants || [])[0];
+    return first && Number.isFinite(first.bytes) ? first.bytes : null;
   } catch (_) {
     return null;
   }

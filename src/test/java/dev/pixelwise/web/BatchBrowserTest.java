@@ -61,6 +61,7 @@ class BatchBrowserTest extends ChromiumSession {
         WebElement section = new WebDriverWait(driver, Duration.ofSeconds(90)).until(d ->
                 d.findElements(By.cssSelector("[data-batch][data-batch-status=finished]")).stream().findFirst().orElse(null));
         String id = section.getAttribute("data-batch-id");
+        assertEquals("events", section.getAttribute("data-batch-live"), "followed the event stream to its end, no polling");
         assertTrue(driver.getCurrentUrl().endsWith("/batches?id=" + id), "a shareable address: " + driver.getCurrentUrl());
         assertTrue(driver.findElement(By.cssSelector("[data-batch-form]")).getAttribute("hidden") != null, "the form steps aside");
         Map<String, WebElement> rows = rowsByName(section);
@@ -78,6 +79,7 @@ class BatchBrowserTest extends ChromiumSession {
         }
         WebElement broken = rows.get("broken.png");
         assertEquals("failed", broken.getAttribute("data-status"));
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> broken.findElements(By.cssSelector("img")).isEmpty());
         String error = broken.findElement(By.cssSelector("[data-child-error]")).getText();
         assertTrue(error.length() > 10 && !error.contains("undefined") && !error.contains("{"), "a readable message: " + error);
         String totals = section.findElement(By.cssSelector("[data-batch-totals]")).getText();
@@ -95,10 +97,10 @@ class BatchBrowserTest extends ChromiumSession {
         List<String> entries = zipEntries(archive);
         assertTrue(entries.contains("results.json"), entries.toString());
         assertTrue(entries.contains("results.csv"), entries.toString());
-        for (String folder : List.of("000-", "001-", "003-")) {
-            assertTrue(entries.stream().anyMatch(e -> e.startsWith(folder) && e.endsWith(".png")), folder + " files in " + entries);
+        for (String name : List.of("red-green", "wide", "tall")) {
+            assertTrue(entries.stream().anyMatch(e -> e.matches("\\d{3}-" + name + "[^/]*/[^/]+\\.png")), name + " files in " + entries);
         }
-        assertFalse(entries.stream().anyMatch(e -> e.startsWith("002-")), "no files for the failed one: " + entries);
+        assertFalse(entries.stream().anyMatch(e -> e.contains("broken")), "no files for the failed one: " + entries);
 
         // The address alone (another browser tab, a reload): the same table from GET, without local thumbnails.
         driver.get(batches + "?id=" + id);
@@ -189,6 +191,16 @@ class BatchBrowserTest extends ChromiumSession {
         assertTrue(driver.findElement(By.cssSelector("[data-batch]")).getAttribute("hidden") != null, "no batch shown");
         assertEquals("Start batch", driver.findElement(By.cssSelector("[data-batch-submit]")).getText());
         screenshot("batch-bad-option.png");
+    }
+
+    @Test
+    void anUnknownBatchAddressSaysSo() {
+        driver.get(batches + "?id=AAAAAAAAAAAAAAAAAAAAAA");
+        WebElement error = new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
+                d.findElements(By.cssSelector("[data-batch-error]:not([hidden])")).stream().findFirst().orElse(null));
+        assertTrue(error.getText().contains("There is no batch"), error.getText());
+        assertEquals("unknown", driver.findElement(By.cssSelector("[data-batch-status]")).getText());
+        assertFalse(driver.findElement(By.cssSelector("[data-batch-archive]")).isDisplayed(), "nothing to download");
     }
 
     @Test
