@@ -4,7 +4,8 @@
 // - The file list is kept here (not in the file input), so picking files, a folder and dropping more add up.
 // - The task options are the single-job form's own fields (tags/optionFields.html), checked and sent by the
 //   same code (job-forms.js); a problem from the server goes beside the field it names.
-// - The table follows the batch's event stream; if the stream fails it polls GET /api/v1/batches/{id}. The
+// - The table follows the batch's event stream (an event per image that ends), with a GET every few seconds
+//   for which images are running and how far; if the stream fails it polls GET /api/v1/batches/{id}. The
 //   address becomes /batches?id=…, so reloading or sharing it shows the same table (from GET).
 // - Presets (task + options under a name) are kept in localStorage.
 import { el, NF, fmtSize } from './dom.js';
@@ -15,6 +16,7 @@ import {
 
 const PRESETS_KEY = 'pixelwise.batchPresets';
 const POLL_MS = 1500;
+const PROGRESS_MS = 3000;
 const TERMINAL_BATCH = ['finished', 'cancelled'];
 const TERMINAL_CHILD = ['succeeded', 'failed', 'cancelled'];
 const ACCEPTED = /\.(png|jpe?g|gif|bmp|webp|tiff?|zip)$/i;
@@ -396,13 +398,17 @@ class BatchView {
       if (data.child) this.renderChild(data.child);
       this.counts(data);
     });
+    // The stream tells when an image ends; which are running, and how far, a GET now and then shows.
+    const progress = window.setInterval(() => this.refresh().catch(() => {}), PROGRESS_MS);
     source.addEventListener('done', (event) => {
       source.close();
+      window.clearInterval(progress);
       this.render(JSON.parse(event.data));
     });
     source.onerror = () => {
       // The server closes the stream after "done"; anything else: poll instead.
       source.close();
+      window.clearInterval(progress);
       if (!TERMINAL_BATCH.includes(this.batch.status)) this.poll();
     };
   }

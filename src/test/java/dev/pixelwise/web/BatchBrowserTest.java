@@ -150,6 +150,29 @@ class BatchBrowserTest extends ChromiumSession {
         assertTrue(section.findElement(By.cssSelector("[data-batch-totals]")).getText().contains("3 succeeded, 0 failed"));
     }
 
+    /** A folder as the folder button gives it: its images are taken, what is not an image or a zip is left out. */
+    @Test
+    void aChosenFolderAddsItsImagesOnly() throws IOException {
+        Path dir = Files.createTempDirectory("batch-folder");
+        byte[] png = TestImages.encode(TestImages.quadrants(24, 24), "png");
+        TestImages.write(dir, "one.png", png);
+        TestImages.write(dir.resolve("sub"), "two.png", png);
+        TestImages.write(dir, ".DS_Store", new byte[]{1, 2, 3});
+        TestImages.write(dir, "notes.txt", "not an image".getBytes());
+        driver.get(batches + "?task=inspect");
+        driver.findElement(By.id("batch-folder")).sendKeys(dir.toAbsolutePath().toString());
+        WebElement chosen = driver.findElement(By.cssSelector("[data-batch-chosen]"));
+        assertTrue(chosen.getText().startsWith("2 files"), chosen.getText());
+        List<String> names = driver.findElements(By.cssSelector("[data-batch-chosen-list] li")).stream().map(WebElement::getText).sorted().toList();
+        assertEquals(List.of("one.png", "two.png"), names);
+        driver.findElement(By.cssSelector("[data-batch-submit]")).click();
+        WebElement section = new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+                d.findElements(By.cssSelector("[data-batch][data-batch-status=finished]")).stream().findFirst().orElse(null));
+        assertEquals(2, section.findElements(By.cssSelector("[data-batch-row][data-status=succeeded]")).size());
+        assertTrue(section.findElement(By.cssSelector("[data-child-summary]")).getText().contains("24×24"),
+                section.findElement(By.cssSelector("[data-child-summary]")).getText());
+    }
+
     @Test
     void cancelStopsWhatIsLeft() {
         String cat = TestImages.photo("cat.bmp").toAbsolutePath().normalize().toString();
@@ -162,6 +185,8 @@ class BatchBrowserTest extends ChromiumSession {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         WebElement cancel = wait.until(d -> d.findElements(By.cssSelector("[data-batch-cancel]:not([hidden])")).stream().findFirst().orElse(null));
         assertEquals(3, driver.findElements(By.cssSelector("[data-batch-row]")).size());
+        // No image has ended, so no event came: the periodic GET shows which are running, and how far.
+        wait.until(d -> !d.findElements(By.cssSelector("[data-batch-row][data-status=running]")).isEmpty());
         cancel.click();
         WebElement section = wait.until(d -> d.findElements(By.cssSelector("[data-batch]:not([data-batch-status=running]):not([data-batch-status=queued])"))
                 .stream().findFirst().orElse(null));
