@@ -25,6 +25,8 @@ final class Batch {
     final boolean sharedPalette;
     final Instant createdAt;
     final Path dir;
+    /** Who sent it (the API key's owner id, else the client address): the window is per client. */
+    final String client;
     final List<Entry> entries;
     final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     volatile boolean cancelled;
@@ -35,8 +37,9 @@ final class Batch {
     volatile boolean paletteDone;
 
     Batch(String id, String task, Map<String, String> options, boolean sharedPalette, Instant createdAt, Path dir,
-          List<Entry> entries) {
+          List<Entry> entries, String client) {
         this.id = id;
+        this.client = client;
         this.task = task;
         this.options = Map.copyOf(options);
         this.sharedPalette = sharedPalette;

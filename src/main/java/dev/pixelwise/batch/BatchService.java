@@ -5,11 +5,16 @@ import dev.pixelwise.imaging.ImageLimits;
 import dev.pixelwise.imaging.ZipImages;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.problem.Problem;
+import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobId;
 import dev.pixelwise.work.JobService;
 import dev.pixelwise.work.JobStatus;
 import dev.pixelwise.work.JobsConfig;
+import dev.pixelwise.work.Node;
+import dev.pixelwise.work.RedisConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.inject.Instance;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -68,13 +73,23 @@ public class BatchService {
     private final int window;
     private final ZipImages zips;
     private final Map<String, Batch> batches = new ConcurrentHashMap<>();
+    /** Copies for the other API nodes (multi-node mode), else null. */
+    private final RedisBatchRecords records;
+    /** Watchers here of batches another node feeds, by batch id; read from the copies on every tick. */
+    private final Map<String, List<RemoteWatch>> remoteWatches = new ConcurrentHashMap<>();
+    private static final java.time.Duration KEEP_RUNNING = java.time.Duration.ofDays(1);
     private final ExecutorService feeder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "batch-feeder");
         t.setDaemon(true);
         return t;
     });
 
-    public BatchService(JobService jobs, BatchesConfig config, JobsConfig jobsConfig, ImageLimits limits, ObjectMapper json) {
+    public BatchService(JobService jobs, BatchesConfig config, JobsConfig jobsConfig, ImageLimits limits, ObjectMapper json,
+                        Node node, Instance<RedisDataSource> redis, Instance<RedisConfig> redisConfig) {
+        // a running batch's copy outlives the job TTL: children may still be waiting to run
+        this.records = node.queue() == Node.Queue.REDIS
+                ? new RedisBatchRecords(redis.get(), redisConfig.get().prefix(), json, jobsConfig.ttl().plus(KEEP_RUNNING))
+                : null;
         this.jobs = jobs;
         this.json = json;
         this.config = config;
@@ -145,11 +160,22 @@ public class BatchService {
             deleteTree(dir);
             throw new AppException.BadOption("image", "the zip holds no images");
         }
-        Batch batch = new Batch(id, task, options, shared, Instant.now(), dir, entries);
+        Batch batch = new Batch(id, task, options, shared, Instant.now(), dir, entries, client());
         batches.put(id, batch);
+        save(batch);
         LOG.debugf("Batch %s: %d images for %s", id, entries.size(), task);
         feeder.execute(() -> feed(batch));
         return BatchView.of(batch);
+    }
+
+    /** The API key's owner id when keys are on, else the client's address. */
+    private static String client() {
+        String owner = CurrentRequest.owner();
+        if (owner != null) {
+            return owner;
+        }
+        var routing = CurrentRequest.routing();
+        return routing == null || routing.request().remoteAddress() == null ? "" : routing.request().remoteAddress().host();
     }
 
     private AppException tooMany() {
@@ -195,28 +221,24 @@ public class BatchService {
     }
 
     public BatchView get(String id) {
-        return BatchView.of(find(id));
+        Batch local = local(id);
+        return local != null ? BatchView.of(local) : remote(id);
     }
 
     /** Cancels every child that has not ended; images not yet queued never run. */
     public BatchView cancel(String id) {
-        Batch batch = find(id);
-        batch.cancelled = true;
-        for (Batch.Entry e : batch.entries) {
-            if (e.jobId != null && !e.status.terminal()) {
-                try {
-                    jobs.cancel(e.jobId);
-                } catch (AppException.NotFound gone) {
-                    // expired meanwhile: nothing to stop
-                }
-            }
+        Batch batch = local(id);
+        if (batch == null) {
+            remote(id); // 404 when there is none
+            records.requestCancel(id); // the node that feeds it cancels it on its next tick
+            return remote(id);
         }
         try {
-            feeder.submit(() -> feed(batch)).get();
+            feeder.submit(() -> cancel(batch)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         return BatchView.of(batch);
     }
@@ -226,7 +248,17 @@ public class BatchService {
      * late watcher misses none) and once when the batch ends; close the handle to stop.
      */
     public AutoCloseable watch(String id, Listener listener) {
-        Batch batch = find(id);
+        Batch batch = local(id);
+        if (batch == null) {
+            remote(id);
+            RemoteWatch watch = new RemoteWatch(listener);
+            remoteWatches.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(watch);
+            feeder.execute(() -> pollRemote(id));
+            return () -> remoteWatches.computeIfPresent(id, (k, list) -> {
+                list.remove(watch);
+                return list.isEmpty() ? null : list;
+            });
+        }
         java.util.function.Consumer<Batch.Entry> each = entry -> {
             BatchView view = BatchView.of(batch);
             if (entry == null) {
@@ -249,19 +281,86 @@ public class BatchService {
 
     /** Writes the batch's archive (every finished child's files, results.json and results.csv) to {@code out}. */
     public void archive(String id, OutputStream out) throws IOException {
-        Batch batch = find(id);
-        new BatchArchive(jobs, json).write(BatchView.of(batch), out);
+        new BatchArchive(jobs, json).write(get(id), out);
     }
 
-    private Batch find(String id) {
-        Batch batch = JobId.isWellFormed(id) ? batches.get(id) : null;
-        if (batch == null) {
-            throw new AppException.NotFound("There is no batch '" + id + "' (it may have expired)");
+    private Batch local(String id) {
+        return JobId.isWellFormed(id) ? batches.get(id) : null;
+    }
+
+    /** Another node's batch, from its copy in Redis. */
+    private BatchView remote(String id) {
+        Optional<BatchView> copy = records != null && JobId.isWellFormed(id) ? guarded(() -> records.load(id)) : Optional.empty();
+        return copy.orElseThrow(() -> new AppException.NotFound("There is no batch '" + id + "' (it may have expired)"));
+    }
+
+    private static <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            LOG.warnf("Redis call for a batch failed: %s", e.toString());
+            throw new AppException.QueueUnavailable("The batch store is unavailable right now; retry shortly", e);
         }
-        return batch;
+    }
+
+    /** One watcher of another node's batch, and the children it has been told of. */
+    private static final class RemoteWatch {
+        final Listener listener;
+        final java.util.Set<Integer> told = new java.util.HashSet<>();
+
+        RemoteWatch(Listener listener) {
+            this.listener = listener;
+        }
     }
 
     // --- on the feeder thread ------------------------------------------------------------------
+
+    private void cancel(Batch batch) {
+        batch.cancelled = true;
+        for (Batch.Entry e : batch.entries) {
+            if (e.jobId != null && !e.status.terminal()) {
+                try {
+                    jobs.cancel(e.jobId);
+                } catch (AppException.NotFound gone) {
+                    // expired meanwhile: nothing to stop
+                }
+            }
+        }
+        feed(batch);
+    }
+
+    /** Tells this node's watchers of another node's batch what its copy says has changed. */
+    private void pollRemote(String id) {
+        List<RemoteWatch> watches = remoteWatches.get(id);
+        if (watches == null) {
+            return;
+        }
+        Optional<BatchView> copy;
+        try {
+            copy = records.load(id);
+        } catch (RuntimeException e) {
+            LOG.debugf("Batch %s: its copy could not be read: %s", id, e.toString());
+            return; // tried again on the next tick
+        }
+        if (copy.isEmpty()) {
+            return;
+        }
+        BatchView view = copy.get();
+        boolean over = view.status().equals("finished") || view.status().equals("cancelled");
+        for (RemoteWatch w : watches) {
+            for (BatchView.Child c : view.jobs()) {
+                if (c.status().terminal() && w.told.add(c.index())) {
+                    w.listener.child(view.event(c));
+                }
+            }
+            if (over) {
+                w.listener.finished(view);
+            }
+        }
+        if (over) {
+            remoteWatches.remove(id);
+        }
+    }
 
     /** Queues images while the batch holds fewer than its window; ends the batch when every child has. */
     private void feed(Batch batch) {
@@ -269,7 +368,8 @@ public class BatchService {
             return;
         }
         if (!batch.cancelled && batch.paletteDone) {
-            long inFlight = batch.inFlight();
+            // one window per client: ten batches from one client do not take ten windows
+            long inFlight = batches.values().stream().filter(b -> b.client.equals(batch.client)).mapToLong(Batch::inFlight).sum();
             for (Batch.Entry e : batch.entries) {
                 if (inFlight >= window) {
                     break;
@@ -344,12 +444,24 @@ public class BatchService {
         }
     }
 
-    private static void tell(Batch batch, Batch.Entry entry) {
+    private void tell(Batch batch, Batch.Entry entry) {
+        save(batch);
         for (var listener : batch.listeners) {
             try {
                 listener.accept(entry);
             } catch (RuntimeException e) {
                 LOG.debugf("A batch listener failed: %s", e.toString());
+            }
+        }
+    }
+
+    /** The copy other nodes read (multi-node mode); a Redis hiccup costs them a moment's staleness only. */
+    private void save(Batch batch) {
+        if (records != null) {
+            try {
+                records.save(BatchView.of(batch));
+            } catch (RuntimeException e) {
+                LOG.debugf("Batch %s: its copy could not be written: %s", batch.id, e.toString());
             }
         }
     }
@@ -370,9 +482,21 @@ public class BatchService {
                         jobs.find(e.jobId).ifPresent(e::update);
                     }
                 }
+                if (records != null && !b.cancelled && !b.finished() && cancelAsked(b)) {
+                    cancel(b);
+                }
                 feed(b);
             }
+            remoteWatches.keySet().forEach(this::pollRemote);
         });
+    }
+
+    private boolean cancelAsked(Batch b) {
+        try {
+            return records.cancelRequested(b.id);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     static void deleteTree(Path dir) {
@@ -392,7 +516,4 @@ public class BatchService {
         }
     }
 
-    Optional<Batch> batch(String id) {
-        return Optional.ofNullable(batches.get(id));
-    }
 }

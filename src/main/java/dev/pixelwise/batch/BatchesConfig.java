@@ -22,9 +22,10 @@ public interface BatchesConfig {
     MemorySize maxTotalSize();
 
     /**
-     * Children of one batch queued or running at once; default: the workers of this node. The rest
-     * wait in the batch's folder, so a batch never fills the queue and a single upload from someone
-     * else waits behind at most the children already running.
+     * Children of one client's batches queued or running at once; default: the workers of this node
+     * (in the multi-node mode, set it to the workers of the cluster). The rest wait in the batch's
+     * folder, so batches never fill the queue and a single upload from someone else waits behind at
+     * most the children already running.
      */
     Optional<Integer> window();
 

@@ -190,6 +190,66 @@ class RedisClusterIT {
     }
 
     @Test
+    void aBatchRunsOnBothWorkersAnyApiNodeFollowsItAndAKilledWorkerLosesNoImage() throws Exception {
+        cluster("worker-a", "worker-b");
+        Node api = nodes.get("api-1");
+        var request = given().baseUri(api.url()).multiPart("task", "quantize").multiPart("formats", "png");
+        slowOptions().forEach(request::multiPart);
+        byte[] slow = Files.readAllBytes(slowImage.toPath());
+        int n = 3;
+        for (int i = 0; i < n; i++) {
+            request.multiPart("image", "noise-" + i + ".png", slow, "image/png");
+        }
+        String id = request.post("/api/v1/batches").then().statusCode(202).extract().jsonPath().getString("id");
+
+        // two children at once (the batch window is 2): one on each worker; kill the worker of one mid-job
+        String[] victim = new String[2];
+        waitFor("two children running on both workers", () -> {
+            JsonPath b = given().baseUri(api.url()).get("/api/v1/batches/" + id).then().statusCode(200).extract().jsonPath();
+            List<String> workers = new ArrayList<>();
+            for (String job : b.<String>getList("jobs.id")) {
+                if (job == null) {
+                    continue;
+                }
+                JsonPath j = given().baseUri(api.url()).get("/api/v1/jobs/" + job).then().extract().jsonPath();
+                if ("running".equals(j.getString("status")) && j.getDouble("progress") > 0.05) {
+                    workers.add(j.getString("worker"));
+                    victim[0] = j.getString("worker");
+                    victim[1] = job;
+                }
+            }
+            return workers.size() == 2 && !workers.get(0).equals(workers.get(1));
+        }, Duration.ofSeconds(180));
+        kill(victim[0]);
+
+        // the node that did not take the batch follows it from its copy in Redis (if it is not the one killed)
+        Node follower = victim[0].equals("worker-b") ? api : nodes.get("worker-b");
+        JsonPath[] last = new JsonPath[1];
+        waitFor("batch " + id + " to finish", () -> {
+            last[0] = given().baseUri(follower.url()).get("/api/v1/batches/" + id).then().statusCode(200).extract().jsonPath();
+            return last[0].getString("status").equals("finished");
+        }, Duration.ofSeconds(300));
+        assertEquals(n, last[0].getInt("succeeded"), last[0].prettify());
+        JsonPath moved = given().baseUri(api.url()).get("/api/v1/jobs/" + victim[1]).then().extract().jsonPath();
+        assertEquals(2, moved.getInt("attempts"), "the killed worker's child ran again");
+        assertNotEquals(victim[0], moved.getString("worker"));
+
+        byte[] archive = given().baseUri(follower.url()).get("/api/v1/batches/" + id + "/archive").then().statusCode(200)
+                .extract().asByteArray();
+        List<String> names = new ArrayList<>();
+        try (var zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            String png = String.format("%03d-noise-%d.png/k256.png", i + 1, i);
+            assertTrue(names.contains(png), "every image's file, wherever it ran: " + names);
+        }
+        assertTrue(names.contains("results.csv"), names.toString());
+    }
+
+    @Test
     void aWorkerStoppedGracefullyHandsItsRunningJobBack() throws Exception {
         cluster("worker-a", "worker-b");
         Node api = nodes.get("api-1");
@@ -434,7 +494,7 @@ class RedisClusterIT {
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:" + redisPort,
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dpixelwise.jobs.data-dir=" + data.toAbsolutePath(),
-                "-Dpixelwise.jobs.workers=1", "-Dpixelwise.jobs.queue-capacity=2", "-Dpixelwise.jobs.shutdown-grace=1s",
+                "-Dpixelwise.jobs.workers=1", "-Dpixelwise.jobs.queue-capacity=2", "-Dpixelwise.batches.window=2", "-Dpixelwise.jobs.shutdown-grace=1s",
                 "-Dpixelwise.redis.visibility-timeout=" + VISIBILITY.toSeconds() + "s", "-Dpixelwise.redis.max-attempts=2",
                 "-Dpixelwise.zoo.fetch-on-start=false"));
         cmd.addAll(List.of(properties));
