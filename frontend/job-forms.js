@@ -9,6 +9,7 @@
 // - The button never stays "Uploading…": it comes back on any answer, and on pageshow (browser Back).
 // - Options are kept in sessionStorage, so the way back to the form from an error (keep=1) finds them again.
 // - Jobs started here are listed in localStorage; the home page shows them, checking each with the server.
+// The checks, errors beside fields and the button are exported for the batch page (batch.js).
 import { el, NF } from './dom.js';
 
 const JOBS_KEY = 'pixelwise.jobs';
@@ -16,7 +17,7 @@ const FORM_KEY = 'pixelwise.form';
 const MAX_JOBS = 30;
 
 /** The page's CSRF token (base.html's meta): a page session needs it to start work through the API. */
-function apiHeaders() {
+export function apiHeaders() {
   const headers = { Accept: 'application/json' };
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && meta.content) headers['X-CSRF-Token'] = meta.content;
@@ -25,7 +26,7 @@ function apiHeaders() {
 
 // ---- storage (either may be off or full: the pages then work without the list and the kept options)
 
-function readJson(storage, key, fallback) {
+export function readJson(storage, key, fallback) {
   try {
     const value = JSON.parse(storage.getItem(key));
     return value === null ? fallback : value;
@@ -34,7 +35,7 @@ function readJson(storage, key, fallback) {
   }
 }
 
-function writeJson(storage, key, value) {
+export function writeJson(storage, key, value) {
   try {
     storage.setItem(key, JSON.stringify(value));
   } catch (_) { /* storage off or full: nothing kept */ }
@@ -107,7 +108,7 @@ function fieldError(input) {
 
 // ---- errors beside fields
 
-function clearErrors(form) {
+export function clearErrors(form) {
   form.querySelectorAll('[data-field-error]').forEach((p) => p.remove());
   form.querySelectorAll('[aria-invalid]').forEach((input) => {
     input.removeAttribute('aria-invalid');
@@ -124,7 +125,7 @@ function clearErrors(form) {
 }
 
 let errorIds = 0;
-function showFieldError(input, message) {
+export function showFieldError(input, message) {
   // Right under the field (a checkbox's: under its label), above the field's help text.
   const anchor = input.type === 'checkbox' && input.closest('label') ? input.closest('label') : input;
   const id = `field-error-${++errorIds}`;
@@ -135,14 +136,14 @@ function showFieldError(input, message) {
   input.setAttribute('aria-describedby', `${input.dataset.describedBy} ${id}`.trim());
 }
 
-function showFormError(form, message) {
+export function showFormError(form, message) {
   const general = form.querySelector('[data-form-error]');
   general.textContent = message;
   general.setAttribute('role', 'alert');
   general.hidden = false;
 }
 
-async function readProblem(response) {
+export async function readProblem(response) {
   try {
     const p = await response.json();
     if (p && (p.detail || p.title)) return p;
@@ -154,7 +155,7 @@ async function readProblem(response) {
  * Puts a problem beside the field it names (options are named task.option in the form); a problem with
  * the file itself (413, 415, 422) goes beside the file field; anything else above the button.
  */
-function showProblem(form, problem, task, fileInput) {
+export function showProblem(form, problem, task, fileInput) {
   let target = null;
   if (problem.field === 'image') target = fileInput;
   else if (problem.field) target = form.querySelector(`[name="${CSS.escape(`${task}.${problem.field}`)}"]`);
@@ -173,7 +174,7 @@ function showProblem(form, problem, task, fileInput) {
 }
 
 /** The options of a task as the API names them: without the task prefix; an unticked box says false. */
-function optionsOf(fieldset, task) {
+export function optionsOf(fieldset, task) {
   const options = {};
   if (!fieldset) return options;
   Array.from(fieldset.elements).forEach((input) => {
@@ -186,7 +187,7 @@ function optionsOf(fieldset, task) {
 }
 
 /** Checks every field of the fieldset and shows what is wrong; true when all will do. */
-function checkFields(fieldset, extra = []) {
+export function checkFields(fieldset, extra = []) {
   const problems = extra.slice();
   if (fieldset) {
     Array.from(fieldset.elements).forEach((input) => {
@@ -203,7 +204,7 @@ function checkFields(fieldset, extra = []) {
  * Quantize takes k or a target (targetPsnr / targetBytes), not both: while a target has a value the k
  * field is disabled, so it is neither checked nor sent.
  */
-function syncKAndTargets(fieldset) {
+export function syncKAndTargets(fieldset) {
   const k = fieldset.querySelector('[data-option=k]');
   const targets = Array.from(fieldset.querySelectorAll('[data-option=targetPsnr], [data-option=targetBytes]'));
   if (!k || !targets.length) return;
@@ -221,7 +222,7 @@ function syncKAndTargets(fieldset) {
 }
 
 /** The button says what is happening, and is never left disabled once the answer is in. */
-function submitButton(form, busyText) {
+export function submitButton(form, busyText) {
   const button = form.querySelector('button[type=submit]');
   const idle = button.textContent;
   const set = (busy) => {
@@ -234,7 +235,7 @@ function submitButton(form, busyText) {
 }
 
 /** A field's error goes away as soon as the field is changed. */
-function clearOnEdit(form) {
+export function clearOnEdit(form) {
   form.addEventListener('input', (e) => {
     const input = e.target;
     if (!input.hasAttribute || !input.hasAttribute('aria-invalid')) return;

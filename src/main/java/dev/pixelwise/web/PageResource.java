@@ -49,6 +49,9 @@ public class PageResource {
         static native TemplateInstance models(List<ModelCard> models);
 
         static native TemplateInstance about(NodeReport node, long maxUploadMb, double maxMegapixels);
+
+        static native TemplateInstance batches(List<TaskForm> tasks, String selected, String batchId, long maxUploadMb,
+                                               double maxMegapixels);
     }
 
     /** A task as the home page shows it. */
@@ -94,6 +97,22 @@ public class PageResource {
                 : forms.isEmpty() ? "" : forms.get(0).name();
         return Templates.home(forms, selected, limits.maxUploadSize().asLongValue() / (1024 * 1024),
                 limits.maxPixels() / 1e6);
+    }
+
+    /**
+     * Many images, one task (batch.js sends them to /api/v1/batches). {@code id} names a batch to show: the
+     * page is rendered alike and the script fills the table from the API, so a batch address can be shared.
+     */
+    @GET
+    @Path("/batches")
+    @Operation(hidden = true)
+    public TemplateInstance batches(@QueryParam("task") String task, @QueryParam("id") String id) {
+        List<TaskForm> forms = jobs.tasks().stream().map(TaskForm::of).toList();
+        String selected = task != null && forms.stream().anyMatch(f -> f.name().equals(task)) ? task
+                : forms.stream().map(TaskForm::name).filter("quantize"::equals).findFirst()
+                        .orElse(forms.isEmpty() ? "" : forms.get(0).name());
+        return Templates.batches(forms, selected, id == null || id.isBlank() ? null : id,
+                limits.maxUploadSize().asLongValue() / (1024 * 1024), limits.maxPixels() / 1e6);
     }
 
     @POST
