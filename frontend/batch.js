@@ -434,19 +434,9 @@ class BatchView {
   }
 }
 
-/** A quantize child's output size: the file its summary names (the recommended one, else the first palette size). */
+/** A quantize child's output size: the batch names it (the file its summary names); older answers lack it. */
 async function outputBytes(child) {
-  try {
-    const response = await fetch(`/api/v1/jobs/${encodeURIComponent(child.id)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-    if (!response.ok) return null;
-    const job = await response.json();
-    const result = job.result || {};
-    if (result.recommendation && Number.isFinite(result.recommendation.bytes)) return result.recommendation.bytes;
-    const first = (result.variants || [])[0];
-    return first && Number.isFinite(first.bytes) ? first.bytes : null;
-  } catch (_) {
-    return null;
-  }
+  return Number.isFinite(child.outputBytes) ? child.outputBytes : null;
 }
 
 // ---- the form

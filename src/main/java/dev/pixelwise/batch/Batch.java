@@ -70,7 +70,8 @@ final class Batch {
         volatile String summary;
         volatile Problem error;
         volatile List<String> files = List.of();
-        volatile Object result;
+        /** See {@link BatchView.Child#outputBytes}; the result itself stays with the job. */
+        volatile Long outputBytes;
 
         Entry(int index, String name, long bytes, Path upload) {
             this.index = index;
@@ -80,11 +81,11 @@ final class Batch {
         }
 
         /** The child ended (or was refused before it became a job). */
-        void ended(JobStatus status, Problem error, List<String> files, Object result, String summary) {
+        void ended(JobStatus status, Problem error, List<String> files, Long outputBytes, String summary) {
             this.status = status;
             this.error = error;
             this.files = files;
-            this.result = result;
+            this.outputBytes = outputBytes;
             this.summary = summary;
             this.progress = status == JobStatus.SUCCEEDED ? 1 : progress;
             this.upload = null;

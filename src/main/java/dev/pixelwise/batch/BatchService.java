@@ -1,7 +1,11 @@
 package dev.pixelwise.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.DecodedImage;
+import dev.pixelwise.imaging.ImageDecoder;
 import dev.pixelwise.imaging.ImageLimits;
+import dev.pixelwise.quantize.SharedPalette;
+import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.imaging.ZipImages;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.problem.Problem;
@@ -78,6 +82,14 @@ public class BatchService {
     /** Watchers here of batches another node feeds, by batch id; read from the copies on every tick. */
     private final Map<String, List<RemoteWatch>> remoteWatches = new ConcurrentHashMap<>();
     private static final java.time.Duration KEEP_RUNNING = java.time.Duration.ofDays(1);
+    private final ImageDecoder decoder;
+    private final ComputePool compute;
+    /** Shared palettes are found here, one batch at a time, so the feeder stays quick. */
+    private final ExecutorService paletteFinder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "batch-palette");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService feeder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "batch-feeder");
         t.setDaemon(true);
@@ -85,7 +97,10 @@ public class BatchService {
     });
 
     public BatchService(JobService jobs, BatchesConfig config, JobsConfig jobsConfig, ImageLimits limits, ObjectMapper json,
-                        Node node, Instance<RedisDataSource> redis, Instance<RedisConfig> redisConfig) {
+                        Node node, Instance<RedisDataSource> redis, Instance<RedisConfig> redisConfig,
+                        ImageDecoder decoder, ComputePool compute) {
+        this.decoder = decoder;
+        this.compute = compute;
         // a running batch's copy outlives the job TTL: children may still be waiting to run
         this.records = node.queue() == Node.Queue.REDIS
                 ? new RedisBatchRecords(redis.get(), redisConfig.get().prefix(), json, jobsConfig.ttl().plus(KEEP_RUNNING))
@@ -111,6 +126,7 @@ public class BatchService {
 
     void onStop(@Observes ShutdownEvent event) {
         feeder.shutdownNow();
+        paletteFinder.shutdownNow();
     }
 
     /**
@@ -123,10 +139,10 @@ public class BatchService {
     public BatchView submit(String task, List<Upload> uploads, Map<String, String> fields) {
         Map<String, String> options = new LinkedHashMap<>(fields);
         boolean shared = flag(options.remove(SHARED_PALETTE));
-        if (shared) {
-            throw new AppException.BadOption(SHARED_PALETTE, "is not offered by this server yet");
-        }
         jobs.checkOptions(task, options);
+        if (shared) {
+            checkSharedPalette(task, options);
+        }
         if (uploads.isEmpty()) {
             throw new AppException.BadOption("image", "is required: attach the images (or zips of images) as "
                     + "multipart fields 'image'");
@@ -164,8 +180,80 @@ public class BatchService {
         batches.put(id, batch);
         save(batch);
         LOG.debugf("Batch %s: %d images for %s", id, entries.size(), task);
-        feeder.execute(() -> feed(batch));
+        if (shared) {
+            paletteFinder.execute(() -> findSharedPalette(batch));
+        } else {
+            feeder.execute(() -> feed(batch));
+        }
         return BatchView.of(batch);
+    }
+
+    /**
+     * One palette for every image needs one k to find it with, and it replaces the k-means of each
+     * image, so a target (which searches k per image) or a palette of the user's own cannot go with it.
+     */
+    private static void checkSharedPalette(String task, Map<String, String> options) {
+        if (!task.equals("quantize")) {
+            throw new AppException.BadOption(SHARED_PALETTE, "applies to quantize only");
+        }
+        String k = options.get("k");
+        if (k == null || !k.trim().matches("\\d+")) {
+            throw new AppException.BadOption("k", "a shared palette is found for one k: give one, e.g. k=16");
+        }
+        for (String other : List.of("targetBytes", "targetPsnr", "palette")) {
+            if (options.containsKey(other)) {
+                throw new AppException.BadOption(other, "cannot go with sharedPalette, which finds the palette itself");
+            }
+        }
+    }
+
+    /**
+     * Finds the shared palette from every image's colours (each decoded in turn and dropped, with the
+     * decoder's limits), then gives every image {@code palette=} instead of {@code k}. An image that
+     * cannot be decoded fails here, alone, with the problem its job would have had.
+     */
+    private void findSharedPalette(Batch batch) {
+        SharedPalette colours = new SharedPalette(compute.executor(), compute.parallelism());
+        for (Batch.Entry e : batch.entries) {
+            if (batch.cancelled) {
+                break;
+            }
+            if (e.status.terminal() || e.upload == null) {
+                continue;
+            }
+            try {
+                DecodedImage image = decoder.decode(e.upload);
+                colours.add(image.argb(), image.info().width(), image.info().height());
+            } catch (AppException refused) {
+                feeder.execute(() -> {
+                    refuse(e, refused);
+                    tell(batch, e);
+                });
+            }
+        }
+        feeder.execute(() -> {
+            if (!batch.cancelled && colours.images() > 0) {
+                try {
+                    String palette = SharedPalette.format(colours.palette(Integer.parseInt(batch.options.get("k").trim())));
+                    Map<String, String> children = new LinkedHashMap<>(batch.options);
+                    children.remove("k");
+                    children.put("palette", palette);
+                    batch.options = Map.copyOf(children);
+                    batch.palette = palette;
+                } catch (RuntimeException e) {
+                    LOG.warnf("Batch %s: no shared palette: %s", batch.id, e.toString());
+                    for (Batch.Entry entry : batch.entries) {
+                        if (!entry.status.terminal()) {
+                            refuse(entry, new AppException.BadOption(SHARED_PALETTE,
+                                    "no palette could be found from these images (" + e.getMessage() + ")"));
+                            tell(batch, entry);
+                        }
+                    }
+                }
+            }
+            batch.paletteDone = true;
+            feed(batch);
+        });
     }
 
     /** The API key's owner id when keys are on, else the client's address. */
@@ -419,8 +507,9 @@ public class BatchService {
             e.ended(JobStatus.FAILED, new AppException.NotFound("The job expired before its batch read it")
                     .toProblem(null), List.of(), null, null);
         } else {
-            e.ended(now.status(), now.error(), now.files(), now.result(),
-                    now.status() == JobStatus.SUCCEEDED ? ChildSummary.of(now.result()) : null);
+            boolean ok = now.status() == JobStatus.SUCCEEDED;
+            e.ended(now.status(), now.error(), now.files(), ok ? ChildSummary.outputBytes(now.result()) : null,
+                    ok ? ChildSummary.of(now.result()) : null);
         }
         tell(batch, e);
         feed(batch);

@@ -23,15 +23,16 @@ public record BatchView(String id, String task, String status, int total, int do
      * One image of the batch.
      *
      * @param id      the child job, as GET /api/v1/jobs/{id} shows it
-     * @param summary one line of its result: the bytes saved, the top label, the output size
+     * @param summary     one line of its result: the bytes saved, the top label, the output size
+     * @param outputBytes the bytes of the file the summary names (quantize), else null
      */
     public record Child(int index, String name, long bytes, String id, JobStatus status, double progress,
-                        String summary, Problem error, List<String> files) {
+                        String summary, Long outputBytes, Problem error, List<String> files) {
     }
 
     /** What the event stream sends when a child ends. */
     public record ChildEvent(String batch, String status, int total, int done, int succeeded, int failed,
-                             Child child) {
+                             int cancelled, Child child) {
     }
 
     static BatchView of(Batch b) {
@@ -55,10 +56,11 @@ public record BatchView(String id, String task, String status, int total, int do
     }
 
     static Child child(Batch.Entry e) {
-        return new Child(e.index, e.name, e.bytes, e.jobId, e.status, e.progress, e.summary, e.error, e.files);
+        return new Child(e.index, e.name, e.bytes, e.jobId, e.status, e.progress, e.summary,
+                e.outputBytes, e.error, e.files);
     }
 
     ChildEvent event(Child child) {
-        return new ChildEvent(id, status, total, done, succeeded, failed, child);
+        return new ChildEvent(id, status, total, done, succeeded, failed, cancelled, child);
     }
 }

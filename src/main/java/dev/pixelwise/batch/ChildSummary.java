@@ -37,6 +37,17 @@ final class ChildSummary {
         return null;
     }
 
+    /** Bytes of the file {@link #of} names for a quantize result (the recommended, else the first k); null otherwise. */
+    static Long outputBytes(Object result) {
+        if (result instanceof QuantizeResult q) {
+            if (q.recommendation() != null) {
+                return q.recommendation().bytes();
+            }
+            return q.variants().isEmpty() ? null : q.variants().get(0).bytes();
+        }
+        return null;
+    }
+
     /** The recommended file, else the first palette size, against the upload's bytes. */
     private static String quantize(QuantizeResult q) {
         long original = q.original().bytes();

@@ -245,6 +245,50 @@ class BatchApiTest {
     }
 
     @Test
+    void aSharedPaletteGivesEveryImageTheSameColours() throws IOException {
+        RequestSpecification request = given().multiPart("task", "quantize").multiPart("k", "8")
+                .multiPart("formats", "png").multiPart("sharedPalette", "true");
+        for (int i = 0; i < 3; i++) {
+            request.multiPart("image", "icon-" + i + ".png", picture(i * 7 + 1, 64, 48), "image/png");
+        }
+        request.multiPart("image", "broken.png", TestImages.truncated(picture(5, 64, 48), 120), "image/png");
+        String id = submit(request).then().statusCode(202).body("sharedPalette", equalTo(true)).extract().path("id");
+        JsonPath done = finished(id);
+        assertEquals(3, done.getInt("succeeded"), done.prettify());
+        assertEquals("failed", done.getString("jobs[3].status"), "the broken image fails alone, while the palette is found");
+        String palette = done.getString("palette");
+        assertEquals(8, palette.split(",").length, palette);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (String c : palette.split(",")) {
+            colours.add(Integer.parseUnsignedInt(c.trim().substring(1, 7), 16));
+        }
+        for (int i = 0; i < 3; i++) {
+            String job = done.getString("jobs[" + i + "].id");
+            JsonPath result = given().get("/api/v1/jobs/" + job).jsonPath();
+            assertEquals(palette, result.getString("result.optionsUsed.palette"));
+            byte[] png = given().get("/api/v1/jobs/" + job + "/files/k8.png").then().statusCode(200).extract().asByteArray();
+            BufferedImage image = javax.imageio.ImageIO.read(new ByteArrayInputStream(png));
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    int rgb = image.getRGB(x, y) & 0xFFFFFF;
+                    assertTrue(colours.contains(rgb), "every pixel of image " + i + " is a shared colour: " + Integer.toHexString(rgb));
+                }
+            }
+            assertTrue(done.getLong("jobs[" + i + "].outputBytes") > 0);
+        }
+        // one k, quantize only, and nothing that finds its own palette
+        given().multiPart("task", "quantize").multiPart("k", "8,16").multiPart("sharedPalette", "true")
+                .multiPart("image", "a.png", picture(1, 20, 20), "image/png").post("/api/v1/batches")
+                .then().statusCode(400).body("field", equalTo("k"));
+        given().multiPart("task", "inspect").multiPart("sharedPalette", "true")
+                .multiPart("image", "a.png", picture(1, 20, 20), "image/png").post("/api/v1/batches")
+                .then().statusCode(400).body("field", equalTo("sharedPalette"));
+        given().multiPart("task", "quantize").multiPart("k", "8").multiPart("sharedPalette", "maybe")
+                .multiPart("image", "a.png", picture(1, 20, 20), "image/png").post("/api/v1/batches")
+                .then().statusCode(400).body("field", equalTo("sharedPalette"));
+    }
+
+    @Test
     void aChildTakesTheBatchesOptionsAndItsOwnJobPage() {
         String id = submit(given().multiPart("task", "inspect").multiPart("thumbnail", "32")
                 .multiPart("image", "one.png", picture(5, 50, 40), "image/png")).then().statusCode(202).extract().path("id");
