@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 /**
  * A line for clients the full queue turned away, so that whoever was refused first gets in first
  * instead of whoever retries at the lucky moment. A refused client gets a ticket and a Retry-After
- * that grows with its place; while anyone holds a ticket, a newcomer queues behind them. A holder
+ * that grows with its place; while holders are due back, a newcomer queues behind them. A holder
  * may try again once its time has come, and leaves the line when it gets in; a holder that does not
  * come back in time loses its place, so a vanished client never blocks the line.
  */
@@ -18,6 +18,8 @@ final class AdmissionLine {
 
     /** How long past its time a ticket stays valid. */
     static final long GRACE_NANOS = 10_000_000_000L;
+    /** A place is kept for a holder whose time comes within this. */
+    static final long SOON_NANOS = 1_000_000_000L;
     /** Coming back this much before the time told is still on time (Retry-After is whole seconds). */
     static final long EARLY_NANOS = 250_000_000L;
 
@@ -42,8 +44,8 @@ final class AdmissionLine {
         long now = clock.getAsLong();
         expire(now);
         long[] mine = ticket == null ? null : line.get(ticket);
-        if (mine == null && line.size() < room) {
-            return; // room for everyone in line and this one too
+        if (mine == null && due(now) < room) {
+            return; // room for everyone in line who is coming back now, and for this one too
         }
         if (mine != null && (now >= mine[0] - EARLY_NANOS || place(ticket) < room)) {
             return; // its time has come, or its place has: try the queue (it keeps its place if still refused)
@@ -64,6 +66,28 @@ final class AdmissionLine {
         expire(now);
         String kept = ticket != null && line.containsKey(ticket) ? ticket : newTicket();
         return refuse(kept, secondsPerSlot, now);
+    }
+
+    /**
+     * Holders whose time comes within {@link #SOON_NANOS}: the ones a free place is kept for. A place
+     * nobody in line can take before then goes to whoever asks, so the queue never idles while
+     * the line sleeps.
+     */
+    private int due(long now) {
+        int n = 0;
+        for (long[] times : line.values()) {
+            if (times[0] - now <= SOON_NANOS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Holders due back about now: what a batch's next image must leave room for. */
+    synchronized int dueNow() {
+        long now = clock.getAsLong();
+        expire(now);
+        return due(now);
     }
 
     synchronized int waiting() {

@@ -84,9 +84,12 @@ public class JobService {
         Object parsed = parse(task, fields);
         check(task, parsed, decoder.probe(upload));
         var request = CurrentRequest.routing();
+        if (!config.admissionLine()) {
+            return store.submit(task, parsed, fields, upload);
+        }
         if (request == null) {
             // work submitted from inside (a batch's next image) waits behind every client in line, without a ticket
-            if (line.waiting() >= store.room()) {
+            if (line.dueNow() >= store.room()) {
                 throw new AppException.QueueFull(Math.max(1, (long) Math.ceil(store.secondsPerSlot())));
             }
             return store.submit(task, parsed, fields, upload);

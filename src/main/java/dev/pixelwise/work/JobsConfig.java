@@ -29,6 +29,13 @@ public interface JobsConfig {
     @WithDefault("16")
     int queueCapacity();
 
+    /**
+     * Clients the full queue turns away get a place in line (a ticket with their 429) and get in
+     * in the order they were refused; off: plain 429s, and whoever retries first gets in.
+     */
+    @WithDefault("true")
+    boolean admissionLine();
+
     /** A running job is stopped after this long. */
     @WithDefault("5m")
     Duration timeout();

@@ -213,10 +213,14 @@ public class WorkerPool {
         }
     }
 
-    /** Seconds the queue takes to free one place, from how fast it has drained lately. */
+    /**
+     * Seconds a busy pool takes to free one place: the mean run time over the workers. Not the gap
+     * between recent finishes, which after a quiet spell is long and would tell waiting clients to
+     * stay away while the queue empties.
+     */
     public double secondsPerSlot() {
         double meanAll = meanRunMillis.values().stream().mapToDouble(Double::doubleValue).average().orElse(1000);
-        return drain.gapSeconds(meanAll / 1000.0 / workers());
+        return meanAll / 1000.0 / workers();
     }
 
     /** The most jobs of one task that may run at once. */

@@ -102,13 +102,19 @@ final class LoadClient implements Runnable {
         body.field("task", task);
         profile.fields().forEach(body::field);
         body.file("image", "load-" + task + ".png", "image/png", fixtures.image(task, random));
-        HttpRequest request = HttpRequest.newBuilder(options.baseUrl().resolve("/api/v1/jobs"))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", body.contentType())
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
-                .build();
+        byte[] bytes = body.bytes();
+        String ticket = null;
         while (true) {
+            // a well-behaved client comes back when told, with the place in line it was given
+            HttpRequest.Builder builder = HttpRequest.newBuilder(options.baseUrl().resolve("/api/v1/jobs"))
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", body.contentType())
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            if (ticket != null) {
+                builder.header(TICKET_HEADER, ticket);
+            }
+            HttpRequest request = builder.build();
             if (!mayStartJob()) {
                 counters.abandoned.increment();
                 return null;
@@ -128,6 +134,9 @@ final class LoadClient implements Runnable {
                 return null;
             }
             if (a.status == 429 || a.status == 503) {
+                if (a.ticket() != null) {
+                    ticket = a.ticket();
+                }
                 pause(a.retryAfter() != null ? a.retryAfter() : DEFAULT_BACKOFF);
                 continue;
             }
@@ -227,7 +236,8 @@ final class LoadClient implements Runnable {
         stats.requests.incrementAndGet();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            Answer a = new Answer(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
+            Answer a = new Answer(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null),
+                    r.headers().firstValue(TICKET_HEADER).orElse(null));
             stats.response(a.status, a.retryAfterRaw, a.status / 100 == 2 ? null : typeName(Json.get(a.json(), "type")));
             return a;
         } catch (IOException e) {
@@ -245,7 +255,10 @@ final class LoadClient implements Runnable {
         return s.substring(s.lastIndexOf('/') + 1);
     }
 
-    private record Answer(int status, String body, String retryAfterRaw) {
+    /** The place in line a 429 gives (the server's AppException.QueueFull.TICKET_HEADER). */
+    static final String TICKET_HEADER = "Pixelwise-Ticket";
+
+    private record Answer(int status, String body, String retryAfterRaw, String ticket) {
         /** The body as JSON; null when it is empty or not JSON. */
         Object json() {
             try {

@@ -44,6 +44,16 @@ class AdmissionLineTest {
     }
 
     @Test
+    void aPlaceNobodyInLineCanTakeSoonGoesToWhoeverAsks() {
+        AppException.QueueFull far = line.refused(null, 5.0); // due back in 5 s
+        assertEquals(5, far.retryAfterSeconds());
+        assertDoesNotThrow(() -> line.enter(null, 1, 5.0), "the queue must not idle while the line sleeps");
+        later(4.2); // now it is due within a second: the place is kept for it
+        assertThrows(AppException.QueueFull.class, () -> line.enter(null, 1, 5.0));
+        assertDoesNotThrow(() -> line.enter(null, 2, 5.0), "a second place is free for a newcomer");
+    }
+
+    @Test
     void aHolderWhoseTimeHasComeMayTryAndKeepsItsPlaceIfStillRefused() {
         AppException.QueueFull t = line.refused(null, 2.0);
         assertEquals(2, t.retryAfterSeconds());

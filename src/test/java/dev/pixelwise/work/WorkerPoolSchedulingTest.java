@@ -30,6 +30,7 @@ class WorkerPoolSchedulingTest {
             public Map<String, Integer> taskWorkers() { return taskWorkers; }
             public Duration shutdownGrace() { return Duration.ofSeconds(1); }
             public int queueCapacity() { return capacity; }
+            public boolean admissionLine() { return true; }
             public Duration timeout() { return Duration.ofMinutes(1); }
             public Map<String, Duration> taskTimeouts() { return Map.of(); }
             public Duration ttl() { return Duration.ofHours(1); }
