@@ -5,6 +5,10 @@ import dev.pixelwise.imaging.ZipImages;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.JobsConfig;
+import dev.pixelwise.work.Node;
+import dev.pixelwise.work.RedisConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -35,8 +39,9 @@ import java.util.regex.Pattern;
  * queued classify job, which was checked when it was submitted) are not checked again.
  *
  * <p>Changes to one collection are serialised on it; readers take its latest {@link Snapshot} without a
- * lock. Every change is written to disk before it is answered. Single node only: in the multi-node mode
- * each node has its own folder (no shared store yet).
+ * lock. Every change is written before it is answered: to a file in the data folder on one node, to
+ * Redis in the multi-node mode ({@link SharedCollections}), where each node rebuilds a collection when
+ * its version moves and changes are serialised across nodes.
  */
 @ApplicationScoped
 public class CollectionService {
@@ -51,16 +56,29 @@ public class CollectionService {
     private final Path tmpDir;
     private final Map<String, Snapshot> collections = new ConcurrentHashMap<>();
 
+    /** The shared store in the multi-node mode, else null (files). */
+    private final SharedCollections shared;
+    /** In the multi-node mode: the version each cached snapshot was built from. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+
     @Inject
-    public CollectionService(CollectionsConfig config, JobsConfig jobs, Embedder embedder, ObjectMapper json) {
-        this(config, config.dir().orElse(jobs.dataDir().resolve("collections")), json, embedder::embed);
+    public CollectionService(CollectionsConfig config, JobsConfig jobs, Embedder embedder, ObjectMapper json, Node node,
+                             Instance<RedisDataSource> redis, Instance<RedisConfig> redisConfig) {
+        this(config, config.dir().orElse(jobs.dataDir().resolve("collections")), json, embedder::embed,
+                node.queue() == Node.Queue.REDIS ? new SharedCollections(redis.get(), redisConfig.get().prefix(), json) : null);
+    }
+
+    CollectionService(CollectionsConfig config, Path dir, ObjectMapper json, Function<Path, float[]> embedder) {
+        this(config, dir, json, embedder, null);
     }
 
     /**
      * @param embedder an image file → its unit-length embedding (415/422 when it is not an image)
      */
-    CollectionService(CollectionsConfig config, Path dir, ObjectMapper json, Function<Path, float[]> embedder) {
+    CollectionService(CollectionsConfig config, Path dir, ObjectMapper json, Function<Path, float[]> embedder,
+                      SharedCollections shared) {
         this.config = config;
+        this.shared = shared;
         this.store = new CollectionStore(dir, json);
         this.embedder = embedder;
         this.tmpDir = dir.resolve("tmp");
@@ -71,11 +89,63 @@ public class CollectionService {
         }
         this.zips = new ZipImages(new ZipImages.Limits(config.zip().maxEntries(), config.zip().maxEntrySize().asLongValue(),
                 config.zip().maxTotalSize().asLongValue(), config.zip().maxRatio()), tmpDir);
-        for (CollectionStore.Stored s : store.loadAll()) {
-            List<Snapshot.Label> labels = s.labels().stream().map(l -> new Snapshot.Label(l.name(),
-                    l.examples().stream().map(CollectionStore::decode).toList())).toList();
-            collections.put(s.id(), Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(),
-                    labels, config.headMinExamples()));
+        if (shared == null) {
+            for (CollectionStore.Stored s : store.loadAll()) {
+                collections.put(s.id(), snapshot(s));
+            }
+        }
+    }
+
+    private Snapshot snapshot(CollectionStore.Stored s) {
+        List<Snapshot.Label> labels = s.labels().stream().map(l -> new Snapshot.Label(l.name(),
+                l.examples().stream().map(CollectionStore::decode).toList())).toList();
+        return Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels,
+                config.headMinExamples());
+    }
+
+    /** Multi-node mode: the cached snapshot of {@code id} brought up to the shared version (or dropped). */
+    private void refresh(String id) {
+        if (shared == null) {
+            return;
+        }
+        long version = shared.version(id);
+        if (version == 0) {
+            collections.remove(id);
+            versions.remove(id);
+            return;
+        }
+        if (!Objects.equals(versions.get(id), version)) {
+            CollectionStore.Stored stored = shared.load(id);
+            if (stored == null) {
+                collections.remove(id);
+                versions.remove(id);
+                return;
+            }
+            collections.put(id, snapshot(stored));
+            versions.put(id, version);
+        }
+    }
+
+    /** Writes a changed collection where it is kept, then caches it. */
+    private void keep(Snapshot s) {
+        if (shared != null) {
+            versions.put(s.id(), shared.save(CollectionStore.stored(s)));
+        } else {
+            store.save(s);
+        }
+        collections.put(s.id(), s);
+    }
+
+    /** Runs a change holding the collection's lock: this node's, and every node's in the multi-node mode. */
+    private <T> T locked(String id, java.util.function.Supplier<T> change) {
+        synchronized (lock(id)) {
+            if (shared == null) {
+                return change.get();
+            }
+            return shared.locked(id, () -> {
+                refresh(id);
+                return change.get();
+            });
         }
     }
 
@@ -83,6 +153,9 @@ public class CollectionService {
         String owner = requester();
         String clean = name(name, "name");
         synchronized (this) {
+            if (shared != null) {
+                shared.ids().forEach(this::refresh);
+            }
             long mine = collections.values().stream().filter(s -> Objects.equals(s.owner(), owner)).count();
             if (mine >= config.maxCollections()) {
                 throw new AppException.BadOption("name", "there are already " + mine + " collections, the most allowed; "
@@ -96,8 +169,7 @@ public class CollectionService {
             } while (collections.containsKey(id));
             Snapshot s = Snapshot.build(id, clean, owner, config.model(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     config.defaultThreshold(), List.of(), config.headMinExamples());
-            store.save(s);
-            collections.put(id, s);
+            keep(s);
             return view(s);
         }
     }
@@ -105,6 +177,11 @@ public class CollectionService {
     /** The requester's collections, newest first. */
     public List<CollectionView> list() {
         String owner = requester();
+        if (shared != null) {
+            java.util.Set<String> ids = shared.ids();
+            ids.forEach(this::refresh);
+            collections.keySet().retainAll(ids);
+        }
         return collections.values().stream().filter(s -> Objects.equals(s.owner(), owner))
                 .sorted(Comparator.comparing(Snapshot::created).reversed().thenComparing(Snapshot::id))
                 .map(this::view).toList();
@@ -190,21 +267,26 @@ public class CollectionService {
             throw new AppException.BadOption("threshold", "must be a cosine similarity, -1 to 1");
         }
         find(id);
-        Snapshot s;
-        synchronized (lock(id)) {
-            s = find(id).withThreshold(threshold);
-            store.save(s);
-            collections.put(id, s);
-        }
+        Snapshot s = locked(id, () -> {
+            Snapshot next = find(id).withThreshold(threshold);
+            keep(next);
+            return next;
+        });
         return view(s);
     }
 
     public void delete(String id) {
         find(id);
-        synchronized (lock(id)) {
-            store.delete(id);
+        locked(id, () -> {
+            if (shared != null) {
+                shared.delete(id);
+                versions.remove(id);
+            } else {
+                store.delete(id);
+            }
             collections.remove(id);
-        }
+            return null;
+        });
         locks.remove(id); // a change still waiting on it finds the collection gone (404)
     }
 
@@ -263,15 +345,14 @@ public class CollectionService {
     /** Applies a change to the labels, rebuilds the classifiers and the evaluation, stores and publishes it. */
     private CollectionView change(String id, Function<Snapshot, List<Snapshot.Label>> edit) {
         find(id);
-        synchronized (lock(id)) {
+        return locked(id, () -> {
             Snapshot s = find(id);
             List<Snapshot.Label> labels = edit.apply(s);
             Snapshot next = Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels,
                     config.headMinExamples());
-            store.save(next);
-            collections.put(id, next);
+            keep(next);
             return view(next);
-        }
+        });
     }
 
     /** One lock object per collection id (interned strings would be shared with unrelated code). */
@@ -291,7 +372,11 @@ public class CollectionService {
 
     /** The collection if it exists and the requester may see it, else 404 (the same answer for both). */
     private Snapshot find(String id) {
-        Snapshot s = id == null || !ID.matcher(id).matches() ? null : collections.get(id);
+        boolean wellFormed = id != null && ID.matcher(id).matches();
+        if (wellFormed) {
+            refresh(id);
+        }
+        Snapshot s = wellFormed ? collections.get(id) : null;
         if (s == null || !visible(s)) {
             throw new AppException.NotFound("No collection '" + printable(id) + "'");
         }

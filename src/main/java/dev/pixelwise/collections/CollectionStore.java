@@ -69,10 +69,15 @@ final class CollectionStore {
         return all;
     }
 
-    void save(Snapshot s) {
+    /** What is written for a collection, in a file or (multi-node mode) in Redis. */
+    static Stored stored(Snapshot s) {
         List<StoredLabel> labels = s.labels().stream()
                 .map(l -> new StoredLabel(l.name(), l.examples().stream().map(CollectionStore::encode).toList())).toList();
-        Stored stored = new Stored(FORMAT, s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels);
+        return new Stored(FORMAT, s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels);
+    }
+
+    void save(Snapshot s) {
+        Stored stored = stored(s);
         Path target = dir.resolve(s.id() + ".json");
         try {
             Path tmp = Files.createTempFile(dir, s.id(), ".tmp");

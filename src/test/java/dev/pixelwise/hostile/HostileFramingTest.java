@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileFramingTest {
 
     static final String BOUNDARY = "hostile-framing-0b1c";
-    static final int MAX_FORM_FIELDS = 128;
+    static final int MAX_FORM_FIELDS = 600;
     static final int MAX_FORM_ATTRIBUTE_BYTES = 4096;
 
     private final LogCapture log = new LogCapture();

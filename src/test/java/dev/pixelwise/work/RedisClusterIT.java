@@ -250,6 +250,25 @@ class RedisClusterIT {
     }
 
     @Test
+    void aCollectionMadeThroughOneNodeIsEveryNodes() throws Exception {
+        cluster("worker-a", "worker-b");
+        Node api = nodes.get("api-1");
+        Node other = nodes.get("worker-b"); // serves the API too
+        String id = given().baseUri(api.url()).contentType("application/json").body("{\"name\":\"shared\"}")
+                .post("/api/v1/collections").then().statusCode(201).extract().path("id");
+        given().baseUri(other.url()).get("/api/v1/collections/" + id).then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.equalTo("shared"));
+        given().baseUri(other.url()).contentType("application/json").body("{\"threshold\":0.55}")
+                .patch("/api/v1/collections/" + id).then().statusCode(200);
+        JsonPath seen = given().baseUri(api.url()).get("/api/v1/collections/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(0.55, seen.getDouble("threshold"), 1e-9, "a change on one node is seen on the other");
+        assertTrue(given().baseUri(other.url()).get("/api/v1/collections").jsonPath().getList("id").contains(id));
+        given().baseUri(api.url()).delete("/api/v1/collections/" + id).then().statusCode(204);
+        given().baseUri(other.url()).get("/api/v1/collections/" + id).then().statusCode(404);
+        assertTrue(!given().baseUri(other.url()).get("/api/v1/collections").jsonPath().getList("id").contains(id));
+    }
+
+    @Test
     void aWorkerStoppedGracefullyHandsItsRunningJobBack() throws Exception {
         cluster("worker-a", "worker-b");
         Node api = nodes.get("api-1");
