@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.DecodedImage;
 import dev.pixelwise.imaging.ImageDecoder;
 import dev.pixelwise.imaging.ImageLimits;
-import dev.pixelwise.quantize.SharedPalette;
-import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.imaging.ZipImages;
 import dev.pixelwise.problem.AppException;
 import dev.pixelwise.problem.Problem;
+import dev.pixelwise.quantize.SharedPalette;
+import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.CurrentRequest;
 import dev.pixelwise.work.Job;
 import dev.pixelwise.work.JobId;
@@ -18,12 +18,12 @@ import dev.pixelwise.work.JobsConfig;
 import dev.pixelwise.work.Node;
 import dev.pixelwise.work.RedisConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
-import jakarta.enterprise.inject.Instance;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -32,16 +32,24 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +57,9 @@ import java.util.stream.Stream;
  * batch's folder and are fed to the queue a few at a time ({@link BatchesConfig#window}), so a
  * batch of hundreds never fills the queue nor stands in front of someone else's single upload, and
  * one image that fails (corrupt, wrong type) fails alone. All changes to batches happen on one
- * feeder thread. Batches live on the node that took them (their children may run on any node).
+ * feeder thread. A batch is fed by the node that took it (its children may run on any node); in the
+ * multi-node mode every other API node answers for it from the copy in Redis ({@link RedisBatchRecords}).
+ * With {@code sharedPalette}, the palette is found first from every image's colours ({@link SharedPalette}).
  */
 @ApplicationScoped
 public class BatchService {
@@ -73,7 +83,7 @@ public class BatchService {
     private final ImageLimits limits;
     private final ObjectMapper json;
     private final Path root;
-    private final java.time.Duration ttl;
+    private final Duration ttl;
     private final int window;
     private final ZipImages zips;
     private final Map<String, Batch> batches = new ConcurrentHashMap<>();
@@ -81,7 +91,7 @@ public class BatchService {
     private final RedisBatchRecords records;
     /** Watchers here of batches another node feeds, by batch id; read from the copies on every tick. */
     private final Map<String, List<RemoteWatch>> remoteWatches = new ConcurrentHashMap<>();
-    private static final java.time.Duration KEEP_RUNNING = java.time.Duration.ofDays(1);
+    private static final Duration KEEP_RUNNING = Duration.ofDays(1);
     private final ImageDecoder decoder;
     private final ComputePool compute;
     /** Shared palettes are found here, one batch at a time, so the feeder stays quick. */
@@ -325,7 +335,7 @@ public class BatchService {
             feeder.submit(() -> cancel(batch)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         return BatchView.of(batch);
@@ -340,14 +350,14 @@ public class BatchService {
         if (batch == null) {
             remote(id);
             RemoteWatch watch = new RemoteWatch(listener);
-            remoteWatches.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(watch);
+            remoteWatches.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(watch);
             feeder.execute(() -> pollRemote(id));
             return () -> remoteWatches.computeIfPresent(id, (k, list) -> {
                 list.remove(watch);
                 return list.isEmpty() ? null : list;
             });
         }
-        java.util.function.Consumer<Batch.Entry> each = entry -> {
+        Consumer<Batch.Entry> each = entry -> {
             BatchView view = BatchView.of(batch);
             if (entry == null) {
                 listener.finished(view);
@@ -382,7 +392,7 @@ public class BatchService {
         return copy.orElseThrow(() -> new AppException.NotFound("There is no batch '" + id + "' (it may have expired)"));
     }
 
-    private static <T> T guarded(java.util.function.Supplier<T> call) {
+    private static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
         } catch (RuntimeException e) {
@@ -394,7 +404,7 @@ public class BatchService {
     /** One watcher of another node's batch, and the children it has been told of. */
     private static final class RemoteWatch {
         final Listener listener;
-        final java.util.Set<Integer> told = new java.util.HashSet<>();
+        final Set<Integer> told = new HashSet<>();
 
         RemoteWatch(Listener listener) {
             this.listener = listener;
@@ -558,26 +568,35 @@ public class BatchService {
     /** Retries images the queue had no room for, refreshes progress, and drops expired batches. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        feeder.execute(() -> {
-            Instant cutoff = Instant.now().minus(ttl);
-            for (Batch b : List.copyOf(batches.values())) {
-                if (b.finished() && b.finishedAt.isBefore(cutoff)) {
-                    batches.remove(b.id);
-                    deleteTree(b.dir);
-                    continue;
-                }
-                for (Batch.Entry e : b.entries) {
-                    if (e.jobId != null && !e.status.terminal()) {
-                        jobs.find(e.jobId).ifPresent(e::update);
-                    }
-                }
-                if (records != null && !b.cancelled && !b.finished() && cancelAsked(b)) {
-                    cancel(b);
-                }
-                feed(b);
+        if (feeder.isShutdown()) {
+            return; // the app is stopping
+        }
+        try {
+            feeder.execute(this::tickNow);
+        } catch (RejectedExecutionException stopping) {
+            // shut down between the check and the call
+        }
+    }
+
+    private void tickNow() {
+        Instant cutoff = Instant.now().minus(ttl);
+        for (Batch b : List.copyOf(batches.values())) {
+            if (b.finished() && b.finishedAt.isBefore(cutoff)) {
+                batches.remove(b.id);
+                deleteTree(b.dir);
+                continue;
             }
-            remoteWatches.keySet().forEach(this::pollRemote);
-        });
+            for (Batch.Entry e : b.entries) {
+                if (e.jobId != null && !e.status.terminal()) {
+                    jobs.find(e.jobId).ifPresent(e::update);
+                }
+            }
+            if (records != null && !b.cancelled && !b.finished() && cancelAsked(b)) {
+                cancel(b);
+            }
+            feed(b);
+        }
+        remoteWatches.keySet().forEach(this::pollRemote);
     }
 
     private boolean cancelAsked(Batch b) {

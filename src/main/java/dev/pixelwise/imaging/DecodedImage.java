@@ -18,6 +18,6 @@ public record DecodedImage(BufferedImage image, ImageInfo info) {
 
     /** Pixels as 0xAARRGGBB, row-major; alpha is 0xFF for opaque images. */
     public int[] argb() {
-        return image.getRGB(0, 0, width(), height(), null, 0, width());
+        return ImageOps.argb(image);
     }
 }

@@ -59,7 +59,7 @@ final class ExifOrientation {
         int ow = swap ? h : w;
         int oh = swap ? w : h;
         BufferedImage dst = new BufferedImage(ow, oh, src.getType());
-        int[] in = src.getRGB(0, 0, w, h, null, 0, w);
+        int[] in = ImageOps.argb(src);
         int[] out = ((DataBufferInt) dst.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

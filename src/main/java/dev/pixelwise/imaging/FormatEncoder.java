@@ -517,7 +517,8 @@ public final class FormatEncoder {
         int w = image.getWidth();
         int h = image.getHeight();
         BufferedImage out = new BufferedImage(w, h, type);
-        image.getRGB(0, 0, w, h, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, w);
+        int[] px = ImageOps.argb(image);
+        System.arraycopy(px, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, px.length);
         return out;
     }
 
@@ -527,7 +528,7 @@ public final class FormatEncoder {
         int h = image.getHeight();
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        image.getRGB(0, 0, w, h, px, 0, w);
+        System.arraycopy(ImageOps.argb(image), 0, px, 0, w * h);
         for (int i = 0; i < px.length; i++) {
             int p = px[i];
             int a = p >>> 24;

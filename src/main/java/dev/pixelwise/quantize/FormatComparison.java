@@ -2,6 +2,7 @@ package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.CompressedFormat;
 import dev.pixelwise.imaging.FormatEncoder;
+import dev.pixelwise.imaging.ImageOps;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -180,7 +181,7 @@ final class FormatComparison implements AutoCloseable {
             return join(known);
         }
         try {
-            int[] pixels = FormatEncoder.decode(e.format(), e.bytes()).getRGB(0, 0, width, height, null, 0, width);
+            int[] pixels = ImageOps.argb(FormatEncoder.decode(e.format(), e.bytes()));
             Scores s = Scores.of(originalArgb, pixels, width, height, alpha, null);
             mine.complete(s);
             return s;

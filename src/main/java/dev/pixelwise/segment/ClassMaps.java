@@ -1,6 +1,7 @@
 package dev.pixelwise.segment;
 
 import dev.pixelwise.imaging.ImageEncoder;
+import dev.pixelwise.imaging.ImageOps;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -53,7 +54,7 @@ final class ClassMaps {
         int h = image.getHeight();
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        int[] src = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] src = ImageOps.argb(image);
         for (int i = 0; i < px.length; i++) {
             int cls = map[i] & 0xFF;
             if (skipZero && cls == 0) {

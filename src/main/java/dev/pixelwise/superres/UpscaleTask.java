@@ -4,8 +4,8 @@ import dev.pixelwise.imaging.DecodedImage;
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageHeader;
 import dev.pixelwise.imaging.ImageOps;
-import dev.pixelwise.problem.AppException;
 import dev.pixelwise.imaging.ImageQuality;
+import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
@@ -158,8 +158,8 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         BufferedImage small = ImageOps.shrinkBicubic(reference, w, h);
         int[] model = new TiledUpscaler(network, s, tile).upscaleCounting(ImageOps.interleavedRgb(small), w, h,
                 (done, total) -> context.progress(0.9 + 0.1 * done / total, tileStage("self-check", done, total))).rgb();
-        int[] ref = reference.getRGB(0, 0, w * s, h * s, null, 0, w * s);
-        int[] bicubic = ImageOps.resizeBicubic(small, w * s, h * s).getRGB(0, 0, w * s, h * s, null, 0, w * s);
+        int[] ref = ImageOps.argb(reference);
+        int[] bicubic = ImageOps.argb(ImageOps.resizeBicubic(small, w * s, h * s));
         return new UpscaleResult.SelfCheck(
                 round(ImageQuality.psnr(ref, model)), round(ImageQuality.psnr(ref, bicubic)),
                 round(ImageQuality.ssim(ref, model, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
@@ -176,7 +176,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         int[] c = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-        int[] a = alphaSource.getRGB(0, 0, w, h, null, 0, w);
+        int[] a = ImageOps.argb(alphaSource);
         for (int i = 0; i < px.length; i++) {
             px[i] = (a[i] & 0xFF000000) | (c[i] & 0xFFFFFF);
         }
