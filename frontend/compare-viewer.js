@@ -1,6 +1,7 @@
 // Pixelwise compare viewer, shared by the result pages that put two images side by side (quantize,
-// upscale): two images stacked, the right one clipped at a draggable divider, with shared zoom and pan.
-// Either side shows any of the page's sources; the right side can be covered by one overlay element.
+// upscale, segment): two images stacked, the right one clipped at a draggable divider, with shared zoom
+// and pan. Either side shows any of the page's sources; the right side can be covered by one overlay
+// element, or carry one layered over its image (in the image's own box, so it fits at every zoom).
 // Strict CSP: styles go through the CSSOM or the cv- classes of compare-viewer.css.
 import { el, sv, clamp, isNum, fmtSize, fmtZoom, fmtRoughPct, nextId } from './dom.js';
 
@@ -18,12 +19,15 @@ const ZOOM_MAX = 32;
  *   describe(src)  the line under a side's name (default: none)
  *   alt(src)       the image's alternative text (default: its name)
  *   onSideChange(side, src)  called after a side changes
+ *   onHover(point)  called as the pointer moves over the stage: { x, y } in image pixels (fractional,
+ *                   0 ≤ x < width) while it is over the picture, null when it leaves it
  */
 export function createViewer(options) {
   const { sources, url: urlOf } = options;
   const describe = options.describe || (() => '');
   const altOf = options.alt || ((src) => src.name);
   const onSideChange = options.onSideChange || (() => {});
+  const onHover = options.onHover || null;
   let imgW = isNum(options.width) && options.width > 0 ? options.width : 0;
   let imgH = isNum(options.height) && options.height > 0 ? options.height : 0;
   const state = {
@@ -204,6 +208,26 @@ export function createViewer(options) {
     const r = stage.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
+
+  /** The image pixel under a point of the page (client coordinates), or null off the picture. */
+  function imagePoint(clientX, clientY) {
+    if (!W || !imgW || !imgH) return null;
+    const r = stage.getBoundingClientRect();
+    const px = clientX - r.left;
+    const py = clientY - r.top;
+    if (px < 0 || py < 0 || px >= W || py >= H) return null;
+    const s = base * state.zoom;
+    const x = state.cx + (px - W / 2) / s;
+    const y = state.cy + (py - H / 2) / s;
+    return x >= 0 && y >= 0 && x < imgW && y < imgH ? { x, y } : null;
+  }
+  if (onHover) {
+    const hover = (e) => onHover(imagePoint(e.clientX, e.clientY));
+    stage.addEventListener('pointermove', hover);
+    stage.addEventListener('pointerdown', hover);
+    stage.addEventListener('pointerleave', () => onHover(null));
+    stage.addEventListener('wheel', hover, { passive: true }); // the picture moves under a still pointer
+  }
 
   // -- divider: its own pointer capture, never starts a pan
   let dividerPointer = null;
@@ -430,16 +454,18 @@ export function createViewer(options) {
 
   /**
    * Covers the right side with one overlay element (a canvas or image the size of the picture), or
-   * uncovers it (null). The label names the overlay in the side's caption.
+   * uncovers it (null). The label names the overlay in the side's caption. With { keepImage: true }
+   * the side's image stays visible under the element (a translucent layer, e.g. a class mask); the
+   * element is stretched to the image's box, so it stays on the picture at every zoom.
    */
-  function setOverlay(node, label) {
-    [...rightXform.children].forEach((c) => { if (c !== rightImg) c.remove(); });
+  function setOverlay(node, label, { keepImage = false } = {}) {
+    [...rightXform.children].forEach((c) => { if (c !== rightImg && c !== node) c.remove(); });
     state.overlay = node ? { node, label } : null;
     if (node) {
       node.classList.add('cv-overlay');
-      rightXform.append(node);
+      if (node.parentNode !== rightXform) rightXform.append(node);
     }
-    rightImg.hidden = !!node;
+    rightImg.hidden = !!node && !keepImage;
     stage.classList.toggle('cv-overlay-on', !!node);
     updateLabels();
   }
@@ -466,6 +492,6 @@ export function createViewer(options) {
 
   return {
     state, controls, zoomGroup, labels, sizeLine, stage, help, setSide, setOverlay, setSplit, layout, start,
-    current: (side) => sources.get(state[side]),
+    imagePoint, current: (side) => sources.get(state[side]),
   };
 }

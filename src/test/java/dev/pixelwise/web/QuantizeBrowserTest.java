@@ -5,6 +5,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -14,6 +15,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.io.IOException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -198,6 +200,78 @@ class QuantizeBrowserTest extends ChromiumSession {
         app.findElement(By.cssSelector("[data-q-rerun-submit]")).click();
         wait.until(d -> d.getCurrentUrl().endsWith("/jobs/fixturererun"));
         assertEquals("4,8", QuantizeFixtureResource.lastRerunK);
+    }
+
+    /**
+     * At phone width (390 × 844) the page does not scroll sideways: each table row is a card whose every
+     * value is inside the page with its column's name, the captions wrap, and the side pickers are wide
+     * enough for their longest choice. The same page at desktop width is shot for comparison.
+     */
+    @Test
+    void fixtureTablesFitAPhone() throws IOException {
+        try {
+            driver.manage().window().setSize(new Dimension(390, 844));
+            driver.get(fixture + "full/page");
+            WebElement app = new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+                    d.findElements(By.cssSelector("[data-quantize-app][data-q-ready=true]")).stream().findFirst().orElse(null));
+            assertTrue(((Number) driver.executeScript("return document.documentElement.clientWidth")).intValue() <= 390);
+            @SuppressWarnings("unchecked")
+            List<String> problems = (List<String>) driver.executeScript("""
+                    const out = [];
+                    const page = document.documentElement;
+                    if (page.scrollWidth > page.clientWidth) out.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
+                    document.querySelectorAll('.q-table-wrap').forEach((wrap) => {
+                      const name = wrap.getAttribute('aria-label');
+                      if (wrap.scrollWidth > wrap.clientWidth) out.push(`${name} scrolls sideways: ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+                      const w = wrap.getBoundingClientRect();
+                      const inside = (r) => r.width > 0 && r.height > 0 && r.left >= w.left - 0.5 && r.right <= w.right + 0.5;
+                      const caption = wrap.querySelector('caption');
+                      if (!inside(caption.getBoundingClientRect()) || caption.scrollWidth > caption.clientWidth) out.push(`${name}: caption cut`);
+                      const heads = [...wrap.querySelectorAll('thead th')].map((th) => th.getAttribute('data-label'));
+                      wrap.querySelectorAll('tbody tr').forEach((tr, i) => {
+                        const cells = [...tr.children];
+                        if (cells.length !== heads.length) out.push(`${name} row ${i}: ${cells.length} cells for ${heads.length} columns`);
+                        cells.forEach((cell, c) => {
+                          const where = `${name} row ${i} column ${heads[c]}`;
+                          if (getComputedStyle(cell).display === 'none' || getComputedStyle(cell).visibility !== 'visible') out.push(`${where} hidden`);
+                          if (!inside(cell.getBoundingClientRect())) out.push(`${where} outside the table: ${JSON.stringify(cell.getBoundingClientRect())}`);
+                          if (cell.scrollWidth > cell.clientWidth + 1) out.push(`${where} cut: ${cell.scrollWidth} > ${cell.clientWidth}`);
+                          if (cell.textContent.trim() === '') out.push(`${where} empty`);
+                          if (cell.tagName === 'TD') {
+                            const label = getComputedStyle(cell, '::before').content;
+                            if (label !== JSON.stringify(heads[c])) out.push(`${where} labelled ${label}`);
+                          }
+                        });
+                      });
+                    });
+                    // Every choice of each side picker fits its box (the arrow takes about 20 px).
+                    const ruler = document.createElement('canvas').getContext('2d');
+                    document.querySelectorAll('select[data-cv-side]').forEach((select) => {
+                      const cs = getComputedStyle(select);
+                      ruler.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+                      const room = select.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+                      const r = select.getBoundingClientRect();
+                      if (r.left < 0 || r.right > page.clientWidth) out.push(`${select.dataset.cvSide} picker outside the page`);
+                      [...select.options].forEach((o) => {
+                        const wide = ruler.measureText(o.text).width;
+                        if (wide > room) out.push(`${select.dataset.cvSide} picker cuts "${o.text}": ${wide} > ${room}`);
+                      });
+                    });
+                    return out;
+                    """);
+            assertEquals(List.of(), problems);
+            assertEquals(2, app.findElements(By.cssSelector("[data-q-row]")).size());
+            assertEquals(10, app.findElements(By.cssSelector("[data-q-frow]")).size());
+
+            // A card still puts its variant on the right side.
+            app.findElement(By.cssSelector("[data-q-row='4'] .q-rowbtn")).click();
+            assertEquals("k = 4", app.findElement(By.cssSelector("[data-cv-right-label]")).getText());
+            fullPageScreenshot("quantize-fixture-390.png");
+            driver.manage().window().setSize(new Dimension(1280, 1000));
+            fullPageScreenshot("quantize-fixture-1280.png");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1280, 1000));
+        }
     }
 
     /** A result from before formats existed still renders, with only what it has. */
