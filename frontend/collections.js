@@ -46,6 +46,12 @@ async function call(method, url, body) {
 }
 
 const collectionUrl = (id) => `${API}/${encodeURIComponent(id)}`;
+/**
+ * A label is addressed in the URL path; "." and ".." are path segments every client (the browser's URL
+ * parser too, even as %2e) resolves away, so DELETE …/labels/.. would delete the collection itself.
+ */
+const unaddressable = (label) => label === '.' || label === '..';
+const UNADDRESSABLE = 'cannot be deleted through the API (the address would mean the folder, or the collection, itself)';
 const labelUrl = (id, label) => `${collectionUrl(id)}/labels/${encodeURIComponent(label)}`;
 
 function problemText(p) {
@@ -283,8 +289,9 @@ class CollectionPage {
       input,
       el('span', { class: 'hint drop-hint', 'aria-hidden': 'true' }, '…or drop images or zips here'),
     ]);
-    const del = el('button', { type: 'button', class: 'col-delete', 'data-label-delete': true },
-      examples ? 'Delete label' : 'Remove');
+    const stuck = examples > 0 && unaddressable(name);
+    const del = el('button', { type: 'button', class: 'col-delete', 'data-label-delete': true, disabled: stuck,
+      title: stuck ? `“${name}” ${UNADDRESSABLE}` : null }, examples ? 'Delete label' : 'Remove');
     const form = el('form', { class: `col-card${examples ? '' : ' pending'}`, 'data-label-card': name }, [
       el('div', { class: 'col-card-head' }, [
         el('h3', null, name),
@@ -295,7 +302,7 @@ class CollectionPage {
       zone,
       status,
       el('p', { class: 'form-error', 'data-form-error': true, hidden: true }),
-      examples ? this.exampleList(name, examples) : null,
+      examples && !stuck ? this.exampleList(name, examples) : null,
     ]);
     form.noValidate = true;
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -406,6 +413,7 @@ class CollectionPage {
       else if ([...name].length > 64) message = 'At most 64 characters.';
       else if (/\p{Cc}/u.test(name)) message = 'No control characters.';
       else if (taken) message = `There is already a label “${name}”: add images to its card.`;
+      else if (unaddressable(name)) message = `“${name}” ${UNADDRESSABLE}; choose another name.`;
       if (message) {
         showFieldError(input, message);
         input.focus();
