@@ -271,9 +271,18 @@ class CollectionPage {
     }));
   }
 
+  /**
+   * A card is rebuilt only when its count changed: one still sending (another card's answer came first)
+   * or unchanged stays as it is, with its status, its error and its open example list.
+   */
   renderCards(c) {
-    const cards = c.labels.map((l) => this.card(l.name, l.examples));
-    this.pending.forEach((name) => cards.push(this.card(name, 0)));
+    const before = new Map(Array.from(this.cards.querySelectorAll('[data-label-card]')).map((f) => [f.dataset.labelCard, f]));
+    const wanted = c.labels.map((l) => [l.name, l.examples]).concat(this.pending.map((name) => [name, 0]));
+    const cards = wanted.map(([name, examples]) => {
+      const old = before.get(name);
+      const keep = old && (old.getAttribute('aria-busy') === 'true' || Number(old.dataset.examples) === examples);
+      return keep ? old : this.card(name, examples);
+    });
     this.cards.replaceChildren(...cards);
     if (!cards.length) this.cards.append(el('p', { class: 'hint col-no-labels' }, 'No labels yet: add one below.'));
   }
@@ -292,7 +301,7 @@ class CollectionPage {
     const stuck = examples > 0 && unaddressable(name);
     const del = el('button', { type: 'button', class: 'col-delete', 'data-label-delete': true, disabled: stuck,
       title: stuck ? `“${name}” ${UNADDRESSABLE}` : null }, examples ? 'Delete label' : 'Remove');
-    const form = el('form', { class: `col-card${examples ? '' : ' pending'}`, 'data-label-card': name }, [
+    const form = el('form', { class: `col-card${examples ? '' : ' pending'}`, 'data-label-card': name, 'data-examples': examples }, [
       el('div', { class: 'col-card-head' }, [
         el('h3', null, name),
         el('span', { class: 'col-card-count', 'data-label-count': examples },

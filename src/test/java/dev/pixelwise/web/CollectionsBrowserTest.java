@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -49,7 +50,7 @@ class CollectionsBrowserTest extends ChromiumSession {
     void teachTwoLabelsSeeTheirAccuracyThenClassifyAHeldOutPhoto() throws IOException {
         String name = "pets " + System.nanoTime();
         driver.get(collections.toString());
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        WebDriverWait wait = waiting(60);
         wait.until(d -> !d.findElement(By.cssSelector("[data-col-list-status]")).getText().startsWith("Loading"));
         driver.findElement(By.id("col-name")).sendKeys(name);
         driver.findElement(By.cssSelector("[data-col-create] button[type=submit]")).click();
@@ -164,6 +165,15 @@ class CollectionsBrowserTest extends ChromiumSession {
         assertTrue(item.findElement(By.cssSelector("[data-col-item-labels]")).getText().contains("birds, cats"),
                 item.findElement(By.cssSelector("[data-col-item-labels]")).getText());
         assertTrue(item.findElement(By.cssSelector("[data-col-item-accuracy]")).getText().endsWith("%"));
+        assertEquals("imprinting", item.findElement(By.cssSelector("[data-col-item-method]")).getText());
+        driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            Object overflow = driver.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertEquals(0L, ((Number) overflow).longValue(), "list wider than a phone");
+            screenshot("collections-list-phone.png");
+        } finally {
+            driver.manage().window().setSize(window);
+        }
         item.findElement(By.cssSelector("[data-col-delete]")).click();
         driver.switchTo().alert().accept();
         wait.until(d -> d.findElements(By.cssSelector("[data-collection='" + id + "']")).isEmpty());
@@ -171,7 +181,7 @@ class CollectionsBrowserTest extends ChromiumSession {
 
     @Test
     void problemsShowBesideTheirControls() throws IOException {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebDriverWait wait = waiting(30);
         driver.get(collections.toString());
         driver.findElement(By.cssSelector("[data-col-create] button[type=submit]")).click();
         WebElement noName = driver.findElement(By.cssSelector("[data-field-error=name]"));
@@ -237,6 +247,13 @@ class CollectionsBrowserTest extends ChromiumSession {
 
     // ---------------------------------------------------------------- helpers
 
+    /** A wait that looks again when the page redrew what it looked at (a change's answer redraws the cards). */
+    private static WebDriverWait waiting(int seconds) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
     private static WebElement card(String label) {
         return driver.findElement(By.cssSelector("[data-label-card='" + label + "']"));
     }
@@ -270,7 +287,7 @@ class CollectionsBrowserTest extends ChromiumSession {
         } else {
             driver.findElement(By.id("col-try-file")).sendKeys(photo.toAbsolutePath().normalize().toString());
         }
-        return new WebDriverWait(driver, Duration.ofSeconds(120)).until(d -> {
+        return waiting(120).until(d -> {
             WebElement a = d.findElement(By.cssSelector("[data-col-answer]"));
             String job = a.getAttribute("data-job");
             return a.isDisplayed() && job != null && !job.isEmpty() && !job.equals(before) ? a : null;
