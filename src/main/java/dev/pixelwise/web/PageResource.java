@@ -52,6 +52,8 @@ public class PageResource {
 
         static native TemplateInstance batches(List<TaskForm> tasks, String selected, String batchId, long maxUploadMb,
                                                double maxMegapixels);
+
+        static native TemplateInstance collections(String collectionId, long maxUploadMb, double maxMegapixels);
     }
 
     /** A task as the home page shows it. */
@@ -113,6 +115,27 @@ public class PageResource {
                         .orElse(forms.isEmpty() ? "" : forms.get(0).name());
         return Templates.batches(forms, selected, id == null || id.isBlank() ? null : id,
                 limits.maxUploadSize().asLongValue() / (1024 * 1024), limits.maxPixels() / 1e6);
+    }
+
+    /**
+     * The user's collections (labels taught from a few examples), or one of them with {@code id}. Rendered
+     * alike either way: collections.js fills the page from /api/v1/collections, as batch.js does for batches,
+     * so the API's ownership and errors are the page's too.
+     */
+    @GET
+    @Path("/collections")
+    @Operation(hidden = true)
+    public TemplateInstance collections(@QueryParam("id") String id) {
+        return Templates.collections(id == null || id.isBlank() ? null : id.strip(),
+                limits.maxUploadSize().asLongValue() / (1024 * 1024), limits.maxPixels() / 1e6);
+    }
+
+    /** One collection's own address (the same page as /collections?id=…). */
+    @GET
+    @Path("/collections/{id}")
+    @Operation(hidden = true)
+    public TemplateInstance collection(@PathParam("id") String id) {
+        return collections(id);
     }
 
     @POST
