@@ -403,6 +403,11 @@ public class CollectionService {
         if (n.codePoints().anyMatch(Character::isISOControl)) {
             throw new AppException.BadOption(field, "has control characters");
         }
+        if (n.equals(".") || n.equals("..")) {
+            // a label is addressed in the URL path, where "." and ".." are resolved away: deleting label
+            // ".." would address the collection itself
+            throw new AppException.BadOption(field, "cannot be '.' or '..'");
+        }
         return n;
     }
 

@@ -166,6 +166,9 @@ class CollectionServiceTest {
         assertEquals(400, assertThrows(AppException.class, () -> s.create("eleven-char")).status());
         assertEquals(400, assertThrows(AppException.class, () -> s.addExamples(id, "", List.of(image("1,0")))).status());
         assertEquals(400, assertThrows(AppException.class, () -> s.addExamples(id, "a\u0007", List.of(image("1,0")))).status());
+        // a label is addressed in the URL path: ".." would address the collection itself
+        assertEquals(400, assertThrows(AppException.class, () -> s.addExamples(id, "..", List.of(image("1,0")))).status());
+        assertEquals(400, assertThrows(AppException.class, () -> s.addExamples(id, " . ", List.of(image("1,0")))).status());
         s.addExamples(id, "a", List.of(image("1,0")));
         s.addExamples(id, "b", List.of(image("0,1")));
         AppException third = assertThrows(AppException.class, () -> s.addExamples(id, "c", List.of(image("1,1"))));
