@@ -167,6 +167,52 @@ class BatchApiTest {
         assertTrue(archive.containsKey("003-c.png/k4.png"), archive.keySet().toString());
     }
 
+    /** The shared photos, made small so that every task (upscale too) takes a moment. */
+    static byte[] smallPhoto(String name) throws IOException {
+        BufferedImage photo = javax.imageio.ImageIO.read(TestImages.photo(name).toFile());
+        BufferedImage small = new BufferedImage(96, 96 * photo.getHeight() / photo.getWidth(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = small.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(photo, 0, 0, small.getWidth(), small.getHeight(), null);
+        g.dispose();
+        return TestImages.encode(small, "png");
+    }
+
+    @Test
+    void theSharedPhotosGoThroughEveryTaskAsABatch() throws Exception {
+        dev.pixelwise.TestModels.awaitFetched("mobilenet-v2", "esrgan-slim", "deeplabv3-mnv2");
+        Map<String, Map<String, String>> tasks = new LinkedHashMap<>();
+        tasks.put("inspect", Map.of());
+        tasks.put("quantize", Map.of("k", "16"));
+        tasks.put("classify", Map.of("topK", "3"));
+        tasks.put("segment", Map.of());
+        tasks.put("upscale", Map.of("model", "esrgan-slim", "scale", "2"));
+        List<String> photos = List.of("bird.bmp", "cat.bmp", "parrot.jpg");
+        for (Map.Entry<String, Map<String, String>> task : tasks.entrySet()) {
+            RequestSpecification request = given().multiPart("task", task.getKey());
+            task.getValue().forEach(request::multiPart);
+            for (String photo : photos) {
+                request.multiPart("image", photo.replaceAll("\\..*", ".png"), smallPhoto(photo), "image/png");
+            }
+            String id = submit(request).then().statusCode(202).extract().path("id");
+            JsonPath done = finished(id);
+            assertEquals(photos.size(), done.getInt("succeeded"), task.getKey() + ": " + done.prettify());
+            Map<String, byte[]> archive = unzip(given().get("/api/v1/batches/" + id + "/archive").asByteArray());
+            for (int i = 0; i < photos.size(); i++) {
+                assertNotNull(done.getString("jobs[" + i + "].summary"), task.getKey());
+                String folder = String.format("%03d-%s/", i + 1, photos.get(i).replaceAll("\\..*", ".png"));
+                for (String file : done.<String>getList("jobs[" + i + "].files")) {
+                    assertTrue(archive.containsKey(folder + file), task.getKey() + " archive lacks " + folder + file
+                            + ": " + archive.keySet());
+                }
+            }
+            if (task.getKey().equals("classify")) {
+                assertTrue(done.getString("jobs[1].summary").matches(".*(cat|tabby|Egyptian|tiger|lynx).*"),
+                        done.getString("jobs[1].summary"));
+            }
+        }
+    }
+
     @Test
     void hostileZipsAreRefusedAndNothingIsWritten() throws IOException {
         int before = batchFolders();
