@@ -228,6 +228,12 @@ class ClassActivationTest {
             for (String file : List.of("heatmap.png", "heatmap-2.png", "heatmap-3.png")) {
                 given().get("/api/v1/jobs/" + id + "/files/" + file).then().statusCode(200).contentType("image/png");
             }
+            // Small palette PNGs with the preview's shape; the page stretches them over it.
+            BufferedImage heat = image(id, "heatmap.png");
+            BufferedImage preview = image(id, "image.jpg");
+            assertEquals(ClassifyTask.CAM_SIDE, Math.max(heat.getWidth(), heat.getHeight()));
+            assertEquals((double) preview.getWidth() / preview.getHeight(), (double) heat.getWidth() / heat.getHeight(), 0.02);
+            assertTrue(heat.getColorModel() instanceof java.awt.image.IndexColorModel, "palette PNG");
         }
         JsonPath many = ok(classify("cat.bmp", "explain", "cam", "topK", "20"));
         assertEquals(ClassActivation.LABELS, many.getList("result.explanations").size(), "maps for the first few labels only");
@@ -266,6 +272,15 @@ class ClassActivationTest {
         given().multiPart("image", TestImages.photo("bird_segmentation.bmp").toFile()).multiPart("collection", id)
                 .multiPart("explain", "occlusion").post("/api/v1/classify").then().statusCode(400)
                 .body("field", equalTo("explain"));
+    }
+
+    private static BufferedImage image(String job, String file) {
+        try {
+            return ImageIO.read(new java.io.ByteArrayInputStream(
+                    given().get("/api/v1/jobs/" + job + "/files/" + file).then().statusCode(200).extract().asByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void teach(String id, String label, String... photos) {
