@@ -21,12 +21,24 @@ import java.util.function.Function;
  */
 final class BatchingClassifier implements AutoCloseable {
 
-    private record Request(float[][] images, CompletableFuture<float[][]> result) {
+    private record Request(float[][] images, boolean maps, CompletableFuture<Pass> result) {
+    }
+
+    /**
+     * What one forward pass gave for a batch: per image its output (probabilities, or pooled features) and,
+     * when asked, its last feature maps (planar [C, h, w], what a class activation map is made of), else null.
+     */
+    record Pass(float[][] outputs, float[][] maps) {
+    }
+
+    /** A forward pass over a batch; {@code maps}: also return the feature maps, from the same pass. */
+    interface Forward {
+        Pass run(float[][] images, boolean maps);
     }
 
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
-    private final Function<float[][], float[][]> forward;
+    private final Forward forward;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -35,7 +47,17 @@ final class BatchingClassifier implements AutoCloseable {
     private final AtomicInteger announced = new AtomicInteger();
     private volatile boolean closed;
 
+    /** A classifier whose pass has only outputs (no feature maps to give). */
     BatchingClassifier(String name, Function<float[][], float[][]> forward, int maxBatch, long maxDelayMillis, BatchStats stats) {
+        this(name, (images, maps) -> {
+            if (maps) {
+                throw new UnsupportedOperationException("this model gives no feature maps");
+            }
+            return new Pass(forward.apply(images), null);
+        }, maxBatch, maxDelayMillis, stats);
+    }
+
+    BatchingClassifier(String name, Forward forward, int maxBatch, long maxDelayMillis, BatchStats stats) {
         this.forward = forward;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
@@ -47,11 +69,19 @@ final class BatchingClassifier implements AutoCloseable {
 
     /** Probability vectors for planar [3,H,W] images, in order. */
     CompletableFuture<float[][]> submit(float[][] images) {
-        CompletableFuture<float[][]> f = new CompletableFuture<>();
+        return submit(images, false).thenApply(Pass::outputs);
+    }
+
+    /**
+     * Outputs for planar [3,H,W] images and, with {@code maps}, their feature maps from the same forward
+     * pass (a batch runs with feature maps when any of its requests asks; the others just get none).
+     */
+    CompletableFuture<Pass> submit(float[][] images, boolean maps) {
+        CompletableFuture<Pass> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new IllegalStateException("classifier closed"));
         } else {
-            queue.add(new Request(images, f));
+            queue.add(new Request(images, maps, f));
         }
         return f;
     }
@@ -116,20 +146,27 @@ final class BatchingClassifier implements AutoCloseable {
     private void run(List<Request> batch, int images) {
         float[][] all = new float[images][];
         int i = 0;
+        boolean maps = false;
         for (Request r : batch) {
+            maps |= r.maps();
             for (float[] img : r.images()) {
                 all[i++] = img;
             }
         }
         try {
-            float[][] out = forward.apply(all);
+            Pass out = forward.run(all, maps);
             stats.record(images);
             int at = 0;
             for (Request r : batch) {
                 float[][] mine = new float[r.images().length][];
-                System.arraycopy(out, at, mine, 0, mine.length);
+                System.arraycopy(out.outputs(), at, mine, 0, mine.length);
+                float[][] myMaps = null;
+                if (r.maps()) {
+                    myMaps = new float[mine.length][];
+                    System.arraycopy(out.maps(), at, myMaps, 0, mine.length);
+                }
                 at += mine.length;
-                r.result().complete(mine);
+                r.result().complete(new Pass(mine, myMaps));
             }
         } catch (RuntimeException | Error e) {
             batch.forEach(r -> r.result().completeExceptionally(e));

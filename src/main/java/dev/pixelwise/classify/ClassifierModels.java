@@ -34,9 +34,12 @@ public class ClassifierModels {
 
     /**
      * A loaded model: how to feed it and the threads that run it, one for the probabilities and one for
-     * the pooled features ({@code embedder}, null when the graph has no single global pool).
+     * the pooled features ({@code embedder}, null when the graph has no single global pool); {@code cam}
+     * says where its class activation maps come from (null when the graph has no pool read by a 1×1
+     * classifier), {@code mapRows} × {@code mapCols} their size.
      */
-    record Loaded(String id, ClassifierTranslator translator, BatchingClassifier runner, BatchingClassifier embedder) {
+    record Loaded(String id, ClassifierTranslator translator, BatchingClassifier runner, BatchingClassifier embedder,
+                  ClassActivation.Head cam, int mapRows, int mapCols) {
     }
 
     private final ModelZoo zoo;
@@ -72,20 +75,36 @@ public class ClassifierModels {
                 labels);
         DistributionSummary batches = DistributionSummary.builder("pixelwise.classify.batch.size")
                 .description("Images per forward pass").tag("model", id).register(metrics);
-        forward(graph, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]}); // warm-up: first call pays oneDNN's set-up
-        BatchingClassifier runner = new BatchingClassifier(id, batch -> forward(graph, batch),
-                config.maxBatch(), config.maxDelay().toMillis(), batches::record);
+        float[][] blank = {new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]};
+        forward(graph, blank); // warm-up: first call pays oneDNN's set-up
         String pooled = pooledOutput(graph);
+        ClassActivation.Head cam = ClassActivation.find(graph.sameDiff(), pooled);
+        String maps = cam == null ? null : cam.featureMaps();
+        int[] mapSize = {0, 0};
+        if (maps != null) { // warm-up of the plan with the feature maps, and their size
+            ModelThread.run(() -> {
+                try (INDArray input = stack(graph, blank); INDArray out = graph.output(input, maps)) {
+                    mapSize[0] = (int) out.size(2);
+                    mapSize[1] = (int) out.size(3);
+                }
+            });
+            forward(graph, blank, maps);
+        }
+        BatchingClassifier runner = new BatchingClassifier(id, (batch, withMaps) -> forward(graph, batch, withMaps ? maps : null),
+                config.maxBatch(), config.maxDelay().toMillis(), batches::record);
         BatchingClassifier embedder = null;
         if (pooled != null) {
-            embed(graph, pooled, new float[][]{new float[graph.inputChannels() * graph.inputHeight() * graph.inputWidth()]});
+            embed(graph, pooled, blank, null);
+            if (maps != null) {
+                embed(graph, pooled, blank, maps);
+            }
             DistributionSummary featureBatches = DistributionSummary.builder("pixelwise.classify.features.batch.size")
                     .description("Images per forward pass to the pooled features (collections)").tag("model", id)
                     .register(metrics);
-            embedder = new BatchingClassifier(id + "-features", batch -> embed(graph, pooled, batch),
+            embedder = new BatchingClassifier(id + "-features", (batch, withMaps) -> embed(graph, pooled, batch, withMaps ? maps : null),
                     config.maxBatch(), config.maxDelay().toMillis(), featureBatches::record);
         }
-        return new Loaded(id, translator, runner, embedder);
+        return new Loaded(id, translator, runner, embedder, cam, mapSize[0], mapSize[1]);
     }
 
     /**
@@ -107,8 +126,13 @@ public class ClassifierModels {
 
     /** The result of a batch submitted to {@code runner}; an interrupted wait is a cancellation. */
     static float[][] await(BatchingClassifier runner, float[][] batch) {
+        return await(runner, batch, false).outputs();
+    }
+
+    /** {@link #await(BatchingClassifier, float[][])}, with the feature maps of the same pass when {@code maps}. */
+    static BatchingClassifier.Pass await(BatchingClassifier runner, float[][] batch, boolean maps) {
         try {
-            return runner.submit(batch).get();
+            return runner.submit(batch, maps).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted");
@@ -137,17 +161,36 @@ public class ClassifierModels {
      * unit length. Public for the bench, which embeds a data set the way the app embeds an example.
      */
     public static float[][] embed(TfliteGraph graph, String pooled, float[][] batch) {
+        return embed(graph, pooled, batch, null).outputs();
+    }
+
+    /** {@link #embed(TfliteGraph, String, float[][])}, with the feature maps named {@code maps} (if not null). */
+    private static BatchingClassifier.Pass embed(TfliteGraph graph, String pooled, float[][] batch, String maps) {
         return ModelThread.call(() -> {
-            try (INDArray input = stack(graph, batch); INDArray out = graph.output(input, pooled)) {
-                float[][] features = new float[batch.length][];
-                for (int i = 0; i < batch.length; i++) {
-                    try (INDArray row = out.slice(i)) {
-                        features[i] = unitLength(row.dup('c').data().asFloat());
+            try (INDArray input = stack(graph, batch)) {
+                Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{pooled} : new String[]{pooled, maps});
+                try {
+                    float[][] features = rows(out.get(pooled), batch.length);
+                    for (int i = 0; i < features.length; i++) {
+                        features[i] = unitLength(features[i]);
                     }
+                    return new BatchingClassifier.Pass(features, maps == null ? null : rows(out.get(maps), batch.length));
+                } finally {
+                    out.values().forEach(INDArray::close);
                 }
-                return features;
             }
         });
+    }
+
+    /** Each image's values of a [N, …] array, flattened in C order. */
+    private static float[][] rows(INDArray out, int n) {
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            try (INDArray row = out.slice(i)) {
+                rows[i] = row.dup('c').data().asFloat();
+            }
+        }
+        return rows;
     }
 
     /** {@code v} divided by its Euclidean norm (in double, so the result depends on the values only). */
@@ -166,19 +209,30 @@ public class ClassifierModels {
 
     /** One forward pass over planar [3,H,W] images; the arrays are freed at once (native memory). */
     private static float[][] forward(TfliteGraph graph, float[][] batch) {
-        return ModelThread.call(() -> forwardHere(graph, batch));
+        return forward(graph, batch, null).outputs();
     }
 
-    private static float[][] forwardHere(TfliteGraph graph, float[][] batch) {
-        try (INDArray input = stack(graph, batch);
-             INDArray out = graph.output(input, TfliteImporter.PROBABILITIES)) {
-            float[][] probs = new float[batch.length][];
-            for (int i = 0; i < batch.length; i++) {
-                try (INDArray row = out.getRow(i)) {
-                    probs[i] = row.toFloatVector();
+    /** The probabilities and, when {@code maps} names them, the feature maps, from one forward pass. */
+    private static BatchingClassifier.Pass forward(TfliteGraph graph, float[][] batch, String maps) {
+        return ModelThread.call(() -> forwardHere(graph, batch, maps));
+    }
+
+    private static BatchingClassifier.Pass forwardHere(TfliteGraph graph, float[][] batch, String maps) {
+        try (INDArray input = stack(graph, batch)) {
+            Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{TfliteImporter.PROBABILITIES}
+                    : new String[]{TfliteImporter.PROBABILITIES, maps});
+            try {
+                INDArray p = out.get(TfliteImporter.PROBABILITIES);
+                float[][] probs = new float[batch.length][];
+                for (int i = 0; i < batch.length; i++) {
+                    try (INDArray row = p.getRow(i)) {
+                        probs[i] = row.toFloatVector();
+                    }
                 }
+                return new BatchingClassifier.Pass(probs, maps == null ? null : rows(out.get(maps), batch.length));
+            } finally {
+                out.values().forEach(INDArray::close);
             }
-            return probs;
         }
     }
 

@@ -9,14 +9,25 @@ import java.util.Locale;
 /**
  * @param predictions top-k, most probable first
  * @param image       the upright upload as a JPEG preview (longest side at most 1024 px)
- * @param heatmap     PNG overlay the size of {@code image}, or null without {@code explain}
- * @param explanation the occlusion grid behind the heat-map, or null
+ * @param heatmap     PNG overlay of the top label, or null without {@code explain}: occlusion's is the size of
+ *                    {@code image}, a class activation map's at most {@value ClassifyTask#CAM_SIDE} px on its
+ *                    longest side with {@code image}'s aspect ratio (a 7×7 map has no finer detail; stretch it
+ *                    over the image)
+ * @param explanation the grid behind {@code heatmap}, or null
+ * @param explanations with {@code explain=cam}: one per prediction, in their order, for at most the first
+ *                    {@value ClassActivation#LABELS} (the first is {@code explanation}); with occlusion only
+ *                    {@code explanation}; empty without
  * @param timingsMs   preprocess, inference, postprocess (and explain) in milliseconds
  * @param collection  with a collection: its id, which method answered, and whether the image is unknown to it
  */
 @TemplateData
 public record ClassifyResult(String model, List<Prediction> predictions, String image, String heatmap, Explanation explanation,
-                             Map<String, Long> timingsMs, CollectionUsed collection) {
+                             List<Explanation> explanations, Map<String, Long> timingsMs, CollectionUsed collection) {
+
+    /** The heat-map file of the {@code i}-th prediction, or null when it has none (for the page's label switch). */
+    public String heatmapAt(int i) {
+        return explanations != null && i < explanations.size() ? explanations.get(i).heatmap() : null;
+    }
 
     /**
      * @param method     "imprinting" (cosine to each label's mean embedding) or "head" (trained softmax layer)
@@ -41,10 +52,14 @@ public record ClassifyResult(String model, List<Prediction> predictions, String 
     }
 
     /**
-     * Occlusion sensitivity: how much the explained class's probability drops when each cell of
-     * a {@code rows × cols} grid over the model input is covered with neutral grey (row-major).
+     * Why a label was given, as a {@code rows × cols} grid over the model input (row-major), by
+     * {@code method}: "occlusion", how much the label's probability drops when each cell is covered with
+     * neutral grey; "cam", the class activation map (the last feature maps weighted by the label's
+     * classifier weights, rectified, scaled so the peak is 1).
+     *
+     * @param heatmap the PNG overlay of this grid (a file of the job)
      */
     @TemplateData
-    public record Explanation(String label, int index, String method, int rows, int cols, float[] drop) {
+    public record Explanation(String label, int index, String method, int rows, int cols, float[] drop, String heatmap) {
     }
 }

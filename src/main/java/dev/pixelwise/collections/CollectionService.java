@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -338,6 +339,24 @@ public class CollectionService {
         ranked.sort(Comparator.comparingDouble(CollectionAnswer.Ranked::probability).reversed()
                 .thenComparingInt(CollectionAnswer.Ranked::index));
         return new CollectionAnswer(s.id(), s.model(), List.copyOf(ranked), s.method(), best, s.threshold(), best < s.threshold());
+    }
+
+    /**
+     * The weights each label of collection {@code id} scores an embedding with, by label name: the trained
+     * head's (without its bias) once it answers, else the imprinted centroid; a label without examples is
+     * left out. Linear in the pooled features, so they also weigh each position's features (a class
+     * activation map).
+     */
+    public Map<String, float[]> labelWeights(String id) {
+        Snapshot s = find(id);
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        for (int i = 0; i < s.labels().size(); i++) {
+            float[] w = s.head() != null ? s.head().weights(i) : s.imprinting().centroid(i);
+            if (w != null) {
+                weights.put(s.labels().get(i).name(), w);
+            }
+        }
+        return weights;
     }
 
     // ---------------------------------------------------------------- internals

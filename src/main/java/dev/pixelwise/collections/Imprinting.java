@@ -24,6 +24,11 @@ public final class Imprinting {
         }
     }
 
+    /** Label {@code l}'s imprinted weights (a copy), or null when it has no examples. */
+    public float[] centroid(int l) {
+        return centroids[l] == null ? null : centroids[l].clone();
+    }
+
     /** Cosine similarity of a unit-length embedding to each label's centroid (−∞ for an empty label). */
     public double[] similarities(float[] x) {
         double[] s = new double[centroids.length];

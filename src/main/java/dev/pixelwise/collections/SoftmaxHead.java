@@ -92,6 +92,11 @@ public final class SoftmaxHead {
         }
     }
 
+    /** Class {@code c}'s weights over the embedding (a copy, without the bias). */
+    public float[] weights(int c) {
+        return Arrays.copyOf(weights[c], weights[c].length - 1);
+    }
+
     /** Probability of each class for one embedding (plain Java: one dot product per class). */
     public double[] probabilities(float[] x) {
         double[] logits = new double[weights.length];

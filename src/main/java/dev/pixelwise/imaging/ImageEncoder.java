@@ -30,6 +30,14 @@ public final class ImageEncoder {
         return write(image, "png", 0.0f, target);
     }
 
+    /**
+     * Writes a PNG at a middle deflate level (ImageIO quality 0.5): for small files made on a request's path
+     * (a heat-map per label), where the strongest level costs several times the time for a few % of bytes.
+     */
+    public static long writePngQuick(BufferedImage image, Path target) {
+        return write(image, "png", 0.5f, target);
+    }
+
     /** Writes a baseline JPEG at {@code quality} 0..1; alpha is dropped. Returns its size. */
     public static long writeJpeg(BufferedImage image, float quality, Path target) {
         BufferedImage rgb = image;

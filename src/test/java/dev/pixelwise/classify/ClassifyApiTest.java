@@ -66,7 +66,7 @@ class ClassifyApiTest {
 
     @Test
     void heatmapOfACentredObjectIsHotterInTheCentre() {
-        JsonPath job = ok(classify("cat.bmp", "explain", "true"));
+        JsonPath job = ok(classify("cat.bmp", "explain", "occlusion"));
         String id = job.getString("id");
         assertEquals("heatmap.png", job.getString("result.heatmap"));
         assertEquals("occlusion", job.getString("result.explanation.method"));

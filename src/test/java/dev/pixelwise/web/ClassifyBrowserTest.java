@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ class ClassifyBrowserTest extends ChromiumSession {
     void topLabelsAsBarsAndAHeatmapWithOpacity() throws IOException {
         driver.get(home + "?task=classify");
         driver.findElement(By.cssSelector("input[value=classify]")).click();
-        driver.findElement(By.cssSelector("input[name='classify.explain'][type=checkbox]")).click();
+        new Select(driver.findElement(By.cssSelector("select[name='classify.explain']"))).selectByValue("cam");
         driver.findElement(By.id("image")).sendKeys(TestImages.photo("cat.bmp").toAbsolutePath().normalize().toString());
         driver.findElement(By.cssSelector("button[type=submit]")).click();
 
@@ -50,5 +51,13 @@ class ClassifyBrowserTest extends ChromiumSession {
         }
         assertTrue(Double.parseDouble(layer.getCssValue("opacity")) > 0.5);
         screenshot("classify-heatmap.png");
+
+        // One class activation map per label: picking the second label shows its map.
+        WebElement second = list.findElements(By.tagName("li")).get(1);
+        second.click();
+        assertTrue(layer.getAttribute("src").endsWith("/files/heatmap-2.png"), layer.getAttribute("src"));
+        assertEquals("true", second.getAttribute("aria-current"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(
+                driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", layer)));
     }
 }
