@@ -87,9 +87,22 @@
     const text = seconds >= 90 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
     return `· about ${text} left`;
   }
+  // An upscale's preview of the tiles finished so far: fetched again when the tile count moves, shown
+  // once it has loaded (it is written a second or so after the first tiles; absent on another node).
+  const preview = section.querySelector('[data-job-preview]');
+  let previewStage = null;
+  function showPreview(job) {
+    if (!preview || !(job.files || []).includes('preview.png') || job.stage === previewStage) return;
+    previewStage = job.stage;
+    const img = preview.querySelector('img');
+    const next = new Image();
+    next.onload = () => { img.src = next.src; preview.hidden = false; };
+    next.src = `/api/v1/jobs/${encodeURIComponent(section.dataset.jobId)}/files/preview.png?at=${Date.now()}`;
+  }
   const source = new EventSource(section.dataset.jobEvents);
   source.onmessage = (event) => {
     const job = JSON.parse(event.data);
+    showPreview(job);
     const percent = Math.round(job.progress * 100);
     bar.value = percent;
     bar.textContent = `${percent}%`;

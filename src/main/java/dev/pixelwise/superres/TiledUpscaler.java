@@ -56,6 +56,14 @@ final class TiledUpscaler {
 
     /** As {@link #upscale(int[], int, int, DoubleConsumer)}, telling tile counts rather than a fraction. */
     Outcome upscaleCounting(int[] rgb, int w, int h, TileProgress progress) {
+        return upscaleCounting(rgb, w, h, progress, null);
+    }
+
+    /**
+     * As {@link #upscaleCounting(int[], int, int, TileProgress)}, also handing the output so far (packed
+     * RGB, tiles finished in rows, left to right) to {@code preview} after every tile.
+     */
+    Outcome upscaleCounting(int[] rgb, int w, int h, TileProgress progress, TilePreview preview) {
         // Packed, not interleaved: a quarter of the heap for 8192×8192, and the image needs no second copy.
         int[] out = new int[Math.multiplyExact(w * scale, h * scale)];
         int cols = (w + tile - 1) / tile;
@@ -65,7 +73,11 @@ final class TiledUpscaler {
         for (int ty = 0; ty < h; ty += tile) {
             for (int tx = 0; tx < w; tx += tile) {
                 runTile(rgb, w, h, out, tx, ty, Math.min(tile, w - tx), Math.min(tile, h - ty));
-                progress.tile(++done, total);
+                done++;
+                if (preview != null) {
+                    preview.tiles(out, done, total);
+                }
+                progress.tile(done, total);
             }
         }
         return new Outcome(out, tiles, retried);

@@ -115,9 +115,13 @@ public class UpscaleTask implements Task<UpscaleOptions> {
 
         context.progress(0.05, tileStage("upscale", 0, TiledUpscaler.tileCount(w, h, options.tile())));
         long t1 = System.nanoTime();
+        // more than one tile: the page shows the tiles as they finish
+        TilePreview preview = TiledUpscaler.tileCount(w, h, options.tile()) > 1
+                ? new TilePreview(context.output(TilePreview.FILE), w, h, s, options.tile(), System::nanoTime) : null;
         TiledUpscaler.Outcome outcome = new TiledUpscaler(network, s, options.tile())
                 .upscaleCounting(ImageOps.interleavedRgb(source), w, h,
-                        (done, total) -> context.progress(0.05 + 0.75 * done / total, tileStage("upscale", done, total)));
+                        (done, total) -> context.progress(0.05 + 0.75 * done / total, tileStage("upscale", done, total)),
+                        preview);
         BufferedImage upscaled = ImageOps.wrapPackedRgb(outcome.rgb(), w * s, h * s);
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));

@@ -100,6 +100,17 @@ class UpscaleApiTest {
             }
         }
         assertTrue(worst <= 1, "largest difference tiled vs untiled: " + worst + "/255");
+
+        // the tiled job left its preview, whole at the end: the output sampled down, every pixel opaque
+        BufferedImage preview = file(tiled, "preview.png");
+        assertEquals(a.getWidth(), preview.getWidth(), "under 640 px: the output's own size");
+        for (int y = 0; y < preview.getHeight(); y++) {
+            for (int x = 0; x < preview.getWidth(); x++) {
+                assertEquals(a.getRGB(x, y) | 0xFF000000, preview.getRGB(x, y));
+            }
+        }
+        assertTrue(!given().get("/api/v1/jobs/" + whole).jsonPath().getList("files").contains("preview.png"),
+                "one tile: no preview");
     }
 
     @Test

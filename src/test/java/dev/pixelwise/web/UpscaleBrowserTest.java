@@ -32,6 +32,32 @@ class UpscaleBrowserTest extends ChromiumSession {
     URL home;
 
     @Test
+    void aLongUpscaleShowsItsFinishedTilesWhileItRuns() throws Exception {
+        TestModels.awaitFetched("esrgan-thick");
+        BufferedImage crop = ImageIO.read(TestImages.photo("parrot.jpg").toFile()).getSubimage(100, 200, 256, 192);
+        Path file = Files.createTempFile("parrot-crop", ".png");
+        ImageIO.write(crop, "png", file.toFile());
+
+        driver.get(home + "?task=upscale");
+        driver.findElement(By.cssSelector("input[value=upscale]")).click();
+        new Select(driver.findElement(By.id("upscale-scale"))).selectByValue("2");
+        WebElement tile = driver.findElement(By.id("upscale-tile"));
+        tile.clear();
+        tile.sendKeys("32"); // 48 tiles of esrgan-thick: several seconds
+        driver.findElement(By.id("image")).sendKeys(file.toString());
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // the preview appears while the job still runs, with some tiles done
+        WebElement preview = new WebDriverWait(driver, Duration.ofSeconds(120)).until(d ->
+                d.findElements(By.cssSelector("[data-job-preview]:not([hidden]) img")).stream().findFirst().orElse(null));
+        assertEquals(512L, naturalWidth(preview), "the output's size, under the preview's 640 px");
+        assertTrue(preview.getAttribute("src").contains("/files/preview.png"), preview.getAttribute("src"));
+        assertEquals("running", driver.findElement(By.cssSelector("[data-job-status]")).getText());
+        screenshot("upscale-tile-preview.png");
+        driver.findElement(By.cssSelector("[data-job-cancel]")).click();
+    }
+
+    @Test
     void upscaleShowsProgressThenComparison() throws Exception {
         TestModels.awaitFetched("esrgan-thick"); // the zoo fetches the ESRGAN packages at start-up; thick is the default
         BufferedImage crop = ImageIO.read(TestImages.photo("bird.bmp").toFile()).getSubimage(120, 60, 96, 96);
