@@ -104,6 +104,7 @@ final class LoadClient implements Runnable {
         body.file("image", "load-" + task + ".png", "image/png", fixtures.image(task, random));
         byte[] bytes = body.bytes();
         String ticket = null;
+        long firstRefusal = 0;
         while (true) {
             // a well-behaved client comes back when told, with the place in line it was given
             HttpRequest.Builder builder = HttpRequest.newBuilder(options.baseUrl().resolve("/api/v1/jobs"))
@@ -125,6 +126,9 @@ final class LoadClient implements Runnable {
                 continue;
             }
             if (a.status == 202 || a.status == 200 || a.status == 201) {
+                if (firstRefusal != 0) {
+                    stats.retryWaits.add((System.nanoTime() - firstRefusal) / 1_000_000);
+                }
                 Object id = Json.get(a.json(), "id");
                 if (id instanceof String s) {
                     return s;
@@ -134,6 +138,9 @@ final class LoadClient implements Runnable {
                 return null;
             }
             if (a.status == 429 || a.status == 503) {
+                if (firstRefusal == 0) {
+                    firstRefusal = System.nanoTime();
+                }
                 if (a.ticket() != null) {
                     ticket = a.ticket();
                 }

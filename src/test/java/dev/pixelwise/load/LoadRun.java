@@ -133,7 +133,7 @@ public final class LoadRun {
     public record Summary(String baseUrl, String startedAt, int clients, double durationSeconds, double elapsedSeconds,
                           long seed, Map<String, Integer> mix, long requests, Map<String, Long> http, long http2xx,
                           long http429, long http503, long httpOther, Map<String, Long> problems,
-                          Map<String, Long> retryAfterSeconds, long succeeded,
+                          Map<String, Long> retryAfterSeconds, Map<String, Long> retryWaitMs, long succeeded,
                           double jobsPerSecond, Map<String, TaskSummary> tasks, List<String> hungJobs, long unexpected,
                           List<String> unexpectedSamples, MetricsSampler.Report resources) {
 
@@ -330,6 +330,9 @@ public final class LoadRun {
         s.problems().forEach((k, v) -> out.printf(Locale.ROOT, "  non-2xx %-45s %d%n", k, v));
         if (!s.retryAfterSeconds().isEmpty()) {
             out.printf(Locale.ROOT, "  Retry-After seconds received: %s%n", s.retryAfterSeconds());
+        }
+        if (!s.retryWaitMs().isEmpty()) {
+            out.printf(Locale.ROOT, "  Refused, then accepted (first 429 → 202), ms: %s%n", s.retryWaitMs());
         }
         out.printf(Locale.ROOT, "Jobs: %d succeeded, %.2f jobs/s%n%n", s.succeeded(), s.jobsPerSecond());
         out.printf(Locale.ROOT, "%-9s %9s %9s %7s %5s %9s %8s %10s %10s %10s %10s %10s%n", "task", "submitted", "succeeded",

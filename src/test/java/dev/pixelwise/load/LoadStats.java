@@ -26,6 +26,8 @@ final class LoadStats {
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong unexpectedCount = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
+    /** For submits refused at least once: from the first 429 to the 202, ms. */
+    final List<Long> retryWaits = Collections.synchronizedList(new ArrayList<>());
 
     /** Per-task outcomes. Latencies in nanoseconds of jobs that succeeded. */
     static final class TaskCounters {
@@ -116,8 +118,21 @@ final class LoadStats {
         }
         return new LoadRun.Summary(o.baseUrl().toString(), startedAt, o.clients(), o.duration().toMillis() / 1000.0,
                 elapsedSeconds, o.seed(), o.mix(), requests.get(), httpCounts, ok, tooMany, unavailable, other,
-                counts(problems), counts(retryAfter), completed, elapsedSeconds > 0 ? completed / elapsedSeconds : 0, perTask, hungJobs,
+                counts(problems), counts(retryAfter), waits(), completed, elapsedSeconds > 0 ? completed / elapsedSeconds : 0, perTask, hungJobs,
                 unexpectedCount.get(), samples, resources);
+    }
+
+    private Map<String, Long> waits() {
+        List<Long> w = sorted(retryWaits);
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (!w.isEmpty()) {
+            out.put("count", (long) w.size());
+            out.put("p50", percentile(w, 0.50));
+            out.put("p95", percentile(w, 0.95));
+            out.put("p99", percentile(w, 0.99));
+            out.put("max", w.get(w.size() - 1));
+        }
+        return out;
     }
 
     private static Map<String, Long> counts(Map<String, LongAdder> m) {
