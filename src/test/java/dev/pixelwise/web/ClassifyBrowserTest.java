@@ -127,10 +127,10 @@ class ClassifyBrowserTest extends ChromiumSession {
         Dimension desktop = driver.manage().window().getSize();
         try {
             driver.manage().window().setSize(new Dimension(390, 844));
-            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> ((Number) d.executeScript(
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> ((Number) driver.executeScript(
                     "return arguments[0].getBoundingClientRect().width", stage)).doubleValue() < 390);
             new WebDriverWait(driver, Duration.ofSeconds(5)).withMessage("the layer to follow the photo on a phone")
-                    .until(d -> ((Number) d.executeScript(BOX_GAP, layer, photo)).doubleValue() <= 1);
+                    .until(d -> ((Number) driver.executeScript(BOX_GAP, layer, photo)).doubleValue() <= 1);
             double stageRight = ((Number) driver.executeScript("return arguments[0].getBoundingClientRect().right", stage)).doubleValue();
             double viewport = ((Number) driver.executeScript("return document.documentElement.clientWidth")).doubleValue();
             assertTrue(stageRight <= viewport, "the viewer fits the phone's width: " + stageRight + " > " + viewport);
