@@ -1,6 +1,6 @@
 // Pixelwise pages: progressive enhancement only. Every page works without this file. Loaded by every page:
 // the upload form's file and task choice, the error page's way back, and the job progress. Each result page loads its own modules (quantize.js, upscale.js,
-// segment.js, heat-layer.js).
+// segment.js, classify.js).
 'use strict';
 
 (function uploadForm() {
