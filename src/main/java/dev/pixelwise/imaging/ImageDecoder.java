@@ -154,10 +154,12 @@ public class ImageDecoder {
         return new DecodedImage(upright, info);
     }
 
-    /** EXIF, ICC name and quality estimate where this decoder knows how to find them (JPEG; PNG's ICC name). */
+    /** EXIF, ICC name and quality estimate where the format keeps them (JPEG, WebP, TIFF; PNG's ICC name). */
     private static ImageMetadata metadata(ImageFormat format, Path file, Inspection inspection) {
         return switch (format) {
             case JPEG -> JpegMetadata.read(file);
+            case WEBP -> ContainerMetadata.webp(file);
+            case TIFF -> ContainerMetadata.tiff(file);
             case PNG -> ImageMetadata.NONE.withIccProfile(PngIcc.name(inspection.pngIccp()));
             default -> ImageMetadata.NONE;
         };

@@ -45,7 +45,15 @@ final class JpegMetadata {
         } catch (IOException | RuntimeException e) {
             return ImageMetadata.NONE;
         }
-        Directory exif = exif(segments);
+        return describe(exif(segments), icc(segments), quality(segments));
+    }
+
+    /**
+     * What an EXIF directory (TIFF-structured: IFD0 with its Exif and GPS sub-IFDs) says: camera, time
+     * taken, whether there is a GPS position; with the ICC profile's bytes and a quality estimate when
+     * the container has them. Shared by every format that carries EXIF (JPEG, WebP, TIFF).
+     */
+    static ImageMetadata describe(Directory exif, byte[] icc, Integer quality) {
         String make = text(exif, TIFF.TAG_MAKE);
         String model = text(exif, TIFF.TAG_MODEL);
         Directory exifIfd = subDirectory(exif, TIFF.TAG_EXIF_IFD);
@@ -56,7 +64,7 @@ final class JpegMetadata {
         Directory gpsIfd = subDirectory(exif, TIFF.TAG_GPS_IFD);
         boolean gps = gpsIfd != null
                 && (gpsIfd.getEntryById(TAG_GPS_LATITUDE) != null || gpsIfd.getEntryById(TAG_GPS_LONGITUDE) != null);
-        return new ImageMetadata(make, model, taken, gps, IccNames.describe(icc(segments)), quality(segments));
+        return new ImageMetadata(make, model, taken, gps, IccNames.describe(icc), quality);
     }
 
     private static Directory exif(List<JPEGSegment> segments) {
@@ -67,13 +75,22 @@ final class JpegMetadata {
             try (InputStream data = s.data()) {
                 byte[] bytes = data.readAllBytes();
                 int skip = bytes.length > 0 && bytes[0] == 0 ? 1 : 0; // the pad byte after "Exif\0"
-                return new TIFFReader().read(new MemoryCacheImageInputStream(
-                        new ByteArrayInputStream(bytes, skip, bytes.length - skip)));
+                return exif(bytes, skip);
             } catch (IOException | RuntimeException e) {
                 return null;
             }
         }
         return null;
+    }
+
+    /** A TIFF-structured EXIF payload starting at {@code offset}; null when unreadable. */
+    static Directory exif(byte[] bytes, int offset) {
+        try {
+            return new TIFFReader().read(new MemoryCacheImageInputStream(
+                    new ByteArrayInputStream(bytes, offset, bytes.length - offset)));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Directory subDirectory(Directory dir, int tag) {
