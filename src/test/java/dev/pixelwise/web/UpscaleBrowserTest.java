@@ -9,6 +9,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.WheelInput;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -19,9 +20,12 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Upscale in real headless Chromium: progress, then the side-by-side comparison. */
@@ -105,6 +109,35 @@ class UpscaleBrowserTest extends ChromiumSession {
         assertEquals("2", stage.getAttribute("data-zoom"));
         assertEquals(transform(left), transform(right), "both sides share the zoom");
         screenshot("upscale-compare.png");
+
+        // The wheel zooms about the pointer: the picture point under it stays under it (within 2 px).
+        driver.executeScript("window.pwWheel = [];"
+                + "document.addEventListener('wheel', (e) => window.pwWheel.push([e.clientX, e.clientY]), { capture: true, passive: true });");
+        int dx = -stage.getSize().getWidth() / 6;
+        int dy = -stage.getSize().getHeight() / 6;
+        new Actions(driver).moveToElement(stage, dx, dy).click().perform(); // focus, no drag: the split stays
+        Map<String, Double> before = box(right);
+        new Actions(driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(stage, dx, dy), 0, -240).perform();
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> Double.parseDouble(stage.getAttribute("data-zoom")) > 2.2);
+        Map<String, Double> after = box(right);
+        @SuppressWarnings("unchecked")
+        List<List<Number>> wheels = (List<List<Number>>) driver.executeScript("return window.pwWheel");
+        assertFalse(wheels.isEmpty(), "the wheel reached the page");
+        double x = wheels.get(0).get(0).doubleValue();
+        double y = wheels.get(0).get(1).doubleValue();
+        double fx = (x - before.get("left")) / before.get("width");
+        double fy = (y - before.get("top")) / before.get("height");
+        assertTrue(fx > 0 && fx < 1 && fy > 0 && fy < 1, "the pointer was on the picture: " + fx + ", " + fy);
+        assertEquals(x, after.get("left") + fx * after.get("width"), 2.0, "x of the point under the pointer");
+        assertEquals(y, after.get("top") + fy * after.get("height"), 2.0, "y of the point under the pointer");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> box(WebElement e) {
+        Map<String, Number> r = (Map<String, Number>) driver.executeScript(
+                "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height};", e);
+        return Map.of("left", r.get("left").doubleValue(), "top", r.get("top").doubleValue(),
+                "width", r.get("width").doubleValue(), "height", r.get("height").doubleValue());
     }
 
     /**
