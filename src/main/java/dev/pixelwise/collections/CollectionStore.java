@@ -1,24 +1,23 @@
 package dev.pixelwise.collections;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.AtomicFiles;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Collections on disk, one JSON file per collection ({@code <id>.json}) in one folder, written whole on
- * every change (a temporary file, then a rename, so a crash leaves the old file or the new one). The
+ * every change ({@link AtomicFiles}: a crash leaves the old file or the new one). The
  * embeddings are kept as base64 of little-endian float32, a quarter the size of decimal text and exact.
  */
 final class CollectionStore {
@@ -80,17 +79,7 @@ final class CollectionStore {
         Stored stored = stored(s);
         Path target = dir.resolve(s.id() + ".json");
         try {
-            Path tmp = Files.createTempFile(dir, s.id(), ".tmp");
-            try {
-                json.writeValue(tmp.toFile(), stored);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.replace(target, tmp -> json.writeValue(tmp.toFile(), stored));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write collection " + s.id(), e);
         }

@@ -1,22 +1,20 @@
 package dev.pixelwise.superres;
 
+import dev.pixelwise.imaging.AtomicFiles;
 import dev.pixelwise.imaging.ImageEncoder;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.LongSupplier;
 
 /**
  * A small picture of an upscale while it runs: the tiles finished so far, the rest transparent, so the
  * page can show the work arriving rather than only a percentage. Written at most every
- * {@link #EVERY_NANOS} (and once at the end, whole), replaced atomically so a reader never gets half a
- * file; a few hundred thousand pixels sampled from the output, nothing that costs the upscale time.
+ * {@link #EVERY_NANOS} (and once at the end, whole), replaced atomically ({@link AtomicFiles}) so a
+ * reader never gets half a file; a few hundred thousand pixels sampled from the output, nothing that costs the upscale time.
  */
 final class TilePreview {
 
@@ -78,17 +76,7 @@ final class TilePreview {
 
     private void write(BufferedImage preview) {
         try {
-            Path tmp = Files.createTempFile(target.getParent(), "preview", ".part");
-            try {
-                ImageEncoder.writePngQuick(preview, tmp);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.replace(target, tmp -> ImageEncoder.writePngQuick(preview, tmp));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the upscale preview", e);
         }

@@ -1,5 +1,6 @@
 package dev.pixelwise.zoo;
 
+import dev.pixelwise.imaging.AtomicFiles;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 
@@ -14,10 +15,8 @@ import java.io.StringWriter;
 import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
@@ -37,10 +36,7 @@ public final class GraphFile {
 
     /** Writes atomically (temporary file in the same folder, then a rename). */
     public static void save(Path file, String magic, int version, Properties header, SameDiff sd) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
+        AtomicFiles.replace(file, tmp -> {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (ByteBuffer part : new ByteBuffer[]{ByteBuffer.wrap(header(magic, version, header)), sd.asFlatBuffers(false)}) {
                     while (part.hasRemaining()) {
@@ -49,14 +45,7 @@ public final class GraphFile {
                 }
                 channel.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Reads a file written by {@link #save}; {@link IOException} if it is not one, or has another format version. */
