@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -12,6 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Base of the browser tests: one Debian Chromium per test class, driven through Debian's own
@@ -41,6 +43,15 @@ abstract class ChromiumSession {
             driver.quit();
             driver = null;
         }
+    }
+
+    /** An element's box on screen (getBoundingClientRect): left, top, width, height in CSS pixels. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Double> box(WebElement e) {
+        Map<String, Number> r = (Map<String, Number>) driver.executeScript(
+                "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height};", e);
+        return Map.of("left", r.get("left").doubleValue(), "top", r.get("top").doubleValue(),
+                "width", r.get("width").doubleValue(), "height", r.get("height").doubleValue());
     }
 
     static Path screenshot(String name) throws IOException {

@@ -141,12 +141,4 @@ class SegmentOverlayBrowserTest extends ChromiumSession {
     private static boolean loaded(WebElement img) {
         return Boolean.TRUE.equals(driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img));
     }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> box(WebElement e) {
-        Map<String, Number> r = (Map<String, Number>) driver.executeScript(
-                "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height};", e);
-        return Map.of("left", r.get("left").doubleValue(), "top", r.get("top").doubleValue(),
-                "width", r.get("width").doubleValue(), "height", r.get("height").doubleValue());
-    }
 }

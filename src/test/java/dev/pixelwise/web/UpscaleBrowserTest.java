@@ -132,14 +132,6 @@ class UpscaleBrowserTest extends ChromiumSession {
         assertEquals(y, after.get("top") + fy * after.get("height"), 2.0, "y of the point under the pointer");
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> box(WebElement e) {
-        Map<String, Number> r = (Map<String, Number>) driver.executeScript(
-                "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height};", e);
-        return Map.of("left", r.get("left").doubleValue(), "top", r.get("top").doubleValue(),
-                "width", r.get("width").doubleValue(), "height", r.get("height").doubleValue());
-    }
-
     /**
      * A running upscale shows the tile it is on, a percentage and (once the rate is known) the time left;
      * when it ends below bicubic, the page says so and offers the better model. esrgan-medium at x8 turns a
