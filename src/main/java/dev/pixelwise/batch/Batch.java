@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Many images, one task, one setting. Each image becomes a normal job (a child) when the batch
@@ -28,7 +28,8 @@ final class Batch {
     /** Who sent it (the API key's owner id, else the client address): the window is per client. */
     final String client;
     final List<Entry> entries;
-    final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
+    /** Told with the batch as it is and the image that ended (null: the batch ended). */
+    final List<BiConsumer<BatchView, Entry>> listeners = new CopyOnWriteArrayList<>();
     volatile boolean cancelled;
     volatile Instant finishedAt;
     /** The shared palette's colours, once found. */

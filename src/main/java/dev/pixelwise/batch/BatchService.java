@@ -16,6 +16,7 @@ import dev.pixelwise.work.JobService;
 import dev.pixelwise.work.JobStatus;
 import dev.pixelwise.work.JobsConfig;
 import dev.pixelwise.work.Node;
+import dev.pixelwise.work.RedisCalls;
 import dev.pixelwise.work.RedisConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,7 +36,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +48,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.function.BiConsumer;
 
 /**
  * Batches: many images, one task and one setting, each image a normal job. The images wait in the
@@ -129,7 +127,7 @@ public class BatchService {
 
     /** Batch folders of an earlier run belong to batches that are gone. */
     void onStart(@Observes StartupEvent event) throws IOException {
-        deleteTree(root);
+        JobService.deleteTree(root);
         Files.createDirectories(root);
         Files.createDirectories(zips.tmpDir());
     }
@@ -176,26 +174,27 @@ public class BatchService {
                 }
             }
         } catch (RuntimeException e) {
-            deleteTree(dir);
+            JobService.deleteTree(dir);
             throw e;
         } catch (IOException e) {
-            deleteTree(dir);
+            JobService.deleteTree(dir);
             throw new UncheckedIOException("Could not keep the batch's images", e);
         }
         if (entries.isEmpty()) {
-            deleteTree(dir);
+            JobService.deleteTree(dir);
             throw new AppException.BadOption("image", "the zip holds no images");
         }
         Batch batch = new Batch(id, task, options, shared, Instant.now(), dir, entries, client());
         batches.put(id, batch);
-        save(batch);
+        BatchView view = BatchView.of(batch);
+        save(view);
         LOG.debugf("Batch %s: %d images for %s", id, entries.size(), task);
         if (shared) {
             paletteFinder.execute(() -> findSharedPalette(batch));
         } else {
             feeder.execute(() -> feed(batch));
         }
-        return BatchView.of(batch);
+        return view; // the batch as accepted, before the feeder moves it on
     }
 
     /**
@@ -357,8 +356,7 @@ public class BatchService {
                 return list.isEmpty() ? null : list;
             });
         }
-        Consumer<Batch.Entry> each = entry -> {
-            BatchView view = BatchView.of(batch);
+        BiConsumer<BatchView, Batch.Entry> each = (view, entry) -> {
             if (entry == null) {
                 listener.finished(view);
             } else {
@@ -367,9 +365,10 @@ public class BatchService {
         };
         // on the feeder thread, the only one that ends children: none slips between replay and watching
         feeder.execute(() -> {
-            batch.entries.stream().filter(e -> e.status.terminal()).forEach(each);
+            BatchView now = BatchView.of(batch);
+            batch.entries.stream().filter(e -> e.status.terminal()).forEach(e -> each.accept(now, e));
             if (batch.finished()) {
-                each.accept(null);
+                each.accept(now, null);
             } else {
                 batch.listeners.add(each);
             }
@@ -388,17 +387,8 @@ public class BatchService {
 
     /** Another node's batch, from its copy in Redis. */
     private BatchView remote(String id) {
-        Optional<BatchView> copy = records != null && JobId.isWellFormed(id) ? guarded(() -> records.load(id)) : Optional.empty();
+        Optional<BatchView> copy = records != null && JobId.isWellFormed(id) ? RedisCalls.guarded("batch store", () -> records.load(id)) : Optional.empty();
         return copy.orElseThrow(() -> new AppException.NotFound("There is no batch '" + id + "' (it may have expired)"));
-    }
-
-    private static <T> T guarded(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            LOG.warnf("Redis call for a batch failed: %s", e.toString());
-            throw new AppException.QueueUnavailable("The batch store is unavailable right now; retry shortly", e);
-        }
     }
 
     /** One watcher of another node's batch, and the children it has been told of. */
@@ -507,7 +497,7 @@ public class BatchService {
             batch.finishedAt = Instant.now();
             tell(batch, null);
             batch.listeners.clear(); // every stream has ended
-            deleteTree(batch.dir); // uploads left (refused, cancelled); the files live in the children's jobs
+            JobService.deleteTree(batch.dir); // uploads left (refused, cancelled); the files live in the children's jobs
         }
     }
 
@@ -543,11 +533,13 @@ public class BatchService {
         }
     }
 
+    /** Writes the copy and tells the watchers, from one view of the batch (it is a walk over every image). */
     private void tell(Batch batch, Batch.Entry entry) {
-        save(batch);
+        BatchView view = BatchView.of(batch);
+        save(view);
         for (var listener : batch.listeners) {
             try {
-                listener.accept(entry);
+                listener.accept(view, entry);
             } catch (RuntimeException e) {
                 LOG.debugf("A batch listener failed: %s", e.toString());
             }
@@ -555,12 +547,12 @@ public class BatchService {
     }
 
     /** The copy other nodes read (multi-node mode); a Redis hiccup costs them a moment's staleness only. */
-    private void save(Batch batch) {
+    private void save(BatchView batch) {
         if (records != null) {
             try {
-                records.save(BatchView.of(batch));
+                records.save(batch);
             } catch (RuntimeException e) {
-                LOG.debugf("Batch %s: its copy could not be written: %s", batch.id, e.toString());
+                LOG.debugf("Batch %s: its copy could not be written: %s", batch.id(), e.toString());
             }
         }
     }
@@ -583,7 +575,7 @@ public class BatchService {
         for (Batch b : List.copyOf(batches.values())) {
             if (b.finished() && b.finishedAt.isBefore(cutoff)) {
                 batches.remove(b.id);
-                deleteTree(b.dir);
+                JobService.deleteTree(b.dir);
                 continue;
             }
             for (Batch.Entry e : b.entries) {
@@ -604,23 +596,6 @@ public class BatchService {
             return records.cancelRequested(b.id);
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // tried again when the batch expires or at the next start
-                }
-            });
-        } catch (IOException e) {
-            LOG.debugf("Could not delete batch folder %s: %s", dir.getFileName(), e.toString());
         }
     }
 

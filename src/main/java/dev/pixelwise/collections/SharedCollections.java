@@ -3,6 +3,7 @@ package dev.pixelwise.collections;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.problem.AppException;
+import dev.pixelwise.work.RedisCalls;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
@@ -125,15 +126,7 @@ final class SharedCollections {
         }
     }
 
-    /** A Redis failure is a retryable 503, never a 500. */
     private static <T> T guarded(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warnf("Redis call for collections failed: %s", e.toString());
-            throw new AppException.QueueUnavailable("The collection store is unavailable right now; retry shortly", e);
-        }
+        return RedisCalls.guarded("collection store", call);
     }
 }

@@ -220,10 +220,10 @@ public class JobService {
     }
 
     /**
-     * Deletes a job folder. Failures name the job folder and the file within it, never the full
-     * path (I/O messages carry it), so upload locations stay out of the log.
+     * Deletes a job's (or a batch's) folder. Failures name the folder and the file within it, never
+     * the full path (I/O messages carry it), so upload locations stay out of the log.
      */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

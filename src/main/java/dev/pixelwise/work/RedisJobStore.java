@@ -318,18 +318,6 @@ public class RedisJobStore implements JobStore {
         return false;
     }
 
-    /** A Redis failure (down, or its connection pool saturated) is a retryable 503, never a 500. */
-    private static <T> T guarded(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (AppException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warnf("Redis call failed: %s", e.toString());
-            throw new AppException.QueueUnavailable("The job queue is unavailable or too busy right now; retry shortly", e);
-        }
-    }
-
     long retryAfterSeconds() {
         return drain.retryAfterSeconds(5);
     }
@@ -471,5 +459,9 @@ public class RedisJobStore implements JobStore {
         } catch (Exception ignored) {
             // nothing to do: the watcher is gone either way
         }
+    }
+
+    private static <T> T guarded(Supplier<T> call) {
+        return RedisCalls.guarded("job queue", call);
     }
 }
