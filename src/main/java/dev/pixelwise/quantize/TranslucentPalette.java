@@ -19,8 +19,9 @@ import java.util.HashSet;
  *
  * <p>Images without translucency never come here; they keep the opaque engine and its speed. This
  * path is plain: unique colours (sorted, counted), bucketed to at most {@link #CAP} points when
- * there are more, k-means++ and raced restarts as in {@link KMeansPalette}, then a few Lloyd steps
- * on the exact colours when bucketed, and a brute-force nearest entry per unique colour. Sums are
+ * there are more, k-means++ and raced restarts as in {@link KMeansPalette}, swaps out of Lloyd's
+ * local optimum, then a few Lloyd steps on the exact colours when bucketed, each entry polished to
+ * the 8-bit value its pixels show best, and a brute-force nearest entry per unique colour. Sums are
  * kept per fixed chunk and added in chunk order, so results do not depend on the thread count.
  */
 final class TranslucentPalette {
@@ -197,6 +198,7 @@ final class TranslucentPalette {
             int pn = weights.length;
             int clusters = Math.min(slots, pn);
             Run best = race(clusters, hasTransparent, params, parallel, stop);
+            best = swapped(best, clusters, hasTransparent, params, parallel, stop);
             iterations = best.iterations;
             reason = best.reason;
             double[] centroids = best.centroids;
@@ -205,7 +207,7 @@ final class TranslucentPalette {
                 lloyd(coords, toWeights(counts), centroids, clusters, hasTransparent, EXACT_STEPS, params.tolerance(),
                         parallel, stop);
             }
-            entries = finish(centroids, clusters);
+            entries = polish(finish(centroids, clusters), hasTransparent, parallel, stop);
         }
         return remap(argb, width, height, k, entries, iterations, reason, params, parallel, stop, report);
     }
@@ -323,6 +325,77 @@ final class TranslucentPalette {
             Run rest = lloyd(points, weights, best.centroids, clusters, fixedTransparent,
                     params.maxIterations() - best.iterations, params.tolerance(), parallel, stop);
             best = new Run(rest.centroids, best.iterations + rest.iterations, rest.reason, rest.inertia);
+        }
+        return best;
+    }
+
+    /** Swap tries at most, and failed tries in a row that end them. */
+    private static final int SWAP_TRIALS = 24;
+    private static final int SWAP_MISSES = 4;
+
+    /**
+     * Lloyd's local optimum, escaped by swaps: the centre whose removal costs least moves to the
+     * point served worst, Lloyd runs again, and the move is kept when the inertia falls. Small
+     * palettes are where k-means's local optima cost most, and where a trial is cheap.
+     */
+    private Run swapped(Run start, int k, boolean fixedTransparent, KMeansParams params, ParallelChunks parallel,
+                        BooleanSupplier stop) {
+        int n = weights.length;
+        if (k < 2 || n <= k) {
+            return start;
+        }
+        SplittableRandom rng = new SplittableRandom(params.seed() ^ 0x5A5A5A5AL);
+        Run best = start;
+        int failures = 0;
+        for (int t = 0; t < SWAP_TRIALS && failures < SWAP_MISSES; t++) {
+            double[] c = best.centroids.clone();
+            double[] removal = new double[k];
+            double[] cost = new double[n];
+            for (int i = 0; i < n; i++) {
+                double d1 = fixedTransparent ? zeroDist(points, i) : Double.MAX_VALUE, d2 = Double.MAX_VALUE;
+                int j1 = -1;
+                for (int j = 0; j < k; j++) {
+                    double d = dist(points, i, c, j);
+                    if (d < d1) {
+                        d2 = d1;
+                        d1 = d;
+                        j1 = j;
+                    } else if (d < d2) {
+                        d2 = d;
+                    }
+                }
+                if (j1 >= 0) {
+                    removal[j1] += weights[i] * (d2 - d1);
+                }
+                cost[i] = weights[i] * d1;
+            }
+            // the first try takes the cheapest centre to the worst point; after a miss, the
+            // failures-th cheapest goes to a point drawn by its cost
+            Integer[] byRemoval = new Integer[k];
+            for (int j = 0; j < k; j++) {
+                byRemoval[j] = j;
+            }
+            Arrays.sort(byRemoval, (x, y) -> Double.compare(removal[x], removal[y]));
+            int moved = byRemoval[Math.min(k - 1, failures)];
+            int target = 0;
+            if (failures == 0) {
+                for (int i = 1; i < n; i++) {
+                    if (cost[i] > cost[target]) {
+                        target = i;
+                    }
+                }
+            } else {
+                target = pickWeighted(cost, null, rng);
+            }
+            copyPoint(target, c, moved);
+            Run trial = lloyd(points, weights, c, k, fixedTransparent, params.maxIterations(), params.tolerance(),
+                    parallel, stop);
+            if (trial.inertia < best.inertia * (1 - 1e-9)) {
+                best = new Run(trial.centroids, best.iterations + trial.iterations, trial.reason, trial.inertia);
+                failures = 0;
+            } else {
+                failures++;
+            }
         }
         return best;
     }
@@ -524,6 +597,93 @@ final class TranslucentPalette {
             }
         }
         return Arrays.copyOf(out, m);
+    }
+
+    /**
+     * Each entry moved to the nearby 8-bit colour and alpha that its pixels show best: the error is
+     * measured as a viewer shows it, composited on black and on white and rounded to 8 bits. The
+     * centroid is the optimum of the continuous objective; rounding it un-premultiplied to 8 bits
+     * costs most where palettes are large (high PSNR) or alpha is low.
+     */
+    private int[] polish(int[] entries, boolean hasTransparent, ParallelChunks parallel, BooleanSupplier stop) {
+        int m = entries.length;
+        int offset = hasTransparent ? 1 : 0;
+        int[] all = new int[m + offset];
+        System.arraycopy(entries, 0, all, offset, m);
+        int u = colors.length;
+        int[] nearest = new int[u];
+        assign(coords, u, coordsOf(all), all.length, nearest, parallel);
+        int[][] members = new int[all.length][];
+        int[] sizes = new int[all.length];
+        for (int i = 0; i < u; i++) {
+            sizes[nearest[i]]++;
+        }
+        for (int j = 0; j < all.length; j++) {
+            members[j] = new int[sizes[j]];
+            sizes[j] = 0;
+        }
+        for (int i = 0; i < u; i++) {
+            members[nearest[i]][sizes[nearest[i]]++] = i;
+        }
+        int[] out = new int[m];
+        int chunks = m;
+        parallel.run(chunks, (worker, j) -> out[j] = bestNear(entries[j], members[j + offset]));
+        if (stop.getAsBoolean()) {
+            throw new CancellationException("cancelled while polishing the palette");
+        }
+        HashSet<Integer> seen = new HashSet<>();
+        int n = 0;
+        for (int e : out) {
+            if (seen.add(e)) {
+                out[n++] = e;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** How far {@link #polish} looks from the rounded centroid: alpha levels, and colour levels per channel. */
+    private static final int ALPHA_REACH = 2;
+    private static final int LEVEL_REACH = 3;
+
+    /** The entry near {@code entry} with the least error of {@code members} composited on black and white. */
+    private int bestNear(int entry, int[] members) {
+        if (members.length == 0) {
+            return entry;
+        }
+        int a0 = entry >>> 24;
+        long bestErr = Long.MAX_VALUE;
+        int best = entry;
+        for (int a = Math.max(1, a0 - ALPHA_REACH); a <= Math.min(255, a0 + ALPHA_REACH); a++) {
+            long err = 0;
+            int argb = a << 24;
+            for (int shift = 16; shift >= 0; shift -= 8) {
+                int v0 = (entry >>> shift) & 0xFF;
+                long channelBest = Long.MAX_VALUE;
+                int bestV = v0;
+                for (int v = Math.max(0, v0 - LEVEL_REACH); v <= Math.min(255, v0 + LEVEL_REACH); v++) {
+                    int onBlack = (v * a + 127) / 255;
+                    int onWhite = (v * a + 255 * (255 - a) + 127) / 255;
+                    long e = 0;
+                    for (int i : members) {
+                        int c = colors[i], ca = c >>> 24, cv = (c >>> shift) & 0xFF;
+                        int db = (cv * ca + 127) / 255 - onBlack;
+                        int dw = (cv * ca + 255 * (255 - ca) + 127) / 255 - onWhite;
+                        e += (long) counts[i] * (db * db + dw * dw);
+                    }
+                    if (e < channelBest) {
+                        channelBest = e;
+                        bestV = v;
+                    }
+                }
+                err += channelBest;
+                argb |= bestV << shift;
+            }
+            if (err < bestErr) {
+                bestErr = err;
+                best = argb;
+            }
+        }
+        return best;
     }
 
     private static int level(double v) {

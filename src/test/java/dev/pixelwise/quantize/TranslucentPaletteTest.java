@@ -147,4 +147,56 @@ class TranslucentPaletteTest {
             assertTrue(c == 0 || c >>> 24 == 255);
         }
     }
+
+    /**
+     * One free entry serves every visible pixel, so the entry must be the 8-bit colour and alpha
+     * with the least error as shown on black and on white: no neighbour within two levels on any
+     * axis does better. The rounded centroid alone is not (the rounding of compositing moves it).
+     */
+    @Test
+    void entriesArePolishedToTheBest8BitValueTheirPixelsShow() {
+        int w = 40, h = 30;
+        int[] px = new int[w * h];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        for (int i = 0; i < px.length; i++) {
+            int a = 110 + rng.nextInt(10);
+            px[i] = i % 7 == 0 ? 0 : (a << 24) | ((200 + rng.nextInt(40)) << 16) | ((60 + rng.nextInt(50)) << 8) | rng.nextInt(30);
+        }
+        PaletteQuantizer q = new PaletteQuantizer(null);
+        QuantizedImage r = q.quantize(q.prepare(px, w, h, KMeansParams.defaults()), 2, null);
+        assertEquals(2, r.paletteArgb().length);
+        int entry = r.paletteArgb()[1];
+        long chosen = shownError(px, entry);
+        for (int da = -2; da <= 2; da++) {
+            for (int dr = -2; dr <= 2; dr++) {
+                for (int dg = -2; dg <= 2; dg++) {
+                    for (int db = -2; db <= 2; db++) {
+                        int a = (entry >>> 24) + da, red = ((entry >>> 16) & 0xFF) + dr,
+                                green = ((entry >>> 8) & 0xFF) + dg, blue = (entry & 0xFF) + db;
+                        int other = a << 24 | red << 16 | green << 8 | blue;
+                        assertTrue(shownError(px, other) >= chosen,
+                                String.format("%08x shows better than the chosen %08x", other, entry));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Summed squared error of every visible pixel against {@code entry}, composited on black and on white. */
+    static long shownError(int[] px, int entry) {
+        long e = 0;
+        for (int p : px) {
+            if (p >>> 24 == 0) {
+                continue;
+            }
+            for (int bg : new int[] {0, 0xFFFFFF}) {
+                int cp = composite(new int[] {p}, bg)[0], ce = composite(new int[] {entry}, bg)[0];
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    int d = ((cp >>> shift) & 0xFF) - ((ce >>> shift) & 0xFF);
+                    e += (long) d * d;
+                }
+            }
+        }
+        return e;
+    }
 }
