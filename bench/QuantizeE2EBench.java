@@ -52,6 +52,7 @@ public class QuantizeE2EBench {
         base = args[0];
         boolean quick = List.of(args).contains("--quick");
         boolean timingOnly = List.of(args).contains("--timing");
+        boolean alphaOnly = List.of(args).contains("--alpha");
         Files.createDirectories(OUT);
         List<Path> photos = new ArrayList<>();
         photos.add(collage());
@@ -69,6 +70,10 @@ public class QuantizeE2EBench {
         }
         if (timingOnly) {
             timing(photos.get(0), 2);
+            return;
+        }
+        if (alphaOnly) {
+            alphaTable(false);
             return;
         }
 
@@ -129,8 +134,9 @@ public class QuantizeE2EBench {
         images.put("logo-shadow.png", logo(320, 200));
         images.put("icon-shadow.png", icon(64));
         images.put("badge-gradient.png", badge(240, 96));
-        System.out.println("\n| image | k | our bytes | pngquant bytes | our alpha levels | pngquant alpha levels | our PSNR on white | pngquant on white | our PSNR on black | pngquant on black |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("\n| image | k | our bytes | pngquant bytes | our alpha levels | pngquant alpha levels | our PSNR on white | pngquant on white | our PSNR on black | pngquant on black | our PSNR on both | pngquant on both |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        int cells = 0, wins = 0, bothWins = 0;
         for (var e : images.entrySet()) {
             Path in = OUT.resolve(e.getKey());
             ImageIO.write(e.getValue(), "png", in.toFile());
@@ -142,12 +148,26 @@ public class QuantizeE2EBench {
                 Path pq = OUT.resolve(stem(in) + "-pq" + k + ".png");
                 exec("pngquant", String.valueOf(k), "--nofs", "--force", "--output", pq.toString(), in.toString());
                 int[] p = argb(ImageIO.read(pq.toFile()));
-                System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(), k,
-                        ours.length, Files.size(pq), alphaLevels(o), alphaLevels(p),
-                        ImageQuality.psnr(on(original, 0xFFFFFF), on(o, 0xFFFFFF)), ImageQuality.psnr(on(original, 0xFFFFFF), on(p, 0xFFFFFF)),
-                        ImageQuality.psnr(on(original, 0), on(o, 0)), ImageQuality.psnr(on(original, 0), on(p, 0)));
+                double ow = ImageQuality.psnr(on(original, 0xFFFFFF), on(o, 0xFFFFFF));
+                double pw = ImageQuality.psnr(on(original, 0xFFFFFF), on(p, 0xFFFFFF));
+                double ob = ImageQuality.psnr(on(original, 0), on(o, 0));
+                double pb = ImageQuality.psnr(on(original, 0), on(p, 0));
+                double oBoth = both(ow, ob), pBoth = both(pw, pb);
+                cells += 2;
+                wins += (ow >= pw ? 1 : 0) + (ob >= pb ? 1 : 0);
+                bothWins += oBoth >= pBoth ? 1 : 0;
+                System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(), k,
+                        ours.length, Files.size(pq), alphaLevels(o), alphaLevels(p), ow, pw, ob, pb, oBoth, pBoth);
             }
         }
+        System.out.printf(Locale.ROOT, "%nComposited PSNR >= pngquant in %d of %d cells (each background); on both backgrounds together (mean squared error) in %d of %d%n",
+                wins, cells, bothWins, cells / 2);
+    }
+
+    /** PSNR of the mean squared error over the two backgrounds, from each background's PSNR. */
+    static double both(double psnrWhite, double psnrBlack) {
+        double mse = (Math.pow(10, -psnrWhite / 10) + Math.pow(10, -psnrBlack / 10)) / 2;
+        return -10 * Math.log10(mse);
     }
 
     /** Upload to finished job for k = 16 and for all eight k (default options), against the pngquant command. */
