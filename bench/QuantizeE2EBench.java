@@ -205,6 +205,73 @@ public class QuantizeE2EBench {
         System.out.println("eight k stages (ms): " + lastEight.at("/result/timingsMs"));
         System.out.println("k=16 formats=png stages (ms): " + lastOnePng.at("/result/timingsMs"));
         System.out.println("eight k formats=png stages (ms): " + lastEightPng.at("/result/timingsMs"));
+        floor(photo, pq, lastOne);
+    }
+
+    /**
+     * What the default k=16 job must encode at least, by the peers' own command-line encoders on the raw pixels
+     * (no PNG decode): the original as WebP at the curve's q50 and q90 and at the matched size's quality,
+     * as JPEG at the same three, and the palette image as lossless WebP at the job's effort. Their CPU
+     * alone, against the target's wall time on these cores, says whether 0.5× pngquant can be met with
+     * every comparison the default shows.
+     */
+    static void floor(Path photo, long pqMs, JsonNode job) throws Exception {
+        BufferedImage img = ImageIO.read(photo.toFile());
+        Path ppm = OUT.resolve("floor.ppm");
+        writePpm(img, ppm);
+        Path palette = OUT.resolve("floor-palette.png");
+        Files.write(palette, file(job, job.at("/result/variants/0/file").asText()));
+        JsonNode formats = job.at("/result/variants/0/formats");
+        int webpQ = 75, jpegQ = 75;
+        for (JsonNode f : formats) {
+            if (f.path("format").asText().equals("webp")) {
+                webpQ = f.path("quality").asInt();
+            } else if (f.path("format").asText().equals("jpeg")) {
+                jpegQ = f.path("quality").asInt();
+            }
+        }
+        List<List<String>> commands = new ArrayList<>();
+        for (int q : new int[] {50, 90, webpQ}) {
+            commands.add(List.of("cwebp", "-quiet", "-q", String.valueOf(q), ppm.toString(), "-o", OUT.resolve("floor.webp").toString()));
+        }
+        for (int q : new int[] {50, 90, jpegQ}) {
+            commands.add(List.of("cjpeg", "-quality", String.valueOf(q), "-outfile", OUT.resolve("floor.jpg").toString(), ppm.toString()));
+        }
+        commands.add(List.of("cwebp", "-quiet", "-lossless", "-m", "1", "-q", "25", palette.toString(), "-o", OUT.resolve("floor-l.webp").toString()));
+        long cpuMs = 0;
+        // one encoder at a time, each single-threaded: its wall time is its CPU time
+        System.out.println("\nThe default k=16 job's encodes by the peers' encoders (ms, one at a time):");
+        for (List<String> c : commands) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (p.exitValue() != 0) {
+                System.out.println("  " + String.join(" ", c) + ": not measured (exit " + p.exitValue() + ")");
+                continue;
+            }
+            cpuMs += ms;
+            System.out.printf(Locale.ROOT, "  %s: %d ms%n", String.join(" ", c.subList(0, Math.min(c.size(), 6))), ms);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "Encodes alone: %d ms of CPU, %d ms spread over %d cores; the target (0.5× pngquant) is %d ms wall%n",
+                cpuMs, cpuMs / cores, cores, pqMs / 2);
+    }
+
+    static void writePpm(BufferedImage img, Path out) throws Exception {
+        int w = img.getWidth(), h = img.getHeight();
+        int[] px = argb(img);
+        byte[] header = ("P6\n" + w + " " + h + "\n255\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = new byte[3 * px.length];
+        for (int i = 0; i < px.length; i++) {
+            body[3 * i] = (byte) (px[i] >>> 16);
+            body[3 * i + 1] = (byte) (px[i] >>> 8);
+            body[3 * i + 2] = (byte) px[i];
+        }
+        try (var o = Files.newOutputStream(out)) {
+            o.write(header);
+            o.write(body);
+        }
     }
 
     // ---- HTTP ----

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
-bench_setup pngquant
+bench_setup pngquant webp libjpeg-turbo-progs
 trap stop_app EXIT
 build_if_needed
 start_app target/bench/quantize-e2e-app.log "$(pwd)/target/bench/quantize-e2e-data"
