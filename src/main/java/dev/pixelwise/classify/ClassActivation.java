@@ -1,10 +1,22 @@
 package dev.pixelwise.classify;
 
 import dev.pixelwise.zoo.ModelThread;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -28,8 +40,21 @@ final class ClassActivation {
      * @param featureMaps the graph variable the global pool reads, NCHW [N, C, h, w]
      * @param weights     the classifier's weights, [classes][C] (its 1×1 convolution)
      * @param bias        the classifier's bias per class, zeros when it has none (the maps do not use it)
+     * @param alignment   where the maps' cells sit on the input
      */
-    record Head(String featureMaps, int channels, float[][] weights, float[] bias) {
+    record Head(String featureMaps, int channels, float[][] weights, float[] bias, CellAlignment alignment) {
+    }
+
+    /**
+     * Where a feature map's cells sit on the input, in cells: cell (r, c) is centred on the input at
+     * ((c + 0.5 + colShift) / cols, (r + 0.5 + rowShift) / rows) of its width and height, and the shift
+     * is 0 when the cells tile the input evenly. TFLite's SAME padding puts the smaller half of the
+     * padding before, so each strided layer moves its outputs' centres half an input step towards the
+     * bottom right; MobileNet's five stride-2 layers add up to 15.5 of the input's 224 pixels, 0.48 of a
+     * 32-pixel cell. A heat-map drawn without the shift points half a cell up and left of what was seen.
+     */
+    record CellAlignment(double rowShift, double colShift) {
+        static final CellAlignment EVEN = new CellAlignment(0, 0);
     }
 
     /**
@@ -80,8 +105,90 @@ final class ClassActivation {
                     bias = b;
                 }
             }
-            return new Head(maps, channels, weights, bias);
+            return new Head(maps, channels, weights, bias, alignment(sd, maps));
         });
+    }
+
+    /**
+     * The alignment of {@code maps}' cells, from the convolutions and pools between the graph's
+     * placeholder and them: each layer of kernel extent K, stride s and padding p before maps its
+     * output's centres x (continuous, in its output's steps) to s·x + (K − s)/2 − p on its input.
+     * Elementwise ops (activations, residual adds) keep the geometry; the walk follows the first
+     * input that is not a constant. {@link CellAlignment#EVEN} when the path holds anything else.
+     */
+    static CellAlignment alignment(SameDiff sd, String maps) {
+        List<DifferentialFunction> layers = new ArrayList<>();
+        SDVariable v = sd.getVariable(maps);
+        while (v.getVariableType() != VariableType.PLACEHOLDER) {
+            DifferentialFunction op = sd.getVariableOutputOp(v.name());
+            if (op == null) {
+                return CellAlignment.EVEN;
+            }
+            if (op instanceof Conv2D || op instanceof DepthwiseConv2D || op instanceof AvgPooling2D || op instanceof MaxPooling2D) {
+                layers.add(op);
+            }
+            SDVariable next = null;
+            for (SDVariable arg : op.args()) {
+                if (arg.getVariableType() == VariableType.ARRAY || arg.getVariableType() == VariableType.PLACEHOLDER) {
+                    next = arg;
+                    break;
+                }
+            }
+            if (next == null) {
+                return CellAlignment.EVEN;
+            }
+            v = next;
+        }
+        long[] shape = v.getShape(); // NCHW
+        if (shape == null || shape.length != 4 || shape[2] <= 0 || shape[3] <= 0) {
+            return CellAlignment.EVEN;
+        }
+        Collections.reverse(layers);
+        double[] row = along(layers, shape[2], true);
+        double[] col = along(layers, shape[3], false);
+        return row == null || col == null ? CellAlignment.EVEN
+                : new CellAlignment(row[1] / row[0], col[1] / col[0]);
+    }
+
+    /** {stride, offset} of the composed layers on one axis, input pixels; null for a layer not understood. */
+    private static double[] along(List<DifferentialFunction> layers, long size, boolean rows) {
+        double stride = 1;
+        double offset = 0;
+        long in = size;
+        for (DifferentialFunction op : layers) {
+            long k, s, p, d;
+            boolean same;
+            if (op instanceof AvgPooling2D || op instanceof MaxPooling2D) {
+                Pooling2DConfig c = op instanceof AvgPooling2D avg ? avg.getConfig() : ((MaxPooling2D) op).getConfig();
+                k = rows ? c.getKH() : c.getKW();
+                s = rows ? c.getSH() : c.getSW();
+                p = rows ? c.getPH() : c.getPW();
+                d = 1;
+                same = c.getPaddingMode() == PaddingMode.SAME;
+            } else {
+                Conv2DConfig c = op instanceof Conv2D conv ? conv.getConfig() : ((DepthwiseConv2D) op).getConfig();
+                k = rows ? c.getKH() : c.getKW();
+                s = rows ? c.getSH() : c.getSW();
+                p = rows ? c.getPH() : c.getPW();
+                d = rows ? c.getDH() : c.getDW();
+                same = c.getPaddingMode() == PaddingMode.SAME;
+            }
+            if (k <= 0 || s <= 0) {
+                return null;
+            }
+            long extent = (k - 1) * d + 1;
+            long out;
+            if (same) {
+                out = (in + s - 1) / s;
+                p = Math.max((out - 1) * s + extent - in, 0) / 2;
+            } else {
+                out = (in + 2 * p - extent) / s + 1;
+            }
+            offset += stride * ((extent - s) / 2.0 - p);
+            stride *= s;
+            in = out;
+        }
+        return new double[] {stride, offset};
     }
 
     /**

@@ -57,9 +57,13 @@ public record ClassifyResult(String model, List<Prediction> predictions, String 
      * neutral grey; "cam", the class activation map (the last feature maps weighted by the label's
      * classifier weights, rectified, scaled so the peak is 1).
      *
-     * @param heatmap the PNG overlay of this grid (a file of the job)
+     * @param rowShift where the cells sit: cell (r, c) is centred at ((c + 0.5 + colShift) / cols,
+     *                 (r + 0.5 + rowShift) / rows) of the image: about 0.48 for MobileNet's maps (its padding puts
+     *                 each cell's centre half a cell down and right), 0 for occlusion's grid
+     * @param heatmap  the PNG overlay of this grid (a file of the job), drawn with that alignment
      */
     @TemplateData
-    public record Explanation(String label, int index, String method, int rows, int cols, float[] drop, String heatmap) {
+    public record Explanation(String label, int index, String method, int rows, int cols, double rowShift,
+                              double colShift, float[] drop, String heatmap) {
     }
 }

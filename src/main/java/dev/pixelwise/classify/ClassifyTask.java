@@ -157,7 +157,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
                     preview.getWidth(), preview.getHeight());
             ImageEncoder.writePng(overlay, context.output(HEATMAP));
             explanations = List.of(new ClassifyResult.Explanation(best.label(), best.index(), "occlusion",
-                    OcclusionExplainer.GRID, OcclusionExplainer.GRID, drop, HEATMAP));
+                    OcclusionExplainer.GRID, OcclusionExplainer.GRID, 0, 0, drop, HEATMAP));
             timings.put("explain", millisSince(t3));
         }
         return result(options, top, explanations, timings, null);
@@ -186,6 +186,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         double scale = Math.min(1, CAM_SIDE / (double) Math.max(preview.getWidth(), preview.getHeight()));
         int w = Math.max(1, (int) Math.round(preview.getWidth() * scale));
         int h = Math.max(1, (int) Math.round(preview.getHeight() * scale));
+        ClassActivation.CellAlignment at = model.cam().alignment();
         List<ClassifyResult.Explanation> out = new ArrayList<>();
         for (int i = 0; i < Math.min(ClassActivation.LABELS, top.size()); i++) {
             context.checkCancelled();
@@ -196,9 +197,11 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             }
             float[] grid = ClassActivation.map(maps, model.cam().channels(), weights);
             String file = i == 0 ? HEATMAP : "heatmap-" + (i + 1) + ".png";
-            ImageEncoder.writePngQuick(HeatmapOverlay.renderIndexed(grid, model.mapRows(), model.mapCols(), w, h),
+            ImageEncoder.writePngQuick(HeatmapOverlay.renderIndexed(grid, model.mapRows(), model.mapCols(), at.rowShift(),
+                    at.colShift(), w, h),
                     context.output(file));
-            out.add(new ClassifyResult.Explanation(p.label(), p.index(), "cam", model.mapRows(), model.mapCols(), grid, file));
+            out.add(new ClassifyResult.Explanation(p.label(), p.index(), "cam", model.mapRows(), model.mapCols(),
+                    round(at.rowShift()), round(at.colShift()), grid, file));
         }
         return out;
     }
@@ -247,5 +250,9 @@ public class ClassifyTask implements Task<ClassifyOptions> {
 
     private static long millisSince(long start) {
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 }

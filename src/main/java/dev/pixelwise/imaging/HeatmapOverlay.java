@@ -19,7 +19,7 @@ public final class HeatmapOverlay {
     public static BufferedImage render(float[] scores, int rows, int cols, int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
         int[] px = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        interpolate(scores, rows, cols, width, height, (i, t) -> px[i] = ramp(t));
+        interpolate(scores, rows, cols, 0, 0, width, height, (i, t) -> px[i] = ramp(t));
         return out;
     }
 
@@ -28,10 +28,11 @@ public final class HeatmapOverlay {
      * in the palette). Its PNG is a fraction of the truecolour one's size and encoding time (a 128×96 map:
      * 4.5 KB in 0.6 ms against 17 KB in 1.8 ms), and the eye cannot tell them apart.
      */
-    public static BufferedImage renderIndexed(float[] scores, int rows, int cols, int width, int height) {
+    public static BufferedImage renderIndexed(float[] scores, int rows, int cols, double rowShift, double colShift,
+                                              int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, PALETTE);
         byte[] px = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
-        interpolate(scores, rows, cols, width, height, (i, t) -> px[i] = (byte) Math.round(Math.max(0, Math.min(1, t)) * 255));
+        interpolate(scores, rows, cols, rowShift, colShift, width, height, (i, t) -> px[i] = (byte) Math.round(Math.max(0, Math.min(1, t)) * 255));
         return out;
     }
 
@@ -50,7 +51,9 @@ public final class HeatmapOverlay {
         void put(int index, float t);
     }
 
-    private static void interpolate(float[] scores, int rows, int cols, int width, int height, Sink sink) {
+    /** Bilinear between cell centres, cell (r, c) centred at ((c + 0.5 + colShift) / cols, (r + 0.5 + rowShift) / rows). */
+    private static void interpolate(float[] scores, int rows, int cols, double rowShift, double colShift, int width,
+                                    int height, Sink sink) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float s : scores) {
@@ -60,12 +63,12 @@ public final class HeatmapOverlay {
         float span = max - min > 1e-12f ? max - min : 1;
         for (int y = 0; y < height; y++) {
             // Bilinear between grid-cell centres so the map has no blocky edges.
-            double gy = Math.max(0, Math.min(rows - 1, (y + 0.5) * rows / height - 0.5));
+            double gy = Math.max(0, Math.min(rows - 1, (y + 0.5) * rows / height - 0.5 - rowShift));
             int y0 = (int) gy;
             int y1 = Math.min(rows - 1, y0 + 1);
             double fy = gy - y0;
             for (int x = 0; x < width; x++) {
-                double gx = Math.max(0, Math.min(cols - 1, (x + 0.5) * cols / width - 0.5));
+                double gx = Math.max(0, Math.min(cols - 1, (x + 0.5) * cols / width - 0.5 - colShift));
                 int x0 = (int) gx;
                 int x1 = Math.min(cols - 1, x0 + 1);
                 double fx = gx - x0;
