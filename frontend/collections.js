@@ -84,6 +84,8 @@ function errorLine(box, problem) {
 
 const plural = (n, one, many = `${one}s`) => `${NF.format(n)} ${n === 1 ? one : many}`;
 const examplesOf = (c) => c.labels.reduce((sum, l) => sum + l.examples, 0);
+/** What a card shows of its examples: their ids in order (a card is rebuilt when this changes). */
+const signature = (items) => items.map((i) => i.id).join(',');
 
 /** What a drop brings: its files (a dropped folder is not read; its images can be zipped or chosen). */
 function droppedFiles(e) {
@@ -272,22 +274,23 @@ class CollectionPage {
   }
 
   /**
-   * A card is rebuilt only when its count changed: one still sending (another card's answer came first)
+   * A card is rebuilt only when its examples changed: one still sending (another card's answer came first)
    * or unchanged stays as it is, with its status, its error and its open example list.
    */
   renderCards(c) {
     const before = new Map(Array.from(this.cards.querySelectorAll('[data-label-card]')).map((f) => [f.dataset.labelCard, f]));
-    const wanted = c.labels.map((l) => [l.name, l.examples]).concat(this.pending.map((name) => [name, 0]));
-    const cards = wanted.map(([name, examples]) => {
+    const wanted = c.labels.map((l) => [l.name, l.items || []]).concat(this.pending.map((name) => [name, []]));
+    const cards = wanted.map(([name, items]) => {
       const old = before.get(name);
-      const keep = old && (old.getAttribute('aria-busy') === 'true' || Number(old.dataset.examples) === examples);
-      return keep ? old : this.card(name, examples);
+      const keep = old && (old.getAttribute('aria-busy') === 'true' || old.dataset.examples === signature(items));
+      return keep ? old : this.card(name, items);
     });
     this.cards.replaceChildren(...cards);
     if (!cards.length) this.cards.append(el('p', { class: 'hint col-no-labels' }, 'No labels yet: add one below.'));
   }
 
-  card(name, examples) {
+  card(name, items) {
+    const examples = items.length;
     const safeId = `col-files-${Math.random().toString(36).slice(2, 10)}`;
     const input = el('input', {
       id: safeId, name: 'image', type: 'file', multiple: true, accept: EXAMPLE_TYPES, 'data-label-files': true,
@@ -301,7 +304,7 @@ class CollectionPage {
     const stuck = examples > 0 && unaddressable(name);
     const del = el('button', { type: 'button', class: 'col-delete', 'data-label-delete': true, disabled: stuck,
       title: stuck ? `“${name}” ${UNADDRESSABLE}` : null }, examples ? 'Delete label' : 'Remove');
-    const form = el('form', { class: `col-card${examples ? '' : ' pending'}`, 'data-label-card': name, 'data-examples': examples }, [
+    const form = el('form', { class: `col-card${examples ? '' : ' pending'}`, 'data-label-card': name, 'data-examples': signature(items) }, [
       el('div', { class: 'col-card-head' }, [
         el('h3', null, name),
         el('span', { class: 'col-card-count', 'data-label-count': examples },
@@ -311,7 +314,7 @@ class CollectionPage {
       zone,
       status,
       el('p', { class: 'form-error', 'data-form-error': true, hidden: true }),
-      examples && !stuck ? this.exampleList(name, examples) : null,
+      examples && !stuck ? this.exampleList(name, items) : null,
     ]);
     form.noValidate = true;
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -325,18 +328,18 @@ class CollectionPage {
     return form;
   }
 
-  /** The examples by position (the API keeps embeddings, not pictures, and deletes one by its index). */
-  exampleList(name, examples) {
-    const items = [];
-    for (let i = 0; i < examples; i++) {
-      const button = el('button', { type: 'button', class: 'col-example-delete', 'data-example-delete': i,
-        'aria-label': `Delete example ${i + 1} of “${name}”` }, '×');
-      button.addEventListener('click', () => this.deleteExample(button.closest('form'), name, i, button));
-      items.push(el('li', { 'data-example': i }, [`#${i + 1}`, button]));
-    }
+  /** The examples, each by the file name it came with (the API keeps embeddings, not pictures) and deleted by its id. */
+  exampleList(name, items) {
+    const rows = items.map((item, i) => {
+      const shown = item.source || `#${i + 1}`;
+      const button = el('button', { type: 'button', class: 'col-example-delete', 'data-example-delete': item.id,
+        'aria-label': `Delete example ${shown} of “${name}”` }, '×');
+      button.addEventListener('click', () => this.deleteExample(button.closest('form'), name, item, shown, button));
+      return el('li', { 'data-example': item.id, title: `Example ${item.id}` }, [shown, button]);
+    });
     return el('details', { class: 'col-examples' }, [
-      el('summary', null, `Examples (${NF.format(examples)}), in the order added`),
-      el('ul', null, items),
+      el('summary', null, `Examples (${NF.format(items.length)}), in the order added`),
+      el('ul', null, rows),
     ]);
   }
 
@@ -379,13 +382,13 @@ class CollectionPage {
     }
   }
 
-  async deleteExample(form, name, index, button) {
+  async deleteExample(form, name, item, shown, button) {
     button.disabled = true;
-    const r = await call('DELETE', `${labelUrl(this.id, name)}/examples/${index}`);
+    const r = await call('DELETE', `${labelUrl(this.id, name)}/examples/${encodeURIComponent(item.id)}`);
     button.disabled = false;
     if (r.ok) {
       this.render(r.data);
-      this.announce(`Deleted example ${index + 1} of “${name}”.`);
+      this.announce(`Deleted example ${shown} of “${name}”.`);
     } else {
       clearErrors(form);
       showFormError(form, problemText(r.problem));

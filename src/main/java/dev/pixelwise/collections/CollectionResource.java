@@ -96,7 +96,7 @@ public class CollectionResource {
     public CollectionView addExamples(@PathParam("id") String id, MultipartFormDataInput input) {
         collections.get(id); // 404 before reading the form
         String label = null;
-        List<java.nio.file.Path> images = new ArrayList<>();
+        List<CollectionService.Upload> images = new ArrayList<>();
         for (Map.Entry<String, Collection<FormValue>> entry : input.getValues().entrySet()) {
             for (FormValue value : entry.getValue()) {
                 switch (entry.getKey()) {
@@ -110,13 +110,13 @@ public class CollectionResource {
                         if (!value.isFileItem()) {
                             throw new AppException.BadOption("image", "must be a file");
                         }
-                        images.add(value.getFileItem().getFile());
+                        images.add(new CollectionService.Upload(value.getFileItem().getFile(), value.getFileName()));
                     }
                     default -> throw new AppException.BadOption(entry.getKey(), "is not a field of this form ('label', 'image')");
                 }
             }
         }
-        return collections.addExamples(id, label, images);
+        return collections.addNamedExamples(id, label, images);
     }
 
     /**
@@ -137,17 +137,12 @@ public class CollectionResource {
     }
 
     @DELETE
-    @Path("/{id}/labels/{label}/examples/{index}")
-    @Operation(summary = "Delete one example", description = "By its position in the label, from 0, in the order added.")
+    @Path("/{id}/labels/{label}/examples/{example}")
+    @Operation(summary = "Delete one example", description = "By its id (labels[].items[].id). A number up to 4 digits "
+            + "that is no example's id is read as a position in the label, from 0, in the order added, as in the "
+            + "first version of this API.")
     public CollectionView deleteExample(@PathParam("id") String id, @PathParam("label") String label,
-                                        @PathParam("index") String index) {
-        int i;
-        try {
-            i = Integer.parseInt(index);
-        } catch (NumberFormatException e) {
-            collections.get(id);
-            throw new AppException.NotFound("Label '" + label + "' has no example '" + index + "'");
-        }
-        return collections.deleteExample(id, label, i);
+                                        @PathParam("example") String example) {
+        return collections.deleteExample(id, label, example);
     }
 }

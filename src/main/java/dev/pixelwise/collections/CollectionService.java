@@ -98,8 +98,20 @@ public class CollectionService {
     }
 
     private Snapshot snapshot(CollectionStore.Stored s) {
-        List<Snapshot.Label> labels = s.labels().stream().map(l -> new Snapshot.Label(l.name(),
-                l.examples().stream().map(CollectionStore::decode).toList())).toList();
+        List<Snapshot.Label> labels = new ArrayList<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (CollectionStore.StoredLabel l : s.labels()) {
+            List<Snapshot.Example> examples = new ArrayList<>();
+            for (int i = 0; i < l.examples().size(); i++) {
+                String exampleId = l.ids() != null && i < l.ids().size() ? l.ids().get(i) : null;
+                if (exampleId == null || !taken.add(exampleId)) {
+                    exampleId = legacyId(s.id() + "/" + l.name() + "/" + i + "/" + l.examples().get(i), taken);
+                }
+                String source = l.sources() != null && i < l.sources().size() ? l.sources().get(i) : null;
+                examples.add(new Snapshot.Example(exampleId, source, CollectionStore.decode(l.examples().get(i))));
+            }
+            labels.add(new Snapshot.Label(l.name(), List.copyOf(examples)));
+        }
         return Snapshot.build(s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels,
                 config.headMinExamples());
     }
@@ -208,6 +220,15 @@ public class CollectionService {
      * label if new. All or nothing: one bad image and none is added.
      */
     public CollectionView addExamples(String id, String label, List<Path> uploads) {
+        return addNamedExamples(id, label, uploads.stream().map(p -> new Upload(p, p.getFileName().toString())).toList());
+    }
+
+    /** An uploaded file and the name it came with. */
+    public record Upload(Path file, String name) {
+    }
+
+    /** As {@link #addExamples}, keeping each image's file name (a zip's entry name) as its example's source. */
+    public CollectionView addNamedExamples(String id, String label, List<Upload> uploads) {
         Snapshot before = find(id);
         String name = name(label, "label");
         if (uploads.isEmpty()) {
@@ -223,15 +244,16 @@ public class CollectionService {
         if (room <= 0) {
             throw new AppException.BadOption("label", "'" + name + "' has " + has + " examples, the most allowed");
         }
-        List<float[]> added = new ArrayList<>();
-        for (Path upload : uploads) {
-            if (ZipImages.isZip(upload)) {
-                zips.forEach(upload, room - added.size(), (entry, file) -> added.add(embedder.apply(file)));
+        List<Snapshot.Example> added = new ArrayList<>();
+        for (Upload upload : uploads) {
+            if (ZipImages.isZip(upload.file())) {
+                zips.forEach(upload.file(), room - added.size(),
+                        (entry, file) -> added.add(new Snapshot.Example(null, source(entry), embedder.apply(file))));
             } else {
                 if (added.size() >= room) {
                     throw tooMany(name, has, room);
                 }
-                added.add(embedder.apply(upload));
+                added.add(new Snapshot.Example(null, source(upload.name()), embedder.apply(upload.file())));
             }
         }
         if (added.isEmpty()) {
@@ -240,17 +262,21 @@ public class CollectionService {
         return change(id, s -> {
             int at = s.indexOf(name);
             List<Snapshot.Label> labels = new ArrayList<>(s.labels());
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            labels.forEach(l -> l.examples().forEach(e -> taken.add(e.id())));
+            List<Snapshot.Example> fresh = added.stream()
+                    .map(e -> new Snapshot.Example(exampleId(taken), e.source(), e.embedding())).toList();
             if (at < 0) {
                 if (labels.size() >= config.maxLabels()) {
                     throw new AppException.BadOption("label", "the collection has " + labels.size() + " labels, the most allowed");
                 }
-                labels.add(new Snapshot.Label(name, List.copyOf(added)));
+                labels.add(new Snapshot.Label(name, fresh));
             } else {
-                List<float[]> examples = new ArrayList<>(labels.get(at).examples());
+                List<Snapshot.Example> examples = new ArrayList<>(labels.get(at).examples());
                 if (examples.size() + added.size() > config.maxExamplesPerLabel()) {
                     throw tooMany(name, examples.size(), config.maxExamplesPerLabel() - examples.size());
                 }
-                examples.addAll(added);
+                examples.addAll(fresh);
                 labels.set(at, new Snapshot.Label(name, List.copyOf(examples)));
             }
             return labels;
@@ -300,14 +326,27 @@ public class CollectionService {
         });
     }
 
-    /** Deletes the {@code index}th example (0-based, in the order they were added) of {@code label}. */
-    public CollectionView deleteExample(String id, String label, int index) {
+    /**
+     * Deletes one example of {@code label}: the one whose id is {@code example}, or, for clients of the
+     * first version of this API, a number: the example at that position (0-based, in the order added).
+     */
+    public CollectionView deleteExample(String id, String label, String example) {
         return change(id, s -> {
             int at = labelIndex(s, label);
-            List<float[]> examples = new ArrayList<>(s.labels().get(at).examples());
+            List<Snapshot.Example> examples = new ArrayList<>(s.labels().get(at).examples());
+            int index = -1;
+            for (int i = 0; i < examples.size(); i++) {
+                if (examples.get(i).id().equals(example)) {
+                    index = i;
+                }
+            }
+            if (index < 0 && example != null && example.matches("[0-9]{1,4}")) {
+                index = Integer.parseInt(example);
+            }
             if (index < 0 || index >= examples.size()) {
-                throw new AppException.NotFound("Label '" + label + "' has no example " + index + " (it has "
-                        + examples.size() + ", numbered from 0)");
+                throw new AppException.NotFound("Label '" + label + "' has no example '" + printable(example)
+                        + "' (its examples: " + String.join(", ", examples.stream().map(Snapshot.Example::id).toList())
+                        + ")");
             }
             examples.remove(index);
             List<Snapshot.Label> labels = new ArrayList<>(s.labels());
@@ -318,6 +357,42 @@ public class CollectionService {
             }
             return labels;
         });
+    }
+
+    /**
+     * The id of an example stored before examples had ids: derived from where it is and what it holds, so
+     * every node and every restart reads the same id until the next change writes it down.
+     */
+    private static String legacyId(String seed, java.util.Set<String> taken) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int n = 0; ; n++) {
+                byte[] h = sha.digest((seed + "#" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String id = HexFormat.of().formatHex(h, 0, 4);
+                if (taken.add(id)) {
+                    return id;
+                }
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new example id, not among {@code taken} (which it joins). */
+    private static String exampleId(java.util.Set<String> taken) {
+        byte[] bytes = new byte[4];
+        String id;
+        do {
+            RANDOM.nextBytes(bytes);
+            id = HexFormat.of().formatHex(bytes);
+        } while (!taken.add(id));
+        return id;
+    }
+
+    /** A file name as people would recognise it: its last path part, printable and short. */
+    private static String source(String name) {
+        return name == null || name.isBlank() ? null
+                : printable(name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1));
     }
 
     /**

@@ -30,7 +30,12 @@ final class CollectionStore {
                   List<StoredLabel> labels) {
     }
 
-    record StoredLabel(String name, List<String> examples) {
+    /**
+     * @param examples base64 embeddings
+     * @param ids      each example's id; null in files written before examples had ids (given new ones on load)
+     * @param sources  each example's file name; null likewise
+     */
+    record StoredLabel(String name, List<String> examples, List<String> ids, List<String> sources) {
     }
 
     private final Path dir;
@@ -71,7 +76,9 @@ final class CollectionStore {
     /** What is written for a collection, in a file or (multi-node mode) in Redis. */
     static Stored stored(Snapshot s) {
         List<StoredLabel> labels = s.labels().stream()
-                .map(l -> new StoredLabel(l.name(), l.examples().stream().map(CollectionStore::encode).toList())).toList();
+                .map(l -> new StoredLabel(l.name(), l.embeddings().stream().map(CollectionStore::encode).toList(),
+                        l.examples().stream().map(Snapshot.Example::id).toList(),
+                        l.examples().stream().map(Snapshot.Example::source).toList())).toList();
         return new Stored(FORMAT, s.id(), s.name(), s.owner(), s.model(), s.created(), s.threshold(), labels);
     }
 

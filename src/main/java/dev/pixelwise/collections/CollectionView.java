@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A collection as the API shows it.
  *
- * @param labels     each label's name and number of examples, in the order they were first taught
+ * @param labels     each label's name, number of examples and the examples, in the order they were first taught
  * @param accuracy   share of the examples that the answering method gets right when each is left out of
  *                   its own training (see {@code evaluation}); null until two labels have examples
  * @param method     which classifier answers now: "imprinting" (cosine to each label's mean embedding) or
@@ -18,13 +18,18 @@ public record CollectionView(String id, String name, String model, List<LabelVie
                              String method, String evaluation, double threshold, int headMinExamples,
                              int[][] confusion, String created) {
 
-    public record LabelView(String name, int examples) {
+    /** @param items each example's id (for DELETE …/examples/{id}) and file name, in the order added */
+    public record LabelView(String name, int examples, List<ExampleView> items) {
+    }
+
+    public record ExampleView(String id, String source) {
     }
 
     static CollectionView of(Snapshot s, int headMin) {
         Evaluation e = s.evaluation();
         return new CollectionView(s.id(), s.name(), s.model(),
-                s.labels().stream().map(l -> new LabelView(l.name(), l.examples().size())).toList(),
+                s.labels().stream().map(l -> new LabelView(l.name(), l.examples().size(), l.examples().stream()
+                        .map(x -> new ExampleView(x.id(), x.source())).toList())).toList(),
                 e == null ? null : e.accuracy(), s.method(), e == null ? null : e.scheme(), s.threshold(), headMin,
                 e == null ? null : e.confusion(), s.created());
     }

@@ -14,8 +14,22 @@ import java.util.List;
 record Snapshot(String id, String name, String owner, String model, String created, double threshold,
                 List<Label> labels, Imprinting imprinting, SoftmaxHead head, Evaluation evaluation) {
 
-    /** @param examples unit-length embeddings */
-    record Label(String name, List<float[]> examples) {
+    /** @param examples in the order they were added */
+    record Label(String name, List<Example> examples) {
+        List<float[]> embeddings() {
+            return examples.stream().map(Example::embedding).toList();
+        }
+    }
+
+    /**
+     * One taught image, kept as its embedding only.
+     *
+     * @param id        stable within its collection (8 hex digits), so a delete names the example it means
+     *                  whatever was added or deleted since
+     * @param source    the file name it came with (a zip's entry name), for people to recognise it
+     * @param embedding unit length
+     */
+    record Example(String id, String source, float[] embedding) {
     }
 
     /** "head" once the trained head answers, else "imprinting". */
@@ -50,7 +64,7 @@ record Snapshot(String id, String name, String owner, String model, String creat
         float[][][] examples = new float[labels.size()][][];
         boolean headReady = labels.size() >= 2;
         for (int l = 0; l < examples.length; l++) {
-            examples[l] = labels.get(l).examples().toArray(float[][]::new);
+            examples[l] = labels.get(l).embeddings().toArray(float[][]::new);
             headReady &= examples[l].length >= headMin;
         }
         SoftmaxHead head = null;

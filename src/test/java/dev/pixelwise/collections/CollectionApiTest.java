@@ -26,6 +26,8 @@ import java.util.zip.ZipOutputStream;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,8 +179,15 @@ class CollectionApiTest {
         assertEquals("head", byHead.getString("result.collection.method"));
 
         given().get("/api/v1/collections").then().statusCode(200).body("find { it.id == '" + id + "' }.name", equalTo("pets"));
+        String first = ten.getString("labels[0].items[0].id");
+        assertEquals(10, ten.getList("labels[0].items").size());
+        given().delete("/api/v1/collections/" + id + "/labels/cats/examples/" + first).then().statusCode(200)
+                .body("labels[0].examples", equalTo(9)).body("labels[0].items.id", not(hasItem(first)))
+                .body("method", equalTo("imprinting"));
+        problem(given().delete("/api/v1/collections/" + id + "/labels/cats/examples/" + first), 404);
+        // the first version's position still works
         given().delete("/api/v1/collections/" + id + "/labels/cats/examples/0").then().statusCode(200)
-                .body("labels[0].examples", equalTo(9)).body("method", equalTo("imprinting"));
+                .body("labels[0].examples", equalTo(8));
         given().delete("/api/v1/collections/" + id + "/labels/cats").then().statusCode(200).body("labels.size()", equalTo(1));
         given().delete("/api/v1/collections/" + id).then().statusCode(204);
         problem(given().get("/api/v1/collections/" + id), 404);

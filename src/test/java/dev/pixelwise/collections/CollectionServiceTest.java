@@ -141,7 +141,7 @@ class CollectionServiceTest {
         CollectionService before = service();
         CollectionView c = twoLabels(before);
         before.setThreshold(c.id(), 0.3);
-        before.deleteExample(c.id(), "x", 1);
+        before.deleteExample(c.id(), "x", before.get(c.id()).labels().get(0).items().get(1).id());
         CollectionView expected = before.get(c.id());
         float[] probe = EvaluationTest.unit(0.3, 0.7, 0.2);
 
@@ -184,7 +184,56 @@ class CollectionServiceTest {
         assertEquals(404, assertThrows(AppException.class, () -> s.get("0123456789abcdef01234567")).status());
         assertEquals(404, assertThrows(AppException.class, () -> s.get("../../etc/passwd")).status());
         assertEquals(404, assertThrows(AppException.class, () -> s.deleteLabel(id, "zz")).status());
-        assertEquals(404, assertThrows(AppException.class, () -> s.deleteExample(id, "a", 5)).status());
+        assertEquals(404, assertThrows(AppException.class, () -> s.deleteExample(id, "a", "5")).status());
+        assertEquals(404, assertThrows(AppException.class, () -> s.deleteExample(id, "a", "0123abcd")).status());
+    }
+
+    /**
+     * A delete names the example it means: ids survive other deletes and adds (a position would have moved),
+     * each example keeps the file name it came with, and ids are unique within the collection.
+     */
+    @Test
+    void anExampleIsDeletedByItsIdWhateverChangedBefore() throws IOException {
+        CollectionService s = service();
+        String id = s.create("c").id();
+        s.addExamples(id, "a", List.of(image("1,0"), image("0.9,0.1"), image("0.8,0.2")));
+        CollectionView v = s.addExamples(id, "b", List.of(image("0,1")));
+        List<CollectionView.ExampleView> a = v.labels().get(0).items();
+        assertEquals(3, a.size());
+        assertEquals(4, v.labels().stream().flatMap(l -> l.items().stream()).map(CollectionView.ExampleView::id).distinct().count());
+        assertTrue(a.get(0).source().startsWith("img") && a.get(0).source().endsWith(".txt"), a.get(0).source());
+        String third = a.get(2).id();
+        s.deleteExample(id, "a", a.get(0).id()); // the third is now at position 1
+        s.addExamples(id, "a", List.of(image("0.7,0.3")));
+        CollectionView after = s.deleteExample(id, "a", third);
+        List<String> left = after.labels().get(0).items().stream().map(CollectionView.ExampleView::id).toList();
+        assertEquals(2, left.size());
+        assertEquals(a.get(1).id(), left.get(0), "the second example stays, first in line");
+        assertFalse(left.contains(third));
+        assertFalse(left.contains(a.get(0).id()));
+        assertEquals(404, assertThrows(AppException.class, () -> s.deleteExample(id, "a", third)).status(), "gone once");
+    }
+
+    /**
+     * A collection written before examples had ids is read with ids, the same ones by every reader (another
+     * node, a restart) until a change writes them down.
+     */
+    @Test
+    void aFileFromBeforeExampleIdsGetsIds() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("collections"));
+        String id = "00112233445566778899aabb";
+        String x = CollectionStore.encode(EvaluationTest.unit(1, 0, 0));
+        String y = CollectionStore.encode(EvaluationTest.unit(0, 1, 0));
+        Files.writeString(folder.resolve(id + ".json"), "{\"format\":1,\"id\":\"" + id + "\",\"name\":\"old\","
+                + "\"owner\":null,\"model\":\"mobilenet-v2\",\"created\":\"2026-12-01T00:00:00Z\",\"threshold\":0.5,"
+                + "\"labels\":[{\"name\":\"x\",\"examples\":[\"" + x + "\",\"" + x + "\"]},{\"name\":\"y\",\"examples\":[\"" + y + "\"]}]}");
+        CollectionView v = service().get(id);
+        List<String> ids = v.labels().stream().flatMap(l -> l.items().stream()).map(CollectionView.ExampleView::id).toList();
+        assertEquals(3, ids.stream().distinct().count());
+        assertTrue(ids.stream().allMatch(e -> e.matches("[0-9a-f]{8}")), ids.toString());
+        assertEquals(v.labels(), service().get(id).labels(), "another reader, the same ids");
+        service().deleteExample(id, "x", service().get(id).labels().get(0).items().get(1).id()); // written with ids now
+        assertEquals(ids.subList(0, 1), service().get(id).labels().get(0).items().stream().map(CollectionView.ExampleView::id).toList());
     }
 
     @Test

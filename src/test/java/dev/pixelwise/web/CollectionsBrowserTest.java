@@ -138,11 +138,15 @@ class CollectionsBrowserTest extends ChromiumSession {
         assertTrue(unknown.findElement(By.cssSelector("[data-col-verdict]")).getText().startsWith("Unknown"),
                 unknown.findElement(By.cssSelector("[data-col-verdict]")).getText());
 
-        // Deleting an example redraws the counts and the matrix.
+        // Deleting an example (listed by the file name it came with) redraws the counts and the matrix.
         WebElement cats = card("cats");
         cats.findElement(By.cssSelector("details.col-examples summary")).click();
-        cats.findElement(By.cssSelector("[data-example-delete='0']")).click();
+        WebElement first = cats.findElement(By.cssSelector("[data-example]"));
+        String exampleId = first.getAttribute("data-example");
+        assertTrue(first.getText().matches("(?s).+\\.(jpg|jpeg|png|bmp|webp).*"), "listed by its file name: " + first.getText());
+        first.findElement(By.cssSelector("[data-example-delete]")).click();
         wait.until(d -> "5".equals(card("cats").findElement(By.cssSelector("[data-label-count]")).getAttribute("data-label-count")));
+        assertTrue(card("cats").findElements(By.cssSelector("[data-example='" + exampleId + "']")).isEmpty(), "that example is gone");
         wait.until(d -> "11".equals(d.findElement(By.cssSelector("[data-col-examples]")).getText()));
         int catsRow = driver.findElements(By.cssSelector("[data-col-confusion] tr[data-true-label='cats'] td")).stream()
                 .mapToInt(td -> Integer.parseInt(td.getAttribute("data-count"))).sum();
