@@ -2,6 +2,7 @@ package dev.pixelwise.zoo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelwise.imaging.AtomicFiles;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -83,10 +84,8 @@ public final class ModelFetcher {
                         failures.add(source.describe() + ": sha256 mismatch, expected " + file.sha256() + " but got " + actual);
                         continue;
                     }
-                    Files.createDirectories(target.getParent());
-                    Path tmp = Files.createTempFile(target.getParent(), ".fetch-", ".part");
-                    Files.copy(candidate, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Path checked = candidate;
+                    AtomicFiles.replace(target, tmp -> Files.copy(checked, tmp, StandardCopyOption.REPLACE_EXISTING));
                     done = true;
                     break;
                 } catch (IOException | RuntimeException e) {
