@@ -8,7 +8,7 @@
 //   for which images are running and how far; if the stream fails it polls GET /api/v1/batches/{id}. The
 //   address becomes /batches?id=…, so reloading or sharing it shows the same table (from GET).
 // - Presets (task + options under a name) are kept in localStorage.
-import { el, NF, fmtSize } from './dom.js';
+import { el, NF, fmtSize, dropTarget } from './dom.js';
 import {
   apiHeaders, readJson, writeJson, clearErrors, showFormError, readProblem, showProblem, optionsOf,
   checkFields, syncKAndTargets, submitButton, clearOnEdit,
@@ -74,13 +74,7 @@ function mountChooser(form) {
   input.addEventListener('change', () => { add(input.files, false); input.value = ''; });
   folder.addEventListener('change', () => { add(folder.files, true); folder.value = ''; });
   clear.addEventListener('click', () => { chosen.length = 0; show(); });
-  ['dragenter', 'dragover'].forEach((type) => zone.addEventListener(type, (e) => {
-    e.preventDefault();
-    zone.classList.add('dragging');
-  }));
-  ['dragleave', 'drop'].forEach((type) => zone.addEventListener(type, () => zone.classList.remove('dragging')));
-  zone.addEventListener('drop', async (e) => {
-    e.preventDefault();
+  dropTarget(zone, async (e) => {
     const items = e.dataTransfer ? Array.from(e.dataTransfer.items || []) : [];
     const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null)).filter(Boolean);
     if (entries.length) {

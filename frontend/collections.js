@@ -8,7 +8,7 @@
 // - A new label is only a card in this page until its first example: the API keeps a label as its examples.
 // - "Try it": one photo classified with the collection; the answer, unknown or not, beside the photo.
 // - Problems (problem+json) go beside the control they are about, with job-forms.js's helpers.
-import { el, NF, fmtNum, fmtPct, isNum } from './dom.js';
+import { el, NF, fmtNum, fmtPct, isNum, dropTarget } from './dom.js';
 import {
   apiHeaders, clearErrors, showFieldError, showFormError, readProblem, submitButton, clearOnEdit,
 } from './job-forms.js';
@@ -92,14 +92,9 @@ function droppedFiles(e) {
   return e.dataTransfer ? Array.from(e.dataTransfer.files || []) : [];
 }
 
-function dropTarget(zone, onFiles) {
-  ['dragenter', 'dragover'].forEach((type) => zone.addEventListener(type, (e) => {
-    e.preventDefault();
-    zone.classList.add('dragging');
-  }));
-  ['dragleave', 'drop'].forEach((type) => zone.addEventListener(type, () => zone.classList.remove('dragging')));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
+/** Calls `onFiles` with the files of each drop on `zone`. */
+function dropFilesOn(zone, onFiles) {
+  dropTarget(zone, (e) => {
     const files = droppedFiles(e);
     if (files.length) onFiles(files);
   });
@@ -323,7 +318,7 @@ class CollectionPage {
       input.value = '';
       if (files.length) this.addExamples(form, name, files, input, status);
     });
-    dropTarget(zone, (files) => this.addExamples(form, name, files, input, status));
+    dropFilesOn(zone, (files) => this.addExamples(form, name, files, input, status));
     del.addEventListener('click', () => (examples ? this.deleteLabel(form, name, del) : this.dropPending(name)));
     return form;
   }
@@ -495,7 +490,7 @@ class CollectionPage {
       chosen = input.files && input.files[0] ? input.files[0] : null;
       if (chosen) run();
     });
-    dropTarget(this.q('[data-col-try-drop]'), (files) => {
+    dropFilesOn(this.q('[data-col-try-drop]'), (files) => {
       [chosen] = files;
       input.value = '';
       run();

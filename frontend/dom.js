@@ -40,3 +40,19 @@ export function fmtRoughPct(fraction) {
   const p = fraction * 100;
   return p < 1 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
+
+/**
+ * Makes `zone` take drops: highlighted (class "dragging") while something is dragged over it, and
+ * `onDrop` called with the drop event (its default, opening the file, prevented).
+ */
+export function dropTarget(zone, onDrop) {
+  ['dragenter', 'dragover'].forEach((type) => zone.addEventListener(type, (e) => {
+    e.preventDefault();
+    zone.classList.add('dragging');
+  }));
+  ['dragleave', 'drop'].forEach((type) => zone.addEventListener(type, () => zone.classList.remove('dragging')));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    onDrop(e);
+  });
+}
