@@ -35,8 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,7 +148,7 @@ public final class FormatEncoder {
         private final BufferedImage prepared;
         private final Search search;
         private final Coder coder;
-        private final Map<Integer, CompletableFuture<byte[]>> full = new ConcurrentHashMap<>();
+        private final ComputedOnce<Integer, byte[]> full = new ComputedOnce<>();
         private final Map<Integer, Long> sampleSizes = new ConcurrentHashMap<>();
         private final AtomicInteger fullEncodes = new AtomicInteger();
         private Coder sampleCoder;
@@ -176,22 +174,11 @@ public final class FormatEncoder {
             if (quality < 0 || quality > 100) {
                 throw new IllegalArgumentException("quality must be 0..100, was " + quality);
             }
-            int q = format.lossy() ? quality : 100;
-            CompletableFuture<byte[]> mine = new CompletableFuture<>();
-            CompletableFuture<byte[]> known = full.putIfAbsent(q, mine);
-            if (known != null) {
-                return join(known);
-            }
-            try {
+            return full.get(format.lossy() ? quality : 100, q -> {
                 byte[] bytes = coder.encode(q);
                 fullEncodes.incrementAndGet();
-                mine.complete(bytes);
                 return bytes;
-            } catch (RuntimeException | Error e) {
-                full.remove(q, mine); // a later caller may try again (e.g. after an interrupt)
-                mine.completeExceptionally(e);
-                throw e;
-            }
+            });
         }
 
         /** Full encodes made so far, for tests and benchmarks. */
@@ -226,11 +213,7 @@ public final class FormatEncoder {
         /** Qualities already encoded in full (finished ones only), with their sizes. */
         private Map<Integer, Long> known() {
             Map<Integer, Long> out = new TreeMap<>();
-            full.forEach((q, f) -> {
-                if (f.isDone() && !f.isCompletedExceptionally()) {
-                    out.put(q, (long) f.join().length);
-                }
-            });
+            full.done().forEach((q, bytes) -> out.put(q, (long) bytes.length));
             return out;
         }
 
@@ -259,14 +242,6 @@ public final class FormatEncoder {
                 if (sampleCoder != null) {
                     sampleCoder.close();
                 }
-            }
-        }
-
-        private static byte[] join(CompletableFuture<byte[]> f) {
-            try {
-                return f.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.CompressedFormat;
+import dev.pixelwise.imaging.ComputedOnce;
 import dev.pixelwise.imaging.FormatEncoder;
 import dev.pixelwise.imaging.ImageOps;
 
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,7 +35,7 @@ final class FormatComparison implements AutoCloseable {
     private final List<CompressedFormat> lossy;
     private final Map<CompressedFormat, FormatEncoder.Encodings> encodings = new EnumMap<>(CompressedFormat.class);
     /** Scores of the original encoded at a quality, by format and quality. */
-    private final Map<String, CompletableFuture<Scores>> scored = new ConcurrentHashMap<>();
+    private final ComputedOnce<String, Scores> scored = new ComputedOnce<>();
     private final boolean webpLossless;
     private final ExecutorService pool;
     private final boolean alpha;
@@ -175,21 +174,8 @@ final class FormatComparison implements AutoCloseable {
 
     /** Scores of the original encoded as {@code e} (a full encode at its quality), computed once per format and quality. */
     private Scores scores(FormatEncoder.Encoded e) {
-        CompletableFuture<Scores> mine = new CompletableFuture<>();
-        CompletableFuture<Scores> known = scored.putIfAbsent(e.format().id() + "@" + e.quality(), mine);
-        if (known != null) {
-            return join(known);
-        }
-        try {
-            int[] pixels = ImageOps.argb(FormatEncoder.decode(e.format(), e.bytes()));
-            Scores s = Scores.of(originalArgb, pixels, width, height, alpha, null);
-            mine.complete(s);
-            return s;
-        } catch (RuntimeException | Error failure) {
-            scored.remove(e.format().id() + "@" + e.quality(), mine);
-            mine.completeExceptionally(failure);
-            throw failure;
-        }
+        return scored.get(e.format().id() + "@" + e.quality(), key -> Scores.of(originalArgb,
+                ImageOps.argb(FormatEncoder.decode(e.format(), e.bytes())), width, height, alpha, null));
     }
 
     @Override
