@@ -254,15 +254,18 @@ public class JobResource {
                     if (lastStatus instanceof JobStatus last && last.terminal()) {
                         return; // the stream already ended
                     }
-                    boolean statusChanged = j.status() != lastStatus;
+                    // One read of the job, which the worker keeps changing: deciding on one read and sending
+                    // another could end the stream on "running" (seen terminal after emitting it running).
+                    JobView view = JobView.of(j);
+                    boolean statusChanged = view.status() != lastStatus;
                     // Progress events are thinned to whole percents so a fast task cannot flood the stream.
-                    if (statusChanged || j.progress() - lastProgress >= 0.01 || !Objects.equals(j.stage(), lastStage)) {
-                        lastProgress = j.progress();
-                        lastStage = j.stage();
-                        lastStatus = j.status();
-                        emitter.emit(JobView.of(j));
+                    if (statusChanged || view.progress() - lastProgress >= 0.01 || !Objects.equals(view.stage(), lastStage)) {
+                        lastProgress = view.progress();
+                        lastStage = view.stage();
+                        lastStatus = view.status();
+                        emitter.emit(view);
                     }
-                    if (j.status().terminal()) {
+                    if (view.status().terminal()) {
                         emitter.complete();
                     }
                 }
