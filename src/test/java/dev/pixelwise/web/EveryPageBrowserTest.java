@@ -86,6 +86,24 @@ class EveryPageBrowserTest extends ChromiumSession {
                 fullPageScreenshot("page-" + page.getKey() + "-" + size.getWidth() + ".png");
             }
         }
+        // Without scripts the quantize page shows its plain table, which scrolls in its own box on a phone.
+        driver.manage().window().setSize(new Dimension(390, 844));
+        driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+        try {
+            driver.get(home + pages.get("quantize-job"));
+            Poll.until("the page without scripts", Duration.ofSeconds(20),
+                    () -> "complete".equals(driver.executeScript("return document.readyState")));
+            String text = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+            assertTrue(text.contains("Variants"), "the plain table shows: " + text);
+            long scroll = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).longValue();
+            long client = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
+            if (scroll > client) {
+                wide.add("quantize-job without scripts at 390 px: " + scroll + " > " + client);
+            }
+            fullPageScreenshot("page-quantize-job-noscript-390.png");
+        } finally {
+            driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", false));
+        }
         assertTrue(wide.isEmpty(), "pages wider than the window: " + wide);
     }
 }
