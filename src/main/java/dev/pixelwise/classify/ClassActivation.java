@@ -7,13 +7,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,8 +119,8 @@ final class ClassActivation {
         SDVariable v = sd.getVariable(maps);
         while (v.getVariableType() != VariableType.PLACEHOLDER) {
             DifferentialFunction op = sd.getVariableOutputOp(v.name());
-            if (op == null) {
-                return CellAlignment.EVEN;
+            if (op == null || "pad".equals(op.opName())) {
+                return CellAlignment.EVEN; // an explicit pad moves the cells in ways not read here
             }
             if (op instanceof Conv2D || op instanceof DepthwiseConv2D || op instanceof AvgPooling2D || op instanceof MaxPooling2D) {
                 layers.add(op);
@@ -150,29 +148,27 @@ final class ClassActivation {
                 : new CellAlignment(row[1] / row[0], col[1] / col[0]);
     }
 
-    /** {stride, offset} of the composed layers on one axis, input pixels; null for a layer not understood. */
+    /**
+     * {stride, offset} of the composed layers on one axis, input pixels; null for a layer not understood.
+     * The settings come from each op's integer arguments, [kH, kW, sH, sW, pH, pW, dH, dW, same, …] for
+     * conv2d, depthwise_conv2d and the 2-D pools alike: a graph read back from its cache file has them, not
+     * always the config object.
+     */
     private static double[] along(List<DifferentialFunction> layers, long size, boolean rows) {
         double stride = 1;
         double offset = 0;
         long in = size;
+        int axis = rows ? 0 : 1;
         for (DifferentialFunction op : layers) {
-            long k, s, p, d;
-            boolean same;
-            if (op instanceof AvgPooling2D || op instanceof MaxPooling2D) {
-                Pooling2DConfig c = op instanceof AvgPooling2D avg ? avg.getConfig() : ((MaxPooling2D) op).getConfig();
-                k = rows ? c.getKH() : c.getKW();
-                s = rows ? c.getSH() : c.getSW();
-                p = rows ? c.getPH() : c.getPW();
-                d = 1;
-                same = c.getPaddingMode() == PaddingMode.SAME;
-            } else {
-                Conv2DConfig c = op instanceof Conv2D conv ? conv.getConfig() : ((DepthwiseConv2D) op).getConfig();
-                k = rows ? c.getKH() : c.getKW();
-                s = rows ? c.getSH() : c.getSW();
-                p = rows ? c.getPH() : c.getPW();
-                d = rows ? c.getDH() : c.getDW();
-                same = c.getPaddingMode() == PaddingMode.SAME;
+            long[] a = ((DynamicCustomOp) op).iArgs();
+            if (a == null || a.length < 9) {
+                return null;
             }
+            long k = a[axis];
+            long s = a[2 + axis];
+            long p = a[4 + axis];
+            long d = Math.max(1, a[6 + axis]);
+            boolean same = a[8] == 1;
             if (k <= 0 || s <= 0) {
                 return null;
             }
