@@ -55,7 +55,19 @@ public final class GraphRunner implements AutoCloseable {
     private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     private final ArrayPool pool = new ArrayPool();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
+    /** Told the duration of every step, or null (the default): then a call reads no clock at all. */
+    private StepTimer timer;
     private boolean closed;
+
+    /**
+     * Told how long each executed step of a call took, for profiling (bench/profile.sh): the op, its
+     * input and output arrays (valid only during the call to {@link #step}) and the wall time of the op
+     * alone, in ns. Concatenations done in place are not executed and not reported.
+     */
+    @FunctionalInterface
+    public interface StepTimer {
+        void step(DifferentialFunction op, String output, INDArray[] inputs, INDArray[] outputs, long nanos);
+    }
 
     /**
      * @param sd    the graph; its constants (and variables, read as constants) must have arrays
@@ -133,7 +145,13 @@ public final class GraphRunner implements AutoCloseable {
                         }
                         values.put(name, outs[o]);
                     }
-                    execute(step, args, outs);
+                    if (timer == null) {
+                        execute(step, args, outs);
+                    } else {
+                        long t0 = System.nanoTime();
+                        execute(step, args, outs);
+                        timer.step(step.op(), step.outputs().get(0), args, outs, System.nanoTime() - t0);
+                    }
                 }
                 for (String dead : plan.dies().get(i)) {
                     INDArray v = plan.rootKeys().containsKey(dead) ? roots.remove(dead) : values.remove(dead);
@@ -182,6 +200,11 @@ public final class GraphRunner implements AutoCloseable {
             return root;
         }
         return Nd4j.create(root.data(), key.shape(), Nd4j.getStrides(key.shape(), 'c'), home.offset(), 1L, 'c');
+    }
+
+    /** Reports every step of the following calls to {@code timer}; null stops it. */
+    public synchronized void timeSteps(StepTimer timer) {
+        this.timer = timer;
     }
 
     /** Native bytes held for reuse between calls (for tests and the about page). */
