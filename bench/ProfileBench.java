@@ -194,10 +194,10 @@ public class ProfileBench {
                     untimedMs[i] = (System.nanoTime() - t0) / 1e6;
                 }
                 int[] step = {0};
-                g.timeSteps((op, output, inputs, outputs, nanos) -> {
+                g.timeSteps((kind, op, output, inputs, outputs, nanos) -> {
                     int i = step[0]++;
                     if (layers.size() <= i) {
-                        Layer l = new Layer(i, op.opName(), output);
+                        Layer l = new Layer(i, kind, output);
                         l.shapes = shapes(inputs, outputs);
                         l.macs = multiplyAdds(op, inputs, outputs);
                         layers.add(l);
@@ -277,7 +277,8 @@ public class ProfileBench {
         });
         md.append(String.format(Locale.ROOT, "%nThe ↳ rows split an op type's time by what oneDNN reported (%s); "
                 + "oneDNN's own times come from a separate DNNL_VERBOSE=1 run of the same passes, so the split is "
-                + "approximate.%n%n", dnnlNote));
+                + "approximate: each primitive's time is its best of %d passes, an op's time its total over %d "
+                + "passes / %d.%n%n", dnnlNote, DNNL_PASSES, n, n));
 
         // Per layer.
         md.append("<details><summary>per layer</summary>\n\n| # | op | output | shapes (inputs → outputs) | ms per pass | share | M multiply-adds | GFLOP/s | oneDNN reorders ms |\n|---|---|---|---|---|---|---|---|---|\n");

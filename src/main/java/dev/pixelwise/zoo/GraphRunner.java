@@ -53,6 +53,8 @@ public final class GraphRunner implements AutoCloseable {
     private final GraphPlanner planner;
     private final Map<List<String>, List<Step>> programs = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    /** Per plan, its convolutions run as fused oneDNN primitives (absent: none, every op through ND4J). */
+    private final Map<PlanKey, OneDnnConvolutions> fused = new HashMap<>();
     private final ArrayPool pool = new ArrayPool();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
     /** Told the duration of every step, or null (the default): then a call reads no clock at all. */
@@ -60,13 +62,15 @@ public final class GraphRunner implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Told how long each executed step of a call took, for profiling (bench/profile.sh): the op, its
-     * input and output arrays (valid only during the call to {@link #step}) and the wall time of the op
-     * alone, in ns. Concatenations done in place are not executed and not reported.
+     * Told how long each executed step of a call took, for profiling (bench/profile.sh): what ran (the op's
+     * name, or e.g. "conv2d+relu6 (oneDNN)" for a fused convolution, which then reports the convolution's
+     * op, its input and weights, and the ReLU6's output), the op, its input and output arrays (valid only
+     * during the call to {@link #step}) and the wall time, in ns. Concatenations done in place and steps
+     * fused into another are not reported.
      */
     @FunctionalInterface
     public interface StepTimer {
-        void step(DifferentialFunction op, String output, INDArray[] inputs, INDArray[] outputs, long nanos);
+        void step(String kind, DifferentialFunction op, String output, INDArray[] inputs, INDArray[] outputs, long nanos);
     }
 
     /**
@@ -103,6 +107,7 @@ public final class GraphRunner implements AutoCloseable {
         List<Step> program = programs.computeIfAbsent(wanted, planner::program);
         PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList());
         Plan plan = plans.get(planKey);
+        OneDnnConvolutions convolutions = fused.get(planKey);
         boolean recording = plan == null;
         List<List<Key>> recorded = recording ? new ArrayList<>() : null;
         if (recording) {
@@ -117,9 +122,24 @@ public final class GraphRunner implements AutoCloseable {
         try {
             for (int i = 0; i < program.size(); i++) {
                 Step step = program.get(i);
+                OneDnnConvolutions.Group group = convolutions == null ? null : convolutions.group(i);
                 if (plan.skip()[i]) { // a concatenation whose inputs were written in place
                     String out = step.outputs().get(0);
                     values.put(out, place(out, plan.shapes().get(i).get(0), plan, roots));
+                } else if (group != null) { // a convolution with its ReLU6, in one oneDNN primitive
+                    INDArray out = output(group.output, plan.shapes().get(group.last).get(0), plan, roots, returned, result);
+                    values.put(group.output, out);
+                    INDArray source = values.get(group.input);
+                    if (timer == null) {
+                        convolutions.execute(group, source, out);
+                    } else {
+                        long t0 = System.nanoTime();
+                        convolutions.execute(group, source, out);
+                        timer.step(group.kind(step.op().opName()), step.op(), group.output,
+                                new INDArray[]{source, constants.get(step.inputs().get(1))}, new INDArray[]{out}, System.nanoTime() - t0);
+                    }
+                } else if (convolutions != null && convolutions.absorbed(i)) {
+                    // done inside the fused convolution before it
                 } else {
                     INDArray[] args = new INDArray[step.inputs().size()];
                     for (int a = 0; a < args.length; a++) {
@@ -137,12 +157,7 @@ public final class GraphRunner implements AutoCloseable {
                     INDArray[] outs = new INDArray[shapes.size()];
                     for (int o = 0; o < outs.length; o++) {
                         String name = step.outputs().get(o);
-                        if (returned.contains(name)) {
-                            outs[o] = shapes.get(o).create();
-                            result.put(name, outs[o]);
-                        } else {
-                            outs[o] = plan.homes().containsKey(name) ? place(name, shapes.get(o), plan, roots) : pool.take(shapes.get(o));
-                        }
+                        outs[o] = output(name, shapes.get(o), plan, roots, returned, result);
                         values.put(name, outs[o]);
                     }
                     if (timer == null) {
@@ -150,7 +165,7 @@ public final class GraphRunner implements AutoCloseable {
                     } else {
                         long t0 = System.nanoTime();
                         execute(step, args, outs);
-                        timer.step(step.op(), step.outputs().get(0), args, outs, System.nanoTime() - t0);
+                        timer.step(step.op().opName(), step.op(), step.outputs().get(0), args, outs, System.nanoTime() - t0);
                     }
                 }
                 for (String dead : plan.dies().get(i)) {
@@ -174,9 +189,16 @@ public final class GraphRunner implements AutoCloseable {
         }
         if (recording) {
             plans.put(planKey, GraphPlanner.inPlace(program, recorded, wanted));
+            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted);
+            if (c != null) {
+                fused.put(planKey, c);
+            }
             if (plans.size() > 32) { // shapes seen long ago: the plans are small, but not unbounded
                 Iterator<PlanKey> oldest = plans.keySet().iterator();
-                oldest.next();
+                OneDnnConvolutions gone = fused.remove(oldest.next());
+                if (gone != null) {
+                    gone.close();
+                }
                 oldest.remove();
             }
         }
@@ -186,6 +208,17 @@ public final class GraphRunner implements AutoCloseable {
             ordered.put(name, v != null ? v : (values.containsKey(name) ? values.get(name).dup() : constants.get(name).dup()));
         }
         return ordered;
+    }
+
+    /** Where step output {@code name} goes: a new array the caller gets, its place in a shared buffer, or a pooled array. */
+    private INDArray output(String name, Key key, Plan plan, Map<String, INDArray> roots, Set<String> returned,
+                            Map<String, INDArray> result) {
+        if (returned.contains(name)) {
+            INDArray a = key.create();
+            result.put(name, a);
+            return a;
+        }
+        return plan.homes().containsKey(name) ? place(name, key, plan, roots) : pool.take(key);
     }
 
     /** The array of a variable that lives inside a shared buffer: the buffer itself, or a view into it. */
@@ -225,6 +258,8 @@ public final class GraphRunner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         releasePool();
+        fused.values().forEach(OneDnnConvolutions::close);
+        fused.clear();
         for (OpContext c : contexts.values()) {
             try {
                 c.close();

@@ -1,0 +1,321 @@
+package dev.pixelwise.zoo;
+
+import dev.pixelwise.zoo.ArrayPool.Key;
+import dev.pixelwise.zoo.GraphPlanner.Step;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.jboss.logging.Logger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.enums.WeightsFormat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.algorithm;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind;
+
+/**
+ * The NHWC convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
+ * ReLU6 that follows a convolution fused into it (a oneDNN post-op), instead of through ND4J's conv2d /
+ * depthwise_conv2d ops.
+ *
+ * <p>Why: ND4J 1.0.0-M2.1 runs its convolutions on oneDNN too, but every call builds the primitive
+ * descriptor again, reorders the weights into oneDNN's blocked layout again, and the ReLU6 and ADD
+ * after it are separate ops that each read and write the whole activation. Measured with
+ * bench/profile.sh on MobileNetV2 (AMD EPYC, 2 cores): of 8.6 ms in conv2d ops, 3.3 ms were the
+ * convolution primitives, 1.6 ms weight reorders and 3.7 ms set-up outside the primitives; ReLU6 and
+ * ADD another 1.2 ms. Here the primitives, their descriptors and the reordered weights are made on a
+ * plan's first call after the recording one and kept; a call only points the primitives at the plan's
+ * arrays.
+ *
+ * <p>Same numbers, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
+ * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
+ * calls chose), so the same kernels run on the same data; the post-op is a clip to [0, 6], what ND4J's
+ * relu6 computes. The tests compare with ND4J's ops. Not fused, measured: the residual ADD as a binary
+ * post-op (oneDNN 2.3 then leaves brgconv for the projection convolutions: 8× slower and up to 8e-6
+ * off); oneDNN 2.5.2 (the JavaCPP 1.5.7 binding) differed by up to 5e-6 even without post-ops.
+ * {@link #fusable} decides which steps qualify; everything else runs through ND4J as before. Set
+ * {@code -Dpixelwise.zoo.onednn-fusion=false} to run every op through ND4J.
+ *
+ * <p>Not thread-safe: its runner's lock guards it (one oneDNN stream per instance).
+ */
+final class OneDnnConvolutions implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OneDnnConvolutions.class);
+
+    /** Read once: the fast path is on unless {@code pixelwise.zoo.onednn-fusion=false}. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("pixelwise.zoo.onednn-fusion"));
+
+    private static volatile Boolean available;
+    private static engine cpu;
+
+    /** A convolution with what is fused into it: steps {@code conv} .. {@code last}, writing {@code output}. */
+    static final class Group {
+        final int conv;
+        final int last;
+        final String input;
+        final String output;
+        final boolean relu6;
+        // made on first use
+        convolution_forward primitive;
+        memory src;
+        memory dst;
+        IntMemoryMap args;
+        String impl;
+
+        Group(int conv, int last, String input, String output, boolean relu6) {
+            this.conv = conv;
+            this.last = last;
+            this.input = input;
+            this.output = output;
+            this.relu6 = relu6;
+        }
+
+        /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
+        String kind(String op) {
+            return op + (relu6 ? "+relu6" : "") + " (oneDNN)";
+        }
+    }
+
+    private final List<Step> program;
+    private final Map<String, INDArray> constants;
+    private final Map<Integer, Group> byConv = new HashMap<>();
+    private final Set<Integer> absorbed = new HashSet<>();
+    private final List<Pointer> owned = new ArrayList<>();
+    private stream stream;
+
+    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants) {
+        this.program = program;
+        this.constants = constants;
+    }
+
+    /**
+     * The fusable convolutions of a plan, or null when there are none (or oneDNN's library is not
+     * available here, or the fast path is off).
+     *
+     * @param shapes  every step's output shapes (the plan's)
+     * @param outputs the variables the caller asked for (never fused away)
+     */
+    static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
+                                 List<String> outputs) {
+        if (!ENABLED || !available()) {
+            return null;
+        }
+        Map<String, List<Integer>> readers = new HashMap<>();
+        for (int i = 0; i < program.size(); i++) {
+            for (String in : program.get(i).inputs()) {
+                readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            }
+        }
+        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants);
+        for (int i = 0; i < program.size(); i++) {
+            Step s = program.get(i);
+            if (!fusable(s, constants) || shapes.get(i).size() != 1) {
+                continue;
+            }
+            String c = s.outputs().get(0);
+            List<Integer> r = readers.getOrDefault(c, List.of());
+            Group g = new Group(i, i, s.inputs().get(0), c, false);
+            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by a ReLU6 alone
+                Step next = program.get(r.get(0));
+                if (next.op().opName().equals("relu6") && next.inputs().size() == 1 && next.outputs().size() == 1
+                        && relu6Cutoff(next) == 0) {
+                    g = new Group(i, r.get(0), g.input, next.outputs().get(0), true);
+                }
+            }
+            fused.byConv.put(i, g);
+            if (g.last != i) {
+                fused.absorbed.add(g.last);
+            }
+        }
+        return fused.byConv.isEmpty() ? null : fused;
+    }
+
+    /**
+     * A float32 conv2d (OIYX weights) or depthwise_conv2d (YXIO) in NHWC, stride any, no dilation (the
+     * importers spread dilated kernels out), SAME or VALID padding, with constant weights and bias.
+     */
+    static boolean fusable(Step s, Map<String, INDArray> constants) {
+        Conv2DConfig c;
+        WeightsFormat expected;
+        if (s.op() instanceof Conv2D conv) {
+            c = conv.getConfig();
+            expected = WeightsFormat.OIYX;
+        } else if (s.op() instanceof DepthwiseConv2D dw) {
+            c = dw.getConfig();
+            expected = WeightsFormat.YXIO;
+        } else {
+            return false;
+        }
+        if (c == null || !c.isNHWC() || c.getDH() != 1 || c.getDW() != 1 || c.getWeightsFormat() != expected
+                || (c.getPaddingMode() != PaddingMode.SAME && c.getPaddingMode() != PaddingMode.VALID)
+                || s.inputs().size() != 3 || s.outputs().size() != 1) {
+            return false;
+        }
+        INDArray w = constants.get(s.inputs().get(1));
+        INDArray b = constants.get(s.inputs().get(2));
+        return w != null && b != null && w.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT
+                && w.rank() == 4 && b.rank() == 1 && w.ordering() == 'c' && !w.isView() && !b.isView();
+    }
+
+    private static double relu6Cutoff(Step relu6) {
+        if (relu6.op() instanceof BaseScalarOp scalar && scalar.scalar() != null) {
+            return scalar.scalar().getDouble(0);
+        }
+        if (relu6.op() instanceof DynamicCustomOp custom && custom.tArgs().length > 0) {
+            return custom.tArgs()[0];
+        }
+        return Double.NaN; // unknown: not fused
+    }
+
+    /** The group whose convolution is step {@code i}, or null. */
+    Group group(int i) {
+        return byConv.get(i);
+    }
+
+    /** True when step {@code i} is a ReLU6 that runs inside a fused convolution. */
+    boolean absorbed(int i) {
+        return absorbed.contains(i);
+    }
+
+    /** Runs group {@code g}: reads {@code x}, writes {@code out} (both NHWC, c order). */
+    void execute(Group g, INDArray x, INDArray out) {
+        if (g.primitive == null) {
+            make(g, x, out);
+        }
+        g.src.set_data_handle(address(x));
+        g.dst.set_data_handle(address(out));
+        g.primitive.execute(stream, g.args);
+        stream._wait();
+    }
+
+    private void make(Group g, INDArray x, INDArray out) {
+        Step s = program.get(g.conv);
+        boolean depthwise = s.op() instanceof DepthwiseConv2D;
+        Conv2DConfig c = depthwise ? ((DepthwiseConv2D) s.op()).getConfig() : ((Conv2D) s.op()).getConfig();
+        INDArray w = constants.get(s.inputs().get(1));
+        INDArray b = constants.get(s.inputs().get(2));
+        long n = x.size(0), ih = x.size(1), iw = x.size(2), ic = x.size(3);
+        long oh = out.size(1), ow = out.size(2), oc = out.size(3);
+        long kh = c.getKH(), kw = c.getKW(), sh = c.getSH(), sw = c.getSW();
+        long[] padL = {0, 0};
+        long[] padR = {(oh - 1) * sh + kh - ih, (ow - 1) * sw + kw - iw};
+        if (c.getPaddingMode() == PaddingMode.SAME) {
+            long th = Math.max(padR[0], 0), tw = Math.max(padR[1], 0);
+            padL = new long[]{th / 2, tw / 2};
+            padR = new long[]{th - th / 2, tw - tw / 2};
+        }
+        if (stream == null) {
+            stream = keep(new stream(cpu));
+        }
+        memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, memory.format_tag.nhwc));
+        memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.nhwc));
+        memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
+        memory.desc userWeights;
+        memory.desc anyWeights;
+        if (depthwise) { // ND4J [kh, kw, in, mult]: group g = in, o = mult → oneDNN goihw dims with ND4J's strides
+            long mult = w.size(3);
+            long[] dims = {ic, mult, 1, kh, kw};
+            userWeights = keep(new memory.desc(dims, memory.data_type.f32, new long[]{mult, 1, 1, kw * ic * mult, ic * mult}));
+            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+        } else {
+            long[] dims = {oc, ic, kh, kw};
+            userWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.oihw));
+            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+        }
+        post_ops ops = keep(new post_ops());
+        if (g.relu6) {
+            ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, 6f); // min(max(x, 0), 6): ND4J's relu6
+        }
+        primitive_attr attr = keep(new primitive_attr());
+        attr.set_post_ops(ops);
+        convolution_forward.desc desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
+                algorithm.convolution_direct, src, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
+        convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
+
+        memory user = keep(new memory(userWeights, cpu, address(w)));
+        memory weights = keep(new memory(pd.weights_desc(), cpu));
+        keep(new reorder(user, weights)).execute(stream, user, weights); // once per plan, not per call
+        stream._wait();
+
+        g.primitive = keep(new convolution_forward(pd));
+        g.src = keep(new memory(src, cpu, address(x)));
+        g.dst = keep(new memory(dst, cpu, address(out)));
+        g.args = keep(new IntMemoryMap());
+        g.args.put(DNNL_ARG_SRC, g.src);
+        g.args.put(DNNL_ARG_WEIGHTS, weights);
+        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, address(b))));
+        g.args.put(DNNL_ARG_DST, g.dst);
+        g.impl = pd.impl_info_str().getString() + (g.relu6 ? " + relu6" : "");
+    }
+
+    private <P extends Pointer> P keep(P p) {
+        owned.add(p);
+        return p;
+    }
+
+    /** The address of an array's first element (its buffer plus its offset: a view into a shared buffer). */
+    private static Pointer address(INDArray a) {
+        Pointer base = a.data().addressPointer();
+        return new Address(base.address() + base.position() * base.sizeof() + a.offset() * a.dataType().width());
+    }
+
+    /** A raw address for oneDNN (JavaCPP's Pointer keeps its address field to subclasses). */
+    private static final class Address extends Pointer {
+        Address(long address) {
+            this.address = address;
+        }
+    }
+
+    /** Frees the primitives, descriptors and reordered weights. */
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+        byConv.values().forEach(g -> g.primitive = null);
+    }
+
+    /** Loads oneDNN's library once; false (and one warning) where it cannot load. */
+    private static boolean available() {
+        Boolean a = available;
+        if (a == null) {
+            synchronized (OneDnnConvolutions.class) {
+                if (available == null) {
+                    try {
+                        cpu = new engine(engine.kind.cpu, 0);
+                        available = true;
+                    } catch (Throwable e) { // UnsatisfiedLinkError on a platform without the native library
+                        LOG.warnf("oneDNN's library did not load (%s); convolutions run through ND4J's ops", e.toString());
+                        available = false;
+                    }
+                }
+                a = available;
+            }
+        }
+        return a;
+    }
+}
