@@ -7,6 +7,7 @@ import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.factory.Nd4j;
@@ -310,12 +311,8 @@ public class ProfileBench {
      * a matrix product (each output element sums K products, K² = |a|·|b| / |out|); 0 for other ops.
      */
     static long multiplyAdds(DifferentialFunction op, INDArray[] in, INDArray[] out) {
-        if (op instanceof Conv2D c) {
-            long channels = out[0].size(c.getConfig().isNHWC() ? 3 : 1);
-            return out[0].length() * (in[1].length() / channels);
-        }
-        if (op instanceof DepthwiseConv2D c) {
-            long channels = out[0].size(c.getConfig().isNHWC() ? 3 : 1);
+        if (op instanceof Conv2D || op instanceof DepthwiseConv2D) { // iArgs[9]: NHWC (the config object may not say)
+            long channels = out[0].size(((DynamicCustomOp) op).iArgs()[9] == 1 ? 3 : 1);
             return out[0].length() * (in[1].length() / channels);
         }
         String name = op.opName();

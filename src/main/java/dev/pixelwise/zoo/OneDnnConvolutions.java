@@ -18,9 +18,7 @@ import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
-import org.nd4j.enums.WeightsFormat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,19 +156,8 @@ final class OneDnnConvolutions implements AutoCloseable {
      * importers spread dilated kernels out), SAME or VALID padding, with constant weights and bias.
      */
     static boolean fusable(Step s, Map<String, INDArray> constants) {
-        Conv2DConfig c;
-        WeightsFormat expected;
-        if (s.op() instanceof Conv2D conv) {
-            c = conv.getConfig();
-            expected = WeightsFormat.OIYX;
-        } else if (s.op() instanceof DepthwiseConv2D dw) {
-            c = dw.getConfig();
-            expected = WeightsFormat.YXIO;
-        } else {
-            return false;
-        }
-        if (c == null || !c.isNHWC() || c.getDH() != 1 || c.getDW() != 1 || c.getWeightsFormat() != expected
-                || (c.getPaddingMode() != PaddingMode.SAME && c.getPaddingMode() != PaddingMode.VALID)
+        Conv conv = Conv.of(s);
+        if (conv == null || !conv.nhwc || conv.dh != 1 || conv.dw != 1 || conv.padding == null
                 || s.inputs().size() != 3 || s.outputs().size() != 1) {
             return false;
         }
@@ -178,6 +165,27 @@ final class OneDnnConvolutions implements AutoCloseable {
         INDArray b = constants.get(s.inputs().get(2));
         return w != null && b != null && w.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT
                 && w.rank() == 4 && b.rank() == 1 && w.ordering() == 'c' && !w.isView() && !b.isView();
+    }
+
+    /**
+     * A convolution's settings from its integer arguments, which are what ND4J runs by: a graph read back
+     * from its file has a config object whose weights format is the default, not the graph's.
+     * conv2d: [kH, kW, sH, sW, pH, pW, dH, dW, padding mode (0 VALID, 1 SAME), NHWC?, weights format
+     * (1 = OIYX)]; depthwise_conv2d: the same without the weights format (always [kh, kw, in, mult]).
+     */
+    record Conv(boolean depthwise, long kh, long kw, long sh, long sw, long dh, long dw, PaddingMode padding, boolean nhwc) {
+        static Conv of(Step s) {
+            boolean depthwise = s.op() instanceof DepthwiseConv2D;
+            if (!(s.op() instanceof Conv2D) && !depthwise) {
+                return null;
+            }
+            long[] a = ((DynamicCustomOp) s.op()).iArgs();
+            if (a.length < (depthwise ? 10 : 11) || (!depthwise && a[10] != 1) || a[4] != 0 || a[5] != 0) {
+                return null;
+            }
+            PaddingMode padding = a[8] == 1 ? PaddingMode.SAME : a[8] == 0 ? PaddingMode.VALID : null;
+            return new Conv(depthwise, a[0], a[1], a[2], a[3], a[6], a[7], padding, a[9] == 1);
+        }
     }
 
     private static double relu6Cutoff(Step relu6) {
@@ -213,16 +221,16 @@ final class OneDnnConvolutions implements AutoCloseable {
 
     private void make(Group g, INDArray x, INDArray out) {
         Step s = program.get(g.conv);
-        boolean depthwise = s.op() instanceof DepthwiseConv2D;
-        Conv2DConfig c = depthwise ? ((DepthwiseConv2D) s.op()).getConfig() : ((Conv2D) s.op()).getConfig();
+        Conv c = Conv.of(s);
+        boolean depthwise = c.depthwise();
         INDArray w = constants.get(s.inputs().get(1));
         INDArray b = constants.get(s.inputs().get(2));
         long n = x.size(0), ih = x.size(1), iw = x.size(2), ic = x.size(3);
         long oh = out.size(1), ow = out.size(2), oc = out.size(3);
-        long kh = c.getKH(), kw = c.getKW(), sh = c.getSH(), sw = c.getSW();
+        long kh = c.kh(), kw = c.kw(), sh = c.sh(), sw = c.sw();
         long[] padL = {0, 0};
         long[] padR = {(oh - 1) * sh + kh - ih, (ow - 1) * sw + kw - iw};
-        if (c.getPaddingMode() == PaddingMode.SAME) {
+        if (c.padding() == PaddingMode.SAME) {
             long th = Math.max(padR[0], 0), tw = Math.max(padR[1], 0);
             padL = new long[]{th / 2, tw / 2};
             padR = new long[]{th - th / 2, tw - tw / 2};

@@ -167,6 +167,13 @@ class GraphRunnerTest {
         SDVariable e = conv(g, v, 24, 12, 3, 1, PaddingMode.SAME, false);                      // no activation
         g.identity("features", e);
         g.nn.relu6("output", e, 0);                                                             // "features" is asked for too
+        fusedConvolutionsMatch(g);
+        // A graph read back from its file (as the app loads its cached graphs) carries the convolutions'
+        // settings in their integer arguments only; the fused path must still qualify them.
+        fusedConvolutionsMatch(SameDiff.fromFlatBuffers(g.asFlatBuffers(false), false));
+    }
+
+    private static void fusedConvolutionsMatch(SameDiff g) {
         try (GraphRunner r1 = new GraphRunner(g, "input")) {
             for (long[] shape : new long[][]{{1, 17, 16, 8}, {1, 16, 16, 8}, {2, 11, 9, 8}, {1, 17, 16, 8}}) {
                 INDArray in = Nd4j.rand(DataType.FLOAT, shape).subi(0.5).muli(8);
