@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -155,7 +156,7 @@ class GraphRunnerTest {
      * convolution is also read elsewhere (not fused), a convolution asked for as an output, and batches.
      */
     @Test
-    void fusedNhwcConvolutionsGiveNd4jsNumbersBitForBit() {
+    void fusedNhwcConvolutionsGiveNd4jsNumbersBitForBit() throws IOException {
         SameDiff g = SameDiff.create();
         SDVariable x = g.placeHolder("input", DataType.FLOAT, -1, -1, -1, 8);
         SDVariable h = g.nn.relu6(conv(g, x, 8, 16, 3, 2, PaddingMode.SAME, false), 0);       // 3×3 stride 2 + ReLU6
