@@ -409,20 +409,27 @@ public class ProfileBench {
             return ops;
         }
 
-        /** The length of one pass: the log holds WARM_PASSES + DNNL_PASSES passes of the same sequence. */
+        /**
+         * The length of one pass: the longest p whose last DNNL_PASSES runs of p executions are the same
+         * primitives (kind and problem). The warm-up passes differ (the first call of a shape runs ND4J's ops
+         * while it records the plan; the next one makes the fused primitives and reorders their weights once).
+         */
         static int period(List<String[]> exec) {
-            int passes = WARM_PASSES + DNNL_PASSES;
-            if (exec.isEmpty() || exec.size() % passes != 0) {
-                throw new IllegalStateException("the oneDNN log holds " + exec.size() + " executions, not " + passes
-                        + " equal passes (was it made by --dnnl-pass with DNNL_VERBOSE=1?)");
-            }
-            int per = exec.size() / passes;
-            for (int i = exec.size() - per; i < exec.size(); i++) {
-                if (!exec.get(i)[3].equals(exec.get(i - per)[3])) {
-                    throw new IllegalStateException("the last two passes in the oneDNN log differ at execution " + i);
+            int n = exec.size();
+            for (int p = n / DNNL_PASSES; p >= 1; p--) { // the longest: a pass may repeat blocks (ESRGAN's) within
+                boolean same = true;
+                for (int i = n - p; i < n && same; i++) {
+                    for (int k = 1; k < DNNL_PASSES && same; k++) {
+                        String[] a = exec.get(i), b = exec.get(i - k * p);
+                        same = a[3].equals(b[3]) && a[a.length - 2].equals(b[b.length - 2]);
+                    }
+                }
+                if (same) {
+                    return p;
                 }
             }
-            return per;
+            throw new IllegalStateException("the oneDNN log's last " + DNNL_PASSES + " passes do not repeat "
+                    + "(was it made by --dnnl-pass with DNNL_VERBOSE=1?)");
         }
     }
 
@@ -434,7 +441,7 @@ public class ProfileBench {
         int g = 0;
         int attached = 0;
         for (Layer l : layers) {
-            String kind = kindOf.get(l.op);
+            String kind = kindOf.get(l.op.replaceAll("[+ ].*", "")); // "conv2d+relu6 (oneDNN)": a convolution too
             if (kind == null || g >= groups.size()) {
                 continue;
             }

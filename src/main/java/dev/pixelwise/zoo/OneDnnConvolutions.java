@@ -36,8 +36,8 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * The NHWC convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
- * ReLU6 that follows a convolution fused into it (a oneDNN post-op), instead of through ND4J's conv2d /
- * depthwise_conv2d ops.
+ * ReLU6 or ReLU that follows a convolution fused into it (a oneDNN post-op), instead of through ND4J's
+ * conv2d / depthwise_conv2d ops.
  *
  * <p>Why: ND4J 1.0.0-M2.1 runs its convolutions on oneDNN too, but every call builds the primitive
  * descriptor again, reorders the weights into oneDNN's blocked layout again, and the ReLU6 and ADD
@@ -50,8 +50,8 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  *
  * <p>Same numbers, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
  * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
- * calls chose), so the same kernels run on the same data; the post-op is a clip to [0, 6], what ND4J's
- * relu6 computes. The tests compare with ND4J's ops. Not fused, measured: the residual ADD as a binary
+ * calls chose), so the same kernels run on the same data; the post-op is a clip to [0, 6] (or [0, max]),
+ * what ND4J's relu6 (relu) computes. The tests compare with ND4J's ops. Not fused, measured: the residual ADD as a binary
  * post-op (oneDNN 2.3 then leaves brgconv for the projection convolutions: 8× slower and up to 8e-6
  * off); oneDNN 2.5.2 (the JavaCPP 1.5.7 binding) differed by up to 5e-6 even without post-ops.
  * {@link #fusable} decides which steps qualify; everything else runs through ND4J as before. Set
@@ -75,25 +75,25 @@ final class OneDnnConvolutions implements AutoCloseable {
         final int last;
         final String input;
         final String output;
-        final boolean relu6;
+        /** The fused activation's op name, "relu6" or "relu", or null. */
+        final String activation;
         // made on first use
         convolution_forward primitive;
         memory src;
         memory dst;
         IntMemoryMap args;
-        String impl;
 
-        Group(int conv, int last, String input, String output, boolean relu6) {
+        Group(int conv, int last, String input, String output, String activation) {
             this.conv = conv;
             this.last = last;
             this.input = input;
             this.output = output;
-            this.relu6 = relu6;
+            this.activation = activation;
         }
 
         /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
         String kind(String op) {
-            return op + (relu6 ? "+relu6" : "") + " (oneDNN)";
+            return op + (activation != null ? "+" + activation : "") + " (oneDNN)";
         }
     }
 
@@ -135,12 +135,13 @@ final class OneDnnConvolutions implements AutoCloseable {
             }
             String c = s.outputs().get(0);
             List<Integer> r = readers.getOrDefault(c, List.of());
-            Group g = new Group(i, i, s.inputs().get(0), c, false);
-            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by a ReLU6 alone
+            Group g = new Group(i, i, s.inputs().get(0), c, null);
+            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by a ReLU(6) alone
                 Step next = program.get(r.get(0));
-                if (next.op().opName().equals("relu6") && next.inputs().size() == 1 && next.outputs().size() == 1
-                        && relu6Cutoff(next) == 0) {
-                    g = new Group(i, r.get(0), g.input, next.outputs().get(0), true);
+                String name = next.op().opName();
+                if ((name.equals("relu6") || name.equals("relu")) && next.inputs().size() == 1
+                        && next.outputs().size() == 1 && cutoff(next) == 0) {
+                    g = new Group(i, r.get(0), g.input, next.outputs().get(0), name);
                 }
             }
             fused.byConv.put(i, g);
@@ -154,6 +155,11 @@ final class OneDnnConvolutions implements AutoCloseable {
     /**
      * A float32 conv2d (OIYX weights) or depthwise_conv2d (YXIO) in NHWC, stride any, no dilation (the
      * importers spread dilated kernels out), SAME or VALID padding, with constant weights and bias.
+     *
+     * <p>NCHW convolutions (the ESRGAN graphs) stay ND4J's: run here with the same reorders into and out of
+     * NHWC around the primitive, made once, esrgan-thick ×4 on 64² measured 372 ms against 388 ms through
+     * ND4J (noise on a shared machine): its time is the convolutions themselves (about 115 GFLOP/s of the
+     * two cores' ~165 peak), not their set-up.
      */
     static boolean fusable(Step s, Map<String, INDArray> constants) {
         Conv conv = Conv.of(s);
@@ -188,11 +194,12 @@ final class OneDnnConvolutions implements AutoCloseable {
         }
     }
 
-    private static double relu6Cutoff(Step relu6) {
-        if (relu6.op() instanceof BaseScalarOp scalar && scalar.scalar() != null) {
+    /** The lower bound of a ReLU or ReLU6 op (ND4J's relu(x, cutoff)); NaN when it cannot be read. */
+    private static double cutoff(Step relu) {
+        if (relu.op() instanceof BaseScalarOp scalar && scalar.scalar() != null) {
             return scalar.scalar().getDouble(0);
         }
-        if (relu6.op() instanceof DynamicCustomOp custom && custom.tArgs().length > 0) {
+        if (relu.op() instanceof DynamicCustomOp custom && custom.tArgs().length > 0) {
             return custom.tArgs()[0];
         }
         return Double.NaN; // unknown: not fused
@@ -203,12 +210,12 @@ final class OneDnnConvolutions implements AutoCloseable {
         return byConv.get(i);
     }
 
-    /** True when step {@code i} is a ReLU6 that runs inside a fused convolution. */
+    /** True when step {@code i} is a ReLU or ReLU6 that runs inside a fused convolution. */
     boolean absorbed(int i) {
         return absorbed.contains(i);
     }
 
-    /** Runs group {@code g}: reads {@code x}, writes {@code out} (both NHWC, c order). */
+    /** Runs group {@code g}: reads {@code x}, writes {@code out} (c order, in the convolution's layout). */
     void execute(Group g, INDArray x, INDArray out) {
         if (g.primitive == null) {
             make(g, x, out);
@@ -254,8 +261,10 @@ final class OneDnnConvolutions implements AutoCloseable {
             anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
         }
         post_ops ops = keep(new post_ops());
-        if (g.relu6) {
+        if ("relu6".equals(g.activation)) {
             ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, 6f); // min(max(x, 0), 6): ND4J's relu6
+        } else if ("relu".equals(g.activation)) { // a clip, not eltwise_relu: that gives −0 for x < 0 (0 · x), ND4J +0
+            ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, Float.MAX_VALUE);
         }
         primitive_attr attr = keep(new primitive_attr());
         attr.set_post_ops(ops);
@@ -276,7 +285,7 @@ final class OneDnnConvolutions implements AutoCloseable {
         g.args.put(DNNL_ARG_WEIGHTS, weights);
         g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, address(b))));
         g.args.put(DNNL_ARG_DST, g.dst);
-        g.impl = pd.impl_info_str().getString() + (g.relu6 ? " + relu6" : "");
+
     }
 
     private <P extends Pointer> P keep(P p) {
@@ -284,10 +293,14 @@ final class OneDnnConvolutions implements AutoCloseable {
         return p;
     }
 
-    /** The address of an array's first element (its buffer plus its offset: a view into a shared buffer). */
+    /**
+     * The address of an array's first element. A view with an offset into a shared buffer (an in-place
+     * concatenation's member) has a buffer of its own that already starts there: adding
+     * {@link INDArray#offset()} again would point past it.
+     */
     private static Pointer address(INDArray a) {
         Pointer base = a.data().addressPointer();
-        return new Address(base.address() + base.position() * base.sizeof() + a.offset() * a.dataType().width());
+        return new Address(base.address() + base.position() * base.sizeof());
     }
 
     /** A raw address for oneDNN (JavaCPP's Pointer keeps its address field to subclasses). */

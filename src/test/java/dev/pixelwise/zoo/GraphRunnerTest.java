@@ -150,10 +150,11 @@ class GraphRunnerTest {
     }
 
     /**
-     * NHWC convolutions (the importers' layout) run as oneDNN primitives with their ReLU6 fused
+     * NHWC convolutions (the importers' layout) run as oneDNN primitives with their ReLU6 or ReLU fused
      * (OneDnnConvolutions) from the second call of a shape on: the numbers must be ND4J's own, bit for
      * bit, for 1×1, 3×3, depthwise, stride 2 with even and odd sizes, SAME and VALID, a ReLU6 whose
-     * convolution is also read elsewhere (not fused), a convolution asked for as an output, and batches.
+     * convolution is also read elsewhere (not fused), a convolution asked for as an output, outputs that
+     * live inside an in-place concatenation (batch 1), and batches.
      */
     @Test
     void fusedNhwcConvolutionsGiveNd4jsNumbersBitForBit() throws IOException {
@@ -167,7 +168,10 @@ class GraphRunnerTest {
         SDVariable v = g.nn.relu6(conv(g, sum, 24, 24, 3, 2, PaddingMode.VALID, true), 0);      // depthwise VALID stride 2
         SDVariable e = conv(g, v, 24, 12, 3, 1, PaddingMode.SAME, false);                      // no activation
         g.identity("features", e);
-        g.nn.relu6("output", e, 0);                                                             // "features" is asked for too
+        SDVariable top = g.nn.relu(conv(g, e, 12, 12, 1, 1, PaddingMode.SAME, false), 0);     // + ReLU, and written
+        SDVariable bottom = conv(g, e, 12, 12, 3, 1, PaddingMode.SAME, false);                  // in place into a
+        SDVariable stacked = g.concat(1, top, bottom);                                          // concatenation along H
+        g.nn.relu6("output", stacked, 0);                                                       // "features" is asked for too
         fusedConvolutionsMatch(g);
         // A graph read back from its file (as the app loads its cached graphs) carries the convolutions'
         // settings in their integer arguments only; the fused path must still qualify them.
@@ -192,7 +196,8 @@ class GraphRunnerTest {
             r1.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
             r1.run(Nd4j.rand(DataType.FLOAT, 1, 17, 16, 8), "features", "output");
             assertTrue(kinds.contains("conv2d+relu6 (oneDNN)") && kinds.contains("depthwise_conv2d+relu6 (oneDNN)")
-                    && kinds.contains("conv2d (oneDNN)") && kinds.contains("relu6"), kinds.toString());
+                    && kinds.contains("conv2d+relu (oneDNN)") && kinds.contains("conv2d (oneDNN)") && kinds.contains("relu6"),
+                    kinds.toString());
         }
     }
 
