@@ -49,6 +49,12 @@ public class ProfileBench {
     static final Path PHOTOS = Path.of("../shared/images");
     static final Path ZOO = Path.of(System.getProperty("user.home"), ".cache", "pixelwise", "models");
 
+    /**
+     * The cache files of graphs imported with {@code -Dpixelwise.tflite.nchw=true} (the layout before issue
+     * #18, for before/after profiles: JAVA_OPTS="-Dpixelwise.tflite.nchw=true -Dpixelwise.zoo.onednn-fusion=false"
+     * bench/profile.sh) are kept apart from the NHWC ones.
+     */
+    static final String LAYOUT = Boolean.getBoolean("pixelwise.tflite.nchw") ? "-nchw" : "";
     static int runs = -1;
     static int warmup = 5;
     static final Map<String, Path> dnnlLogs = new LinkedHashMap<>();
@@ -68,13 +74,13 @@ public class ProfileBench {
     static final List<Subject> SUBJECTS = List.of(
             new Subject("mobilenet-v2", "224×224 cat.bmp", 20, () -> {
                 TfliteGraph g = new TfliteImporter().loadOrImport(CORAL.resolve("mobilenet_v2_1.0_224_quant.tflite"),
-                        OUT.resolve("samediff").resolve("mobilenet_v2_1.0_224_quant.tflite.samediff.fb"));
+                        OUT.resolve("samediff").resolve("mobilenet_v2_1.0_224_quant.tflite" + LAYOUT + ".samediff.fb"));
                 INDArray x = tfliteInput(g, "cat.bmp");
                 return new Loaded(g, x, in -> List.of(g.output(in, TfliteImporter.PROBABILITIES)));
             }),
             new Subject("deeplabv3-mnv2", "513×513 bird_segmentation.bmp", 5, () -> {
                 TfliteGraph g = new TfliteImporter().loadOrImport(CORAL.resolve("deeplabv3_mnv2_pascal_quant.tflite"),
-                        OUT.resolve("samediff").resolve("deeplabv3_mnv2_pascal_quant.tflite.samediff.fb"));
+                        OUT.resolve("samediff").resolve("deeplabv3_mnv2_pascal_quant.tflite" + LAYOUT + ".samediff.fb"));
                 INDArray x = tfliteInput(g, "bird_segmentation.bmp");
                 return new Loaded(g, x, in -> List.copyOf(g.output(in, TfliteImporter.CLASSES, TfliteImporter.LOGITS).values()));
             }),
@@ -175,8 +181,11 @@ public class ProfileBench {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "## Per-op profile (bench/profile.sh)%n%nCPU: %s, %d cores seen by the JVM; "
                         + "ND4J %s, oneDNN build, ND4J max threads %d, OMP_NUM_THREADS=%s; load average before: %s%n%n",
-                cpu, Runtime.getRuntime().availableProcessors(), Nd4j.class.getPackage().getImplementationVersion(),
+                cpu, Runtime.getRuntime().availableProcessors(), "1.0.0-M2.1",
                 Nd4j.getEnvironment().maxThreads(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), loadAverage()));
+        md.append(String.format(Locale.ROOT, "TFLite graphs %s inside; fused oneDNN convolutions %s.%n%n",
+                LAYOUT.isEmpty() ? "NHWC" : "NCHW (-Dpixelwise.tflite.nchw=true)",
+                "false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")) ? "off" : "on"));
         for (String name : names) {
             Subject s = subject(name);
             int n = runs > 0 ? runs : s.defaultRuns();
@@ -222,10 +231,11 @@ public class ProfileBench {
             System.out.println(name + " done");
         }
         md.append(String.format(Locale.ROOT, "Load average after: %s%n", loadAverage()));
-        Files.writeString(OUT.resolve("profile.md"), md.toString());
+        Path file = OUT.resolve("profile" + LAYOUT + ".md");
+        Files.writeString(file, md.toString());
         System.out.println();
         System.out.print(md);
-        System.out.println("written to " + OUT.resolve("profile.md"));
+        System.out.println("written to " + file);
     }
 
     static String table(Subject s, int n, List<Layer> layers, double[] forwardMs, double[] untimedMs, String dnnlNote) {
