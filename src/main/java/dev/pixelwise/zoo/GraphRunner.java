@@ -55,6 +55,8 @@ public final class GraphRunner implements AutoCloseable {
     private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Per plan, its convolutions run as fused oneDNN primitives (absent: none, every op through ND4J). */
     private final Map<PlanKey, OneDnnConvolutions> fused = new HashMap<>();
+    /** The fused convolutions' weights in oneDNN's layouts, shared by the plans. */
+    private final OneDnnConvolutions.Weights fusedWeights = new OneDnnConvolutions.Weights();
     private final ArrayPool pool = new ArrayPool();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
     /** Told the duration of every step, or null (the default): then a call reads no clock at all. */
@@ -189,7 +191,7 @@ public final class GraphRunner implements AutoCloseable {
         }
         if (recording) {
             plans.put(planKey, GraphPlanner.inPlace(program, recorded, wanted));
-            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted);
+            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, fusedWeights);
             if (c != null) {
                 fused.put(planKey, c);
             }
@@ -260,6 +262,7 @@ public final class GraphRunner implements AutoCloseable {
         releasePool();
         fused.values().forEach(OneDnnConvolutions::close);
         fused.clear();
+        fusedWeights.close();
         for (OpContext c : contexts.values()) {
             try {
                 c.close();

@@ -4,12 +4,14 @@ import dev.pixelwise.zoo.ArrayPool.Key;
 import dev.pixelwise.zoo.GraphPlanner.Step;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.jboss.logging.Logger;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,6 +23,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,9 +107,49 @@ final class OneDnnConvolutions implements AutoCloseable {
     private final List<Pointer> owned = new ArrayList<>();
     private stream stream;
 
-    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants) {
+    private final Weights weights;
+
+    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights) {
         this.program = program;
         this.constants = constants;
+        this.weights = weights;
+    }
+
+    /**
+     * A runner's weights in the layouts its primitives asked for, shared by its plans: a classifier sees
+     * batches of 1 to 8 images, a plan each, and MobileNetV2's weights are 14 MB. Keyed by the weights'
+     * variable and the layout (oneDNN's memory descriptor, byte for byte); freed with the runner.
+     */
+    static final class Weights implements AutoCloseable {
+        private final Map<String, memory> reordered = new HashMap<>();
+        private final List<Pointer> owned = new ArrayList<>();
+
+        memory get(String name, INDArray w, memory.desc user, memory.desc layout, stream stream) {
+            dnnl_memory_desc_t d = layout.data();
+            byte[] bytes = new byte[(int) d.sizeof()];
+            new BytePointer(d).get(bytes);
+            return reordered.computeIfAbsent(name + "@" + Base64.getEncoder().encodeToString(bytes), k -> {
+                memory from = own(new memory(user, cpu, address(w)));
+                memory to = own(new memory(layout, cpu));
+                own(new reorder(from, to)).execute(stream, from, to);
+                stream._wait();
+                return to;
+            });
+        }
+
+        private <P extends Pointer> P own(P p) {
+            owned.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+            owned.clear();
+            reordered.clear();
+        }
     }
 
     /**
@@ -115,9 +158,10 @@ final class OneDnnConvolutions implements AutoCloseable {
      *
      * @param shapes  every step's output shapes (the plan's)
      * @param outputs the variables the caller asked for (never fused away)
+     * @param weights the runner's reordered weights, which its plans share
      */
     static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
-                                 List<String> outputs) {
+                                 List<String> outputs, Weights weights) {
         if (!ENABLED || !available()) {
             return null;
         }
@@ -127,7 +171,7 @@ final class OneDnnConvolutions implements AutoCloseable {
                 readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
             }
         }
-        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants);
+        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights);
         for (int i = 0; i < program.size(); i++) {
             Step s = program.get(i);
             if (!fusable(s, constants) || shapes.get(i).size() != 1) {
@@ -272,17 +316,14 @@ final class OneDnnConvolutions implements AutoCloseable {
                 algorithm.convolution_direct, src, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
         convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
 
-        memory user = keep(new memory(userWeights, cpu, address(w)));
-        memory weights = keep(new memory(pd.weights_desc(), cpu));
-        keep(new reorder(user, weights)).execute(stream, user, weights); // once per plan, not per call
-        stream._wait();
+        memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), stream);
 
         g.primitive = keep(new convolution_forward(pd));
         g.src = keep(new memory(src, cpu, address(x)));
         g.dst = keep(new memory(dst, cpu, address(out)));
         g.args = keep(new IntMemoryMap());
         g.args.put(DNNL_ARG_SRC, g.src);
-        g.args.put(DNNL_ARG_WEIGHTS, weights);
+        g.args.put(DNNL_ARG_WEIGHTS, reordered);
         g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, address(b))));
         g.args.put(DNNL_ARG_DST, g.dst);
 
