@@ -85,6 +85,8 @@ final class OneDnnConvolutions implements AutoCloseable {
         memory src;
         memory dst;
         IntMemoryMap args;
+        long srcAt; // the addresses src and dst point at: a repeated call usually gets the same pooled arrays
+        long dstAt;
 
         Group(int conv, int last, String input, String output, String activation) {
             this.conv = conv;
@@ -129,7 +131,7 @@ final class OneDnnConvolutions implements AutoCloseable {
             byte[] bytes = new byte[(int) d.sizeof()];
             new BytePointer(d).get(bytes);
             return reordered.computeIfAbsent(name + "@" + Base64.getEncoder().encodeToString(bytes), k -> {
-                memory from = own(new memory(user, cpu, address(w)));
+                memory from = own(new memory(user, cpu, new Address(address(w))));
                 memory to = own(new memory(layout, cpu));
                 own(new reorder(from, to)).execute(stream, from, to);
                 stream._wait();
@@ -264,8 +266,15 @@ final class OneDnnConvolutions implements AutoCloseable {
         if (g.primitive == null) {
             make(g, x, out);
         }
-        g.src.set_data_handle(address(x));
-        g.dst.set_data_handle(address(out));
+        long srcAt = address(x), dstAt = address(out);
+        if (srcAt != g.srcAt) {
+            g.src.set_data_handle(new Address(srcAt));
+            g.srcAt = srcAt;
+        }
+        if (dstAt != g.dstAt) {
+            g.dst.set_data_handle(new Address(dstAt));
+            g.dstAt = dstAt;
+        }
         g.primitive.execute(stream, g.args);
         stream._wait();
     }
@@ -319,12 +328,14 @@ final class OneDnnConvolutions implements AutoCloseable {
         memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), stream);
 
         g.primitive = keep(new convolution_forward(pd));
-        g.src = keep(new memory(src, cpu, address(x)));
-        g.dst = keep(new memory(dst, cpu, address(out)));
+        g.srcAt = address(x);
+        g.dstAt = address(out);
+        g.src = keep(new memory(src, cpu, new Address(g.srcAt)));
+        g.dst = keep(new memory(dst, cpu, new Address(g.dstAt)));
         g.args = keep(new IntMemoryMap());
         g.args.put(DNNL_ARG_SRC, g.src);
         g.args.put(DNNL_ARG_WEIGHTS, reordered);
-        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, address(b))));
+        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, new Address(address(b)))));
         g.args.put(DNNL_ARG_DST, g.dst);
 
     }
@@ -339,9 +350,9 @@ final class OneDnnConvolutions implements AutoCloseable {
      * concatenation's member) has a buffer of its own that already starts there: adding
      * {@link INDArray#offset()} again would point past it.
      */
-    private static Pointer address(INDArray a) {
+    private static long address(INDArray a) {
         Pointer base = a.data().addressPointer();
-        return new Address(base.address() + base.position() * base.sizeof());
+        return base.address() + base.position() * base.sizeof();
     }
 
     /** A raw address for oneDNN (JavaCPP's Pointer keeps its address field to subclasses). */
