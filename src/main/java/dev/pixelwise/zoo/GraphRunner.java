@@ -128,8 +128,10 @@ public final class GraphRunner implements AutoCloseable {
                 if (plan.skip()[i]) { // a concatenation whose inputs were written in place
                     String out = step.outputs().get(0);
                     values.put(out, place(out, plan.shapes().get(i).get(0), plan, roots));
-                } else if (group != null) { // a convolution with its ReLU6, in one oneDNN primitive
-                    INDArray out = output(group.output, plan.shapes().get(group.last).get(0), plan, roots, returned, result);
+                } else if (group != null) { // a convolution with its ReLU (6) or residual ADD, in one oneDNN primitive
+                    INDArray out = group.residual != null
+                            ? values.remove(group.residual) // the residual's last reader is the ADD: its array becomes the sum
+                            : output(group.output, plan.shapes().get(group.last).get(0), plan, roots, returned, result);
                     values.put(group.output, out);
                     INDArray source = values.get(group.input);
                     if (timer == null) {
@@ -191,7 +193,10 @@ public final class GraphRunner implements AutoCloseable {
         }
         if (recording) {
             plans.put(planKey, GraphPlanner.inPlace(program, recorded, wanted));
-            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, fusedWeights);
+            Plan made = plans.get(planKey);
+            Set<String> placed = new HashSet<>(made.homes().keySet());
+            placed.addAll(made.rootKeys().keySet());
+            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, placed, fusedWeights);
             if (c != null) {
                 fused.put(planKey, c);
             }

@@ -39,8 +39,8 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * The NHWC convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
- * ReLU6 or ReLU that follows a convolution fused into it (a oneDNN post-op), instead of through ND4J's
- * conv2d / depthwise_conv2d ops.
+ * ReLU6 or ReLU, or the residual ADD, that follows a convolution fused into it (oneDNN post-ops), instead
+ * of through ND4J's conv2d / depthwise_conv2d ops.
  *
  * <p>Why: ND4J 1.0.0-M2.1 runs its convolutions on oneDNN too, but every call builds the primitive
  * descriptor again, reorders the weights into oneDNN's blocked layout again, and the ReLU6 and ADD
@@ -48,17 +48,19 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * bench/profile.sh on MobileNetV2 (AMD EPYC, 2 cores): of 8.6 ms in conv2d ops, 3.3 ms were the
  * convolution primitives, 1.6 ms weight reorders and 3.7 ms set-up outside the primitives; ReLU6 and
  * ADD another 1.2 ms. Here the primitives, their descriptors and the reordered weights are made on a
- * plan's first call after the recording one and kept; a call only points the primitives at the plan's
- * arrays.
+ * plan's first call after the recording one and kept ({@link Weights}: shared by the runner's plans);
+ * a call only points the primitives at the plan's arrays.
  *
  * <p>Same numbers, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
  * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
- * calls chose), so the same kernels run on the same data; the post-op is a clip to [0, 6] (or [0, max]),
- * what ND4J's relu6 (relu) computes. The tests compare with ND4J's ops. Not fused, measured: the residual ADD as a binary
- * post-op (oneDNN 2.3 then leaves brgconv for the projection convolutions: 8× slower and up to 8e-6
- * off); oneDNN 2.5.2 (the JavaCPP 1.5.7 binding) differed by up to 5e-6 even without post-ops.
- * {@link #fusable} decides which steps qualify; everything else runs through ND4J as before. Set
- * {@code -Dpixelwise.zoo.onednn-fusion=false} to run every op through ND4J.
+ * calls chose), so the same kernels run on the same data. The post-ops compute what ND4J's ops did: a
+ * clip to [0, 6] (or [0, max]) is relu6 (relu); a sum post-op into the residual's own array, whose last
+ * reader the ADD was, is the ADD (fl(conv + bias) + residual, the same rounding). The tests compare with
+ * ND4J's ops. Measured and not used: the residual as a binary post-op (oneDNN 2.3 then leaves brgconv for
+ * the projection convolutions: 8× slower and up to 8e-6 off); oneDNN 2.5.2 (the JavaCPP 1.5.7 binding)
+ * differed by up to 5e-6 even without post-ops. {@link #fusable} decides which steps qualify; everything
+ * else runs through ND4J as before. Set {@code -Dpixelwise.zoo.onednn-fusion=false} to run every op
+ * through ND4J.
  *
  * <p>Not thread-safe: its runner's lock guards it (one oneDNN stream per instance).
  */
@@ -80,6 +82,11 @@ final class OneDnnConvolutions implements AutoCloseable {
         final String output;
         /** The fused activation's op name, "relu6" or "relu", or null. */
         final String activation;
+        /**
+         * The other operand of a fused residual ADD, or null: its array becomes the destination, and the
+         * convolution adds into it (a sum post-op), so the ADD's output lives where this operand was.
+         */
+        final String residual;
         // made on first use
         convolution_forward primitive;
         memory src;
@@ -88,17 +95,18 @@ final class OneDnnConvolutions implements AutoCloseable {
         long srcAt; // the addresses src and dst point at: a repeated call usually gets the same pooled arrays
         long dstAt;
 
-        Group(int conv, int last, String input, String output, String activation) {
+        Group(int conv, int last, String input, String output, String activation, String residual) {
             this.conv = conv;
             this.last = last;
             this.input = input;
             this.output = output;
             this.activation = activation;
+            this.residual = residual;
         }
 
         /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
         String kind(String op) {
-            return op + (activation != null ? "+" + activation : "") + " (oneDNN)";
+            return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "") + " (oneDNN)";
         }
     }
 
@@ -163,14 +171,18 @@ final class OneDnnConvolutions implements AutoCloseable {
      * @param weights the runner's reordered weights, which its plans share
      */
     static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
-                                 List<String> outputs, Weights weights) {
+                                 List<String> outputs, Set<String> placed, Weights weights) {
         if (!ENABLED || !available()) {
             return null;
         }
         Map<String, List<Integer>> readers = new HashMap<>();
+        Map<String, Integer> producer = new HashMap<>();
         for (int i = 0; i < program.size(); i++) {
             for (String in : program.get(i).inputs()) {
                 readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            }
+            for (int o = 0; o < program.get(i).outputs().size(); o++) {
+                producer.put(program.get(i).outputs().get(o), i);
             }
         }
         OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights);
@@ -181,13 +193,28 @@ final class OneDnnConvolutions implements AutoCloseable {
             }
             String c = s.outputs().get(0);
             List<Integer> r = readers.getOrDefault(c, List.of());
-            Group g = new Group(i, i, s.inputs().get(0), c, null);
-            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by a ReLU(6) alone
-                Step next = program.get(r.get(0));
+            Group g = new Group(i, i, s.inputs().get(0), c, null, null);
+            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by one op alone
+                int k = r.get(0);
+                Step next = program.get(k);
                 String name = next.op().opName();
                 if ((name.equals("relu6") || name.equals("relu")) && next.inputs().size() == 1
                         && next.outputs().size() == 1 && cutoff(next) == 0) {
-                    g = new Group(i, r.get(0), g.input, next.outputs().get(0), name);
+                    g = new Group(i, k, g.input, next.outputs().get(0), name, null);
+                } else if (name.equals("add") && next.inputs().size() == 2 && next.outputs().size() == 1) {
+                    String other = next.inputs().get(next.inputs().get(0).equals(c) ? 1 : 0);
+                    String sum = next.outputs().get(0);
+                    Integer made = producer.get(other);
+                    int conv = i;
+                    boolean free = made != null && made < i && !other.equals(c) // computed here, not the caller's input
+                            && readers.get(other).stream().allMatch(j -> j < conv || j == k) // nothing reads it in between
+                            && !outputs.contains(other) && !outputs.contains(sum)
+                            && !placed.contains(other) && !placed.contains(sum) // not inside a shared buffer
+                            && shapes.get(made).get(program.get(made).outputs().indexOf(other)).equals(shapes.get(i).get(0))
+                            && shapes.get(k).get(0).equals(shapes.get(i).get(0));
+                    if (free) {
+                        g = new Group(i, k, g.input, sum, null, other);
+                    }
                 }
             }
             fused.byConv.put(i, g);
@@ -314,6 +341,9 @@ final class OneDnnConvolutions implements AutoCloseable {
             anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
         }
         post_ops ops = keep(new post_ops());
+        if (g.residual != null) {
+            ops.append_sum(); // scale 1: dst = convolution + dst, dst holding the residual: ND4J's add, in place
+        }
         if ("relu6".equals(g.activation)) {
             ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, 6f); // min(max(x, 0), 6): ND4J's relu6
         } else if ("relu".equals(g.activation)) { // a clip, not eltwise_relu: that gives −0 for x < 0 (0 · x), ND4J +0

@@ -153,8 +153,9 @@ class GraphRunnerTest {
      * NHWC convolutions (the importers' layout) run as oneDNN primitives with their ReLU6 or ReLU fused
      * (OneDnnConvolutions) from the second call of a shape on: the numbers must be ND4J's own, bit for
      * bit, for 1×1, 3×3, depthwise, stride 2 with even and odd sizes, SAME and VALID, a ReLU6 whose
-     * convolution is also read elsewhere (not fused), a convolution asked for as an output, outputs that
-     * live inside an in-place concatenation (batch 1), and batches.
+     * convolution is also read elsewhere (not fused), a residual ADD (fused: the convolution adds into the
+     * residual's array) and one whose residual is read again later (not fused), a convolution asked for as
+     * an output, outputs that live inside an in-place concatenation (batch 1), and batches.
      */
     @Test
     void fusedNhwcConvolutionsGiveNd4jsNumbersBitForBit() throws IOException {
@@ -166,7 +167,11 @@ class GraphRunnerTest {
         SDVariable r = g.nn.relu6(c, 0);                                                        // its ReLU6 is not fused
         SDVariable sum = g.math.add(c, r);
         SDVariable v = g.nn.relu6(conv(g, sum, 24, 24, 3, 2, PaddingMode.VALID, true), 0);      // depthwise VALID stride 2
-        SDVariable e = conv(g, v, 24, 12, 3, 1, PaddingMode.SAME, false);                      // no activation
+        SDVariable expand = g.nn.relu6(conv(g, v, 24, 48, 1, 1, PaddingMode.SAME, false), 0);  // an inverted residual:
+        SDVariable block = g.math.add(v, conv(g, expand, 48, 24, 1, 1, PaddingMode.SAME, false)); // the ADD fused, v's array the sum
+        SDVariable dw = conv(g, block, 24, 24, 3, 1, PaddingMode.SAME, true);                  // reads block, and block
+        SDVariable twice = g.math.add(dw, block);                                               // is read after this ADD:
+        SDVariable e = conv(g, g.math.add(twice, block.mul(0.5)), 24, 12, 3, 1, PaddingMode.SAME, false); // not fused
         g.identity("features", e);
         SDVariable top = g.nn.relu(conv(g, e, 12, 12, 1, 1, PaddingMode.SAME, false), 0);     // + ReLU, and written
         SDVariable bottom = conv(g, e, 12, 12, 3, 1, PaddingMode.SAME, false);                  // in place into a
@@ -196,7 +201,8 @@ class GraphRunnerTest {
             r1.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
             r1.run(Nd4j.rand(DataType.FLOAT, 1, 17, 16, 8), "features", "output");
             assertTrue(kinds.contains("conv2d+relu6 (oneDNN)") && kinds.contains("depthwise_conv2d+relu6 (oneDNN)")
-                    && kinds.contains("conv2d+relu (oneDNN)") && kinds.contains("conv2d (oneDNN)") && kinds.contains("relu6"),
+                    && kinds.contains("conv2d+relu (oneDNN)") && kinds.contains("conv2d (oneDNN)") && kinds.contains("relu6")
+                    && kinds.contains("conv2d+add (oneDNN)") && kinds.contains("add"),
                     kinds.toString());
         }
     }
