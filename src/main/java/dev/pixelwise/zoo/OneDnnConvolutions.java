@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -402,13 +403,18 @@ final class OneDnnConvolutions implements AutoCloseable {
         byConv.values().forEach(g -> g.primitive = null);
     }
 
-    /** Loads oneDNN's library once; false (and one warning) where it cannot load. */
+    /** Loads oneDNN's library once; false (and one warning) where it cannot load, or on ND4J's CUDA backend. */
     private static boolean available() {
         Boolean a = available;
         if (a == null) {
             synchronized (OneDnnConvolutions.class) {
                 if (available == null) {
                     try {
+                        if (!Nd4j.getEnvironment().isCPU()) { // the cuda profile: arrays live on the GPU
+                            LOG.info("ND4J runs on a GPU; convolutions run through ND4J's ops, not oneDNN's");
+                            available = false;
+                            return false;
+                        }
                         cpu = new engine(engine.kind.cpu, 0);
                         available = true;
                     } catch (Throwable e) { // UnsatisfiedLinkError on a platform without the native library
