@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
  * Unbatched throughput is 1000 / p50. PyTorch runs with torch.set_num_threads(2) — the JVM's cores —
  * under torch.inference_mode(). The top-1 indices must agree (same weights, same input); otherwise
  * the program fails. Targets from the issue: p50 ≤ 1.2× PyTorch; batched ≥ 2× unbatched throughput.
+ *
+ * <p>For mobilenet-v2 each round also runs the deployment peer, bench/torchscript_mobilenet.py: torchvision's
+ * MobileNetV2 (random weights: no network for the trained ones) scripted, frozen and passed through
+ * {@code torch.jit.optimize_for_inference}, on the same input, same protocol; the table gives its p50 and
+ * DL4J's ratio to it (issue #18: ≤ 1.0×).
  */
 public class ClassifyBench {
 
@@ -71,6 +76,9 @@ public class ClassifyBench {
     record Result(double p50, double p95, double batchImgPerSec, int top1, double foreignCpu) {
     }
 
+    /** The model the TorchScript peer builds from torchvision (the others have no torchvision twin). */
+    static final String TORCHSCRIPT_MODEL = "mobilenet-v2";
+
     public static void main(String[] args) throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -91,8 +99,9 @@ public class ClassifyBench {
 
         StringBuilder md = new StringBuilder();
         md.append("| model | DL4J p50 ms | DL4J p95 ms | PyTorch p50 ms | PyTorch p95 ms | p50 ratio (DL4J/PyTorch) "
+                + "| TorchScript p50 ms | **p50 ratio (DL4J/TorchScript)** "
                 + "| DL4J batch-8 img/s | DL4J unbatched img/s | batched/unbatched | PyTorch batch-8 img/s | top-1 agree |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> notes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (String name : names) {
@@ -111,6 +120,9 @@ public class ClassifyBench {
             List<Result> dl4jRounds = new ArrayList<>();
             List<Result> torchRounds = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
+            List<Double> scriptedP50 = new ArrayList<>();
+            List<Double> scriptedRatios = new ArrayList<>();
+            String scriptedInfo = "";
             double maxDiff = 0;
             double torchThreads = 0;
             try (TfliteGraph graph = new TfliteImporter().loadOrImport(tflite,
@@ -129,6 +141,17 @@ public class ClassifyBench {
                     ratios.add(d.p50 / t.p50);
                     System.out.printf(Locale.ROOT, "  round %d: DL4J p50 %.2f ms, PyTorch p50 %.2f ms, ratio %.2f%n",
                             round + 1, d.p50, t.p50, d.p50 / t.p50);
+                    if (name.equals(TORCHSCRIPT_MODEL)) {
+                        String js = runPython(dir, "bench/torchscript_mobilenet.py", dir.resolve("input.bin").toString());
+                        scriptedP50.add(num(js, "p50_ms"));
+                        scriptedRatios.add(d.p50 / num(js, "p50_ms"));
+                        scriptedInfo = String.format(Locale.ROOT, "TorchScript (torch %s, torchvision %s, %d threads; "
+                                        + "oneDNN ops in the optimised graph: %s) CPU used by other processes %.0f%%",
+                                str(js, "torch"), str(js, "torchvision"), (int) num(js, "threads"),
+                                js.replaceAll(".*\"mkldnn_ops\": \\[([^\\]]*)\\].*", "$1"), num(js, "foreign_cpu_pct"));
+                        System.out.printf(Locale.ROOT, "  round %d: TorchScript p50 %.2f ms, DL4J/TorchScript %.2f%n",
+                                round + 1, num(js, "p50_ms"), d.p50 / num(js, "p50_ms"));
+                    }
                 }
             }
             Result dl4j = median(dl4jRounds);
@@ -138,8 +161,11 @@ public class ClassifyBench {
             double unbatched = 1000.0 / dl4j.p50;
             boolean agree = dl4j.top1 == torch.top1;
             String row = String.format(Locale.ROOT,
-                    "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.1f | %s |",
-                    name, dl4j.p50, dl4j.p95, torch.p50, torch.p95, ratio, dl4j.batchImgPerSec,
+                    "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %.1f | %.1f | %.2f | %.1f | %s |",
+                    name, dl4j.p50, dl4j.p95, torch.p50, torch.p95, ratio,
+                    scriptedP50.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f", medianOf(scriptedP50)),
+                    scriptedRatios.isEmpty() ? "–" : String.format(Locale.ROOT, "**%.2f**", medianOf(scriptedRatios)),
+                    dl4j.batchImgPerSec,
                     unbatched, dl4j.batchImgPerSec / unbatched, torch.batchImgPerSec,
                     agree ? "yes (" + dl4j.top1 + ")" : "NO (" + dl4j.top1 + " vs " + torch.top1 + ")");
             System.out.println(row);
@@ -153,6 +179,11 @@ public class ClassifyBench {
                     ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
                     ratio <= 1.2 ? "met" : "missed",
                     dl4j.batchImgPerSec >= 2 * unbatched ? "met" : "missed"));
+            if (!scriptedRatios.isEmpty()) {
+                notes.add(String.format(Locale.ROOT, "- %s: DL4J/TorchScript p50 per round %s (target ≤ 1.0: %s); %s",
+                        name, scriptedRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
+                        medianOf(scriptedRatios) <= 1.0 ? "met" : "missed", scriptedInfo));
+            }
             if (!agree) {
                 failures.add(name + ": top-1 DL4J " + dl4j.top1 + " ≠ PyTorch " + torch.top1);
             }
@@ -307,8 +338,12 @@ public class ClassifyBench {
     // ---------------------------------------------------------------- PyTorch
 
     static String runTorch(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/python3", "bench/torch_tflite.py", dir.toString(),
-                Integer.toString(warmup))
+        return runPython(dir, "bench/torch_tflite.py", dir.toString());
+    }
+
+    /** Runs a bench Python script with its argument and the warm-up count; its last JSON line. */
+    static String runPython(Path dir, String script, String arg) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", script, arg, Integer.toString(warmup))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out;
         try (InputStream in = p.getInputStream()) {
@@ -317,11 +352,16 @@ public class ClassifyBench {
         int rc = p.waitFor();
         String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         if (rc != 0 || json == null) {
-            throw new IllegalStateException("bench/torch_tflite.py failed (exit " + rc + "):\n" + out);
+            throw new IllegalStateException(script + " failed (exit " + rc + "):\n" + out);
         }
         out.lines().filter(l -> !l.startsWith("{")).forEach(l -> System.out.println("  torch: " + l));
         System.out.println("  torch: " + json);
         return json;
+    }
+
+    static String str(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : "?";
     }
 
     static double num(String json, String key) {

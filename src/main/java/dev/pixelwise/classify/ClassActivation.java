@@ -35,12 +35,14 @@ final class ClassActivation {
     /**
      * Where a graph's maps come from.
      *
-     * @param featureMaps the graph variable the global pool reads, NCHW [N, C, h, w]
-     * @param weights     the classifier's weights, [classes][C] (its 1×1 convolution)
-     * @param bias        the classifier's bias per class, zeros when it has none (the maps do not use it)
-     * @param alignment   where the maps' cells sit on the input
+     * @param featureMaps  the graph variable the global pool reads, [N, C, h, w], or [N, h, w, C] when
+     *                     {@code channelsLast} (the TFLite importer's graphs work in NHWC)
+     * @param weights      the classifier's weights, [classes][C] (its 1×1 convolution)
+     * @param bias         the classifier's bias per class, zeros when it has none (the maps do not use it)
+     * @param alignment    where the maps' cells sit on the input
      */
-    record Head(String featureMaps, int channels, float[][] weights, float[] bias, CellAlignment alignment) {
+    record Head(String featureMaps, boolean channelsLast, int channels, float[][] weights, float[] bias,
+                CellAlignment alignment) {
     }
 
     /**
@@ -66,6 +68,7 @@ final class ClassActivation {
         }
         return ModelThread.call(() -> {
             String maps = null;
+            boolean channelsLast = false;
             SameDiffOp classifier = null;
             for (SameDiffOp op : sd.getOps().values()) {
                 List<String> in = op.getInputsToOp();
@@ -74,6 +77,9 @@ final class ClassActivation {
                 }
                 if ("avgpool2d".equals(op.getOp().opName()) && op.getOutputsOfOp().contains(pooled)) {
                     maps = in.get(0);
+                    // avgpool2d's integer arguments: [kH, kW, sH, sW, pH, pW, dH, dW, same, divisor, NHWC?]
+                    long[] a = ((DynamicCustomOp) op.getOp()).iArgs();
+                    channelsLast = a.length > 10 && a[10] == 1;
                 } else if ("conv2d".equals(op.getOp().opName()) && in.get(0).equals(pooled)) {
                     if (classifier != null) {
                         return null; // two readers of the pool: not a plain classifier
@@ -103,7 +109,7 @@ final class ClassActivation {
                     bias = b;
                 }
             }
-            return new Head(maps, channels, weights, bias, alignment(sd, maps));
+            return new Head(maps, channelsLast, channels, weights, bias, alignment(sd, maps));
         });
     }
 

@@ -80,28 +80,29 @@ public class ClassifierModels {
         String pooled = pooledOutput(graph);
         ClassActivation.Head cam = ClassActivation.find(graph.sameDiff(), pooled);
         String maps = cam == null ? null : cam.featureMaps();
+        boolean channelsLast = cam != null && cam.channelsLast();
         int[] mapSize = {0, 0};
         if (maps != null) { // warm-up of the plan with the feature maps, and their size
             ModelThread.run(() -> {
                 try (INDArray input = stack(graph, blank); INDArray out = graph.output(input, maps)) {
-                    mapSize[0] = (int) out.size(2);
-                    mapSize[1] = (int) out.size(3);
+                    mapSize[0] = (int) out.size(channelsLast ? 1 : 2);
+                    mapSize[1] = (int) out.size(channelsLast ? 2 : 3);
                 }
             });
-            forward(graph, blank, maps);
+            forward(graph, blank, cam);
         }
-        BatchingClassifier runner = new BatchingClassifier(id, (batch, withMaps) -> forward(graph, batch, withMaps ? maps : null),
+        BatchingClassifier runner = new BatchingClassifier(id, (batch, withMaps) -> forward(graph, batch, withMaps ? cam : null),
                 config.maxBatch(), config.maxDelay().toMillis(), batches::record);
         BatchingClassifier embedder = null;
         if (pooled != null) {
             embed(graph, pooled, blank, null);
             if (maps != null) {
-                embed(graph, pooled, blank, maps);
+                embed(graph, pooled, blank, cam);
             }
             DistributionSummary featureBatches = DistributionSummary.builder("pixelwise.classify.features.batch.size")
                     .description("Images per forward pass to the pooled features (collections)").tag("model", id)
                     .register(metrics);
-            embedder = new BatchingClassifier(id + "-features", (batch, withMaps) -> embed(graph, pooled, batch, withMaps ? maps : null),
+            embedder = new BatchingClassifier(id + "-features", (batch, withMaps) -> embed(graph, pooled, batch, withMaps ? cam : null),
                     config.maxBatch(), config.maxDelay().toMillis(), featureBatches::record);
         }
         return new Loaded(id, translator, runner, embedder, cam, mapSize[0], mapSize[1]);
@@ -164,22 +165,29 @@ public class ClassifierModels {
         return embed(graph, pooled, batch, null).outputs();
     }
 
-    /** {@link #embed(TfliteGraph, String, float[][])}, with the feature maps named {@code maps} (if not null). */
-    private static BatchingClassifier.Pass embed(TfliteGraph graph, String pooled, float[][] batch, String maps) {
+    /** {@link #embed(TfliteGraph, String, float[][])}, with the feature maps of {@code maps} (if not null). */
+    private static BatchingClassifier.Pass embed(TfliteGraph graph, String pooled, float[][] batch, ClassActivation.Head maps) {
         return ModelThread.call(() -> {
             try (INDArray input = stack(graph, batch)) {
-                Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{pooled} : new String[]{pooled, maps});
+                Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{pooled}
+                        : new String[]{pooled, maps.featureMaps()});
                 try {
                     float[][] features = rows(out.get(pooled), batch.length);
                     for (int i = 0; i < features.length; i++) {
                         features[i] = unitLength(features[i]);
                     }
-                    return new BatchingClassifier.Pass(features, maps == null ? null : rows(out.get(maps), batch.length));
+                    return new BatchingClassifier.Pass(features, maps == null ? null : planarRows(out, maps, batch.length));
                 } finally {
                     out.values().forEach(INDArray::close);
                 }
             }
         });
+    }
+
+    /** Each image's feature maps as planar [C, h, w] values (the graph may hold them channels last). */
+    private static float[][] planarRows(Map<String, INDArray> out, ClassActivation.Head maps, int n) {
+        INDArray m = out.get(maps.featureMaps());
+        return rows(maps.channelsLast() ? m.permute(0, 3, 1, 2) : m, n); // a view of m: closed with it
     }
 
     /** Each image's values of a [N, …] array, flattened in C order. */
@@ -212,15 +220,15 @@ public class ClassifierModels {
         return forward(graph, batch, null).outputs();
     }
 
-    /** The probabilities and, when {@code maps} names them, the feature maps, from one forward pass. */
-    private static BatchingClassifier.Pass forward(TfliteGraph graph, float[][] batch, String maps) {
+    /** The probabilities and, when {@code maps} is not null, its feature maps, from one forward pass. */
+    private static BatchingClassifier.Pass forward(TfliteGraph graph, float[][] batch, ClassActivation.Head maps) {
         return ModelThread.call(() -> forwardHere(graph, batch, maps));
     }
 
-    private static BatchingClassifier.Pass forwardHere(TfliteGraph graph, float[][] batch, String maps) {
+    private static BatchingClassifier.Pass forwardHere(TfliteGraph graph, float[][] batch, ClassActivation.Head maps) {
         try (INDArray input = stack(graph, batch)) {
             Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{TfliteImporter.PROBABILITIES}
-                    : new String[]{TfliteImporter.PROBABILITIES, maps});
+                    : new String[]{TfliteImporter.PROBABILITIES, maps.featureMaps()});
             try {
                 INDArray p = out.get(TfliteImporter.PROBABILITIES);
                 float[][] probs = new float[batch.length][];
@@ -229,7 +237,7 @@ public class ClassifierModels {
                         probs[i] = row.toFloatVector();
                     }
                 }
-                return new BatchingClassifier.Pass(probs, maps == null ? null : rows(out.get(maps), batch.length));
+                return new BatchingClassifier.Pass(probs, maps == null ? null : planarRows(out, maps, batch.length));
             } finally {
                 out.values().forEach(INDArray::close);
             }

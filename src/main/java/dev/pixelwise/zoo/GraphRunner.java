@@ -53,9 +53,27 @@ public final class GraphRunner implements AutoCloseable {
     private final GraphPlanner planner;
     private final Map<List<String>, List<Step>> programs = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    /** Per plan, its convolutions run as fused oneDNN primitives (absent: none, every op through ND4J). */
+    private final Map<PlanKey, OneDnnConvolutions> fused = new HashMap<>();
+    /** The fused convolutions' weights in oneDNN's layouts, shared by the plans. */
+    private final OneDnnConvolutions.Weights fusedWeights = new OneDnnConvolutions.Weights();
     private final ArrayPool pool = new ArrayPool();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
+    /** Told the duration of every step, or null (the default): then a call reads no clock at all. */
+    private StepTimer timer;
     private boolean closed;
+
+    /**
+     * Told how long each executed step of a call took, for profiling (bench/profile.sh): what ran (the op's
+     * name, or e.g. "conv2d+relu6 (oneDNN)" for a fused convolution, which then reports the convolution's
+     * op, its input and weights, and the ReLU6's output), the op, its input and output arrays (valid only
+     * during the call to {@link #step}) and the wall time, in ns. Concatenations done in place and steps
+     * fused into another are not reported.
+     */
+    @FunctionalInterface
+    public interface StepTimer {
+        void step(String kind, DifferentialFunction op, String output, INDArray[] inputs, INDArray[] outputs, long nanos);
+    }
 
     /**
      * @param sd    the graph; its constants (and variables, read as constants) must have arrays
@@ -91,6 +109,7 @@ public final class GraphRunner implements AutoCloseable {
         List<Step> program = programs.computeIfAbsent(wanted, planner::program);
         PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList());
         Plan plan = plans.get(planKey);
+        OneDnnConvolutions convolutions = fused.get(planKey);
         boolean recording = plan == null;
         List<List<Key>> recorded = recording ? new ArrayList<>() : null;
         if (recording) {
@@ -105,9 +124,26 @@ public final class GraphRunner implements AutoCloseable {
         try {
             for (int i = 0; i < program.size(); i++) {
                 Step step = program.get(i);
+                OneDnnConvolutions.Group group = convolutions == null ? null : convolutions.group(i);
                 if (plan.skip()[i]) { // a concatenation whose inputs were written in place
                     String out = step.outputs().get(0);
                     values.put(out, place(out, plan.shapes().get(i).get(0), plan, roots));
+                } else if (group != null) { // a convolution with its ReLU (6) or residual ADD, in one oneDNN primitive
+                    INDArray out = group.residual != null
+                            ? values.remove(group.residual) // the residual's last reader is the ADD: its array becomes the sum
+                            : output(group.output, plan.shapes().get(group.last).get(0), plan, roots, returned, result);
+                    values.put(group.output, out);
+                    INDArray source = values.get(group.input);
+                    if (timer == null) {
+                        convolutions.execute(group, source, out);
+                    } else {
+                        long t0 = System.nanoTime();
+                        convolutions.execute(group, source, out);
+                        timer.step(group.kind(step.op().opName()), step.op(), group.output,
+                                new INDArray[]{source, constants.get(step.inputs().get(1))}, new INDArray[]{out}, System.nanoTime() - t0);
+                    }
+                } else if (convolutions != null && convolutions.absorbed(i)) {
+                    // done inside the fused convolution before it
                 } else {
                     INDArray[] args = new INDArray[step.inputs().size()];
                     for (int a = 0; a < args.length; a++) {
@@ -125,15 +161,16 @@ public final class GraphRunner implements AutoCloseable {
                     INDArray[] outs = new INDArray[shapes.size()];
                     for (int o = 0; o < outs.length; o++) {
                         String name = step.outputs().get(o);
-                        if (returned.contains(name)) {
-                            outs[o] = shapes.get(o).create();
-                            result.put(name, outs[o]);
-                        } else {
-                            outs[o] = plan.homes().containsKey(name) ? place(name, shapes.get(o), plan, roots) : pool.take(shapes.get(o));
-                        }
+                        outs[o] = output(name, shapes.get(o), plan, roots, returned, result);
                         values.put(name, outs[o]);
                     }
-                    execute(step, args, outs);
+                    if (timer == null) {
+                        execute(step, args, outs);
+                    } else {
+                        long t0 = System.nanoTime();
+                        execute(step, args, outs);
+                        timer.step(step.op().opName(), step.op(), step.outputs().get(0), args, outs, System.nanoTime() - t0);
+                    }
                 }
                 for (String dead : plan.dies().get(i)) {
                     INDArray v = plan.rootKeys().containsKey(dead) ? roots.remove(dead) : values.remove(dead);
@@ -156,9 +193,19 @@ public final class GraphRunner implements AutoCloseable {
         }
         if (recording) {
             plans.put(planKey, GraphPlanner.inPlace(program, recorded, wanted));
+            Plan made = plans.get(planKey);
+            Set<String> placed = new HashSet<>(made.homes().keySet());
+            placed.addAll(made.rootKeys().keySet());
+            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, placed, fusedWeights);
+            if (c != null) {
+                fused.put(planKey, c);
+            }
             if (plans.size() > 32) { // shapes seen long ago: the plans are small, but not unbounded
                 Iterator<PlanKey> oldest = plans.keySet().iterator();
-                oldest.next();
+                OneDnnConvolutions gone = fused.remove(oldest.next());
+                if (gone != null) {
+                    gone.close();
+                }
                 oldest.remove();
             }
         }
@@ -168,6 +215,17 @@ public final class GraphRunner implements AutoCloseable {
             ordered.put(name, v != null ? v : (values.containsKey(name) ? values.get(name).dup() : constants.get(name).dup()));
         }
         return ordered;
+    }
+
+    /** Where step output {@code name} goes: a new array the caller gets, its place in a shared buffer, or a pooled array. */
+    private INDArray output(String name, Key key, Plan plan, Map<String, INDArray> roots, Set<String> returned,
+                            Map<String, INDArray> result) {
+        if (returned.contains(name)) {
+            INDArray a = key.create();
+            result.put(name, a);
+            return a;
+        }
+        return plan.homes().containsKey(name) ? place(name, key, plan, roots) : pool.take(key);
     }
 
     /** The array of a variable that lives inside a shared buffer: the buffer itself, or a view into it. */
@@ -182,6 +240,11 @@ public final class GraphRunner implements AutoCloseable {
             return root;
         }
         return Nd4j.create(root.data(), key.shape(), Nd4j.getStrides(key.shape(), 'c'), home.offset(), 1L, 'c');
+    }
+
+    /** Reports every step of the following calls to {@code timer}; null stops it. */
+    public synchronized void timeSteps(StepTimer timer) {
+        this.timer = timer;
     }
 
     /** Native bytes held for reuse between calls (for tests and the about page). */
@@ -202,6 +265,9 @@ public final class GraphRunner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         releasePool();
+        fused.values().forEach(OneDnnConvolutions::close);
+        fused.clear();
+        fusedWeights.close();
         for (OpContext c : contexts.values()) {
             try {
                 c.close();

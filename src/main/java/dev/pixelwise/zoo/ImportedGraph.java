@@ -81,6 +81,11 @@ public abstract class ImportedGraph implements AutoCloseable {
         }
     }
 
+    /** Reports the duration of every op of the following forward passes to {@code timer} (null: stop); see bench/profile.sh. */
+    public void timeSteps(GraphRunner.StepTimer timer) {
+        runner.timeSteps(timer);
+    }
+
     /** Frees the arrays kept between calls (about one call's working set); the graph stays usable. */
     public void releaseMemory() {
         runner.releasePool();

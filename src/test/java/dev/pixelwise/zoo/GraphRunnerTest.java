@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -146,6 +147,77 @@ class GraphRunnerTest {
         assertEquals(0, runner.pooledBytes());
         INDArray p = runner.run(x, "probabilities").get("probabilities");
         assertEquals(0, reference(x, "probabilities").sub(p).amaxNumber().doubleValue(), 1e-6);
+    }
+
+    /**
+     * NHWC convolutions (the importers' layout) run as oneDNN primitives with their ReLU6 or ReLU fused
+     * (OneDnnConvolutions) from the second call of a shape on: the numbers must be ND4J's own, bit for
+     * bit, for 1×1, 3×3, depthwise, stride 2 with even and odd sizes, SAME and VALID, a ReLU6 whose
+     * convolution is also read elsewhere (not fused), a residual ADD (fused: the convolution adds into the
+     * residual's array) and one whose residual is read again later (not fused), a convolution asked for as
+     * an output, outputs that live inside an in-place concatenation (batch 1), and batches.
+     */
+    @Test
+    void fusedNhwcConvolutionsGiveNd4jsNumbersBitForBit() throws IOException {
+        SameDiff g = SameDiff.create();
+        SDVariable x = g.placeHolder("input", DataType.FLOAT, -1, -1, -1, 8);
+        SDVariable h = g.nn.relu6(conv(g, x, 8, 16, 3, 2, PaddingMode.SAME, false), 0);       // 3×3 stride 2 + ReLU6
+        h = g.nn.relu6(conv(g, h, 16, 16, 3, 1, PaddingMode.SAME, true), 0);                   // depthwise + ReLU6
+        SDVariable c = conv(g, h, 16, 24, 1, 1, PaddingMode.SAME, false);                      // 1×1, read twice:
+        SDVariable r = g.nn.relu6(c, 0);                                                        // its ReLU6 is not fused
+        SDVariable sum = g.math.add(c, r);
+        SDVariable v = g.nn.relu6(conv(g, sum, 24, 24, 3, 2, PaddingMode.VALID, true), 0);      // depthwise VALID stride 2
+        SDVariable expand = g.nn.relu6(conv(g, v, 24, 48, 1, 1, PaddingMode.SAME, false), 0);  // an inverted residual:
+        SDVariable block = g.math.add(v, conv(g, expand, 48, 24, 1, 1, PaddingMode.SAME, false)); // the ADD fused, v's array the sum
+        SDVariable dw = conv(g, block, 24, 24, 3, 1, PaddingMode.SAME, true);                  // reads block, and block
+        SDVariable twice = g.math.add(dw, block);                                               // is read after this ADD:
+        SDVariable e = conv(g, g.math.add(twice, block.mul(0.5)), 24, 12, 3, 1, PaddingMode.SAME, false); // not fused
+        g.identity("features", e);
+        SDVariable top = g.nn.relu(conv(g, e, 12, 12, 1, 1, PaddingMode.SAME, false), 0);     // + ReLU, and written
+        SDVariable bottom = conv(g, e, 12, 12, 3, 1, PaddingMode.SAME, false);                  // in place into a
+        SDVariable stacked = g.concat(1, top, bottom);                                          // concatenation along H
+        g.nn.relu6("output", stacked, 0);                                                       // "features" is asked for too
+        fusedConvolutionsMatch(g);
+        // A graph read back from its file (as the app loads its cached graphs) carries the convolutions'
+        // settings in their integer arguments only; the fused path must still qualify them.
+        fusedConvolutionsMatch(SameDiff.fromFlatBuffers(g.asFlatBuffers(false), false));
+    }
+
+    private static void fusedConvolutionsMatch(SameDiff g) {
+        try (GraphRunner r1 = new GraphRunner(g, "input")) {
+            for (long[] shape : new long[][]{{1, 17, 16, 8}, {1, 16, 16, 8}, {2, 11, 9, 8}, {1, 17, 16, 8}}) {
+                INDArray in = Nd4j.rand(DataType.FLOAT, shape).subi(0.5).muli(8);
+                Map<String, INDArray> expected = g.output(Map.of("input", in), "features", "output");
+                for (int repeat = 0; repeat < 3; repeat++) { // the first call of a shape records, later ones fuse
+                    Map<String, INDArray> got = r1.run(in, "features", "output");
+                    for (String name : List.of("features", "output")) {
+                        assertEquals(expected.get(name), got.get(name), name + " of " + Arrays.toString(shape) + ", call " + repeat);
+                        assertEquals(0.0, expected.get(name).sub(got.get(name)).amaxNumber().doubleValue(), name); // exact
+                    }
+                }
+            }
+            // What ran, as the profiler sees it: the fused kinds, and the one ReLU6 that could not be fused.
+            List<String> kinds = new java.util.ArrayList<>();
+            r1.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
+            r1.run(Nd4j.rand(DataType.FLOAT, 1, 17, 16, 8), "features", "output");
+            assertTrue(kinds.contains("conv2d+relu6 (oneDNN)") && kinds.contains("depthwise_conv2d+relu6 (oneDNN)")
+                    && kinds.contains("conv2d+relu (oneDNN)") && kinds.contains("conv2d (oneDNN)") && kinds.contains("relu6")
+                    && kinds.contains("conv2d+add (oneDNN)") && kinds.contains("add"),
+                    kinds.toString());
+        }
+    }
+
+    /** An NHWC convolution as the TFLite importer makes it (OIYX weights; depthwise: YXIO) with a bias. */
+    private static SDVariable conv(SameDiff g, SDVariable x, int in, int out, int k, int stride, PaddingMode padding,
+                                   boolean depthwise) {
+        Conv2DConfig config = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).dH(1).dW(1).pH(0).pW(0)
+                .paddingMode(padding).dataFormat(Conv2DConfig.NHWC)
+                .weightsFormat(depthwise ? WeightsFormat.YXIO : WeightsFormat.OIYX).build();
+        SDVariable bias = g.constant(Nd4j.randn(DataType.FLOAT, out));
+        if (depthwise) {
+            return g.cnn.depthWiseConv2d(x, g.constant(Nd4j.randn(DataType.FLOAT, k, k, in, out / in)), bias, config);
+        }
+        return g.cnn.conv2d(x, g.constant(Nd4j.randn(DataType.FLOAT, out, in, k, k).divi(Math.sqrt(in * k * k))), bias, config);
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class TfliteGraph extends ImportedGraph {
 
     private static final String MAGIC = "pixelwise-samediff-graph";
     /** Bump when the importer produces a different graph for the same model, to invalidate caches. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private final int channels;
     private final int height;

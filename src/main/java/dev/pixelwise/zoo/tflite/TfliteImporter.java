@@ -33,20 +33,28 @@ import java.util.Set;
  * re-quantised, so QUANTIZE and DEQUANTIZE are identities.
  *
  * <h2>Layout</h2>
- * The graph works in <b>NCHW</b> (oneDNN's fast path): its input is the placeholder {@value #INPUT}, float32
- * [N, C, H, W] holding the <em>real</em> input values (for the Coral models (p − 128) / 128, see
- * {@link TfliteGraph#inputFromRgb}); N is free, so batches work. CONV_2D filters are moved once at import
- * from TFLite's [out, kh, kw, in] to OIYX [out, in, kh, kw]; DEPTHWISE_CONV_2D filters from
- * [1, kh, kw, in·mult] to ND4J's [kh, kw, in, mult]. Rank-4 activations are kept NCHW; an operator that
- * needs NHWC (a RESHAPE that really reorders elements) gets a transpose, made once and only where needed.
- * RESIZE_BILINEAR is computed as two matrix products with constant interpolation matrices (see
- * {@code resizeBilinear}), so DeepLab runs in NCHW from input to class map.
+ * The graph's input is the placeholder {@value #INPUT}, float32 [N, C, H, W] (NCHW) holding the
+ * <em>real</em> input values (for the Coral models (p − 128) / 128, see {@link TfliteGraph#inputFromRgb});
+ * N is free, so batches work. Inside, activations are <b>NHWC</b>, TFLite's own layout: one transpose after
+ * the input, and rank-4 outputs (DeepLab's logits) are transposed back to NCHW. Why NHWC: ND4J's
+ * convolutions run on oneDNN, whose fastest float kernels on AVX-512 (brgconv) read and write NHWC; an
+ * NCHW graph paid three reorders of the activations per convolution (input in, output in, output back).
+ * Measured with bench/profile.sh on MobileNetV2 (AMD EPYC, 2 cores): 20.6 → 12.0 ms per image, DeepLabV3
+ * at 513² about half the time, the outputs bit for bit the same (the same kernels run on the same
+ * numbers). NHWC is also the layout {@code dev.pixelwise.zoo.OneDnnConvolutions} runs fused. The system
+ * property {@code pixelwise.tflite.nchw=true} still builds the NCHW graph (for before/after measurements;
+ * it applies to imports, a cached graph keeps the layout it was made with).
+ * CONV_2D filters are moved once at import from TFLite's [out, kh, kw, in] to OIYX [out, in, kh, kw];
+ * DEPTHWISE_CONV_2D filters from [1, kh, kw, in·mult] to ND4J's [kh, kw, in, mult]. An operator that needs
+ * the other layout (a RESHAPE that really reorders elements) gets a transpose, made once and only where
+ * needed. RESIZE_BILINEAR is computed as two matrix products with constant interpolation matrices (see
+ * {@code resizeBilinear}), so DeepLab runs without leaving the graph's layout from input to class map.
  * TFLite's SAME padding (ceil(in / stride) outputs, the smaller half of the padding before, kernel
  * extent (k − 1)·d + 1 when dilated) is ND4J's {@link PaddingMode#SAME}; {@code SameDiffOpsTest} checks
  * this against the reference kernels, including the even-size stride-2 case with all padding after.
  *
  * <h2>Names</h2>
- * Graph outputs get readable names, the others are called "t&lt;tensor index&gt;" (NCHW when rank 4):
+ * Graph outputs get readable names (NCHW when rank 4), the others are called "t&lt;tensor index&gt;" (in the inner layout):
  * <ul>
  * <li>a graph output made by SOFTMAX: {@value #PROBABILITIES}, and the SOFTMAX input {@value #LOGITS}
  *     (MobileNet: [N, 1001] each);</li>
@@ -139,6 +147,8 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
         /** Constants made from model tensors, by SameDiff name ("w12" filter, "b7" bias, "c3_b" broadcast operand). */
         private final Map<String, SDVariable> constants = new HashMap<>();
         private final String sha256;
+        /** Activations between operators in NHWC (true), or NCHW with {@code -Dpixelwise.tflite.nchw=true} (see the class comment). */
+        private final boolean nhwcInside = !Boolean.getBoolean("pixelwise.tflite.nchw");
 
         Builder(TfliteModel model, String sha256) {
             this.model = model;
@@ -292,9 +302,10 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             Conv2DConfig config = Conv2DConfig.builder()
                     .kH(k.kh).kW(k.kw).sH(o.strideH()).sW(o.strideW()).dH(k.dh).dW(k.dw)
                     .pH(0).pW(0).paddingMode(padding(o.padding()))
-                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(depthwise ? WeightsFormat.YXIO : WeightsFormat.OIYX)
+                    .dataFormat(nhwcInside ? Conv2DConfig.NHWC : Conv2DConfig.NCHW)
+                    .weightsFormat(depthwise ? WeightsFormat.YXIO : WeightsFormat.OIYX)
                     .build();
-            SDVariable x = nchw(op.input(0));
+            SDVariable x = image(op.input(0));
             SDVariable bias = bias(op, channels);
             String name = preActivationName(out, o.activation());
             SDVariable y;
@@ -305,7 +316,7 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
                 y = bias == null ? sd.cnn.conv2d(name, x, weights, config)
                         : sd.cnn.conv2d(name, x, weights, bias, config);
             }
-            produceNchw(out, activate(out, y, o.activation()));
+            produceImage(out, activate(out, y, o.activation()));
         }
 
         private SDVariable bias(TfliteOperator op, int channels) {
@@ -326,19 +337,19 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             int[] outShape = model.tensor(out).shape();
             String name = preActivationName(out, act);
             if (outShape.length == 4) {
-                SDVariable y = operandNchw(op.input(0)).add(name, operandNchw(op.input(1)));
-                produceNchw(out, activate(out, y, act));
+                SDVariable y = operandImage(op.input(0)).add(name, operandImage(op.input(1)));
+                produceImage(out, activate(out, y, act));
             } else {
                 SDVariable y = plain(op.input(0)).add(name, plain(op.input(1)));
                 producePlain(out, activate(out, y, act));
             }
         }
 
-        /** An ADD operand for a rank-4 result: an activation in NCHW, or a constant broadcast like TFLite's. */
-        private SDVariable operandNchw(int index) {
+        /** An ADD operand for a rank-4 result: an activation in the inner layout, or a constant broadcast like TFLite's. */
+        private SDVariable operandImage(int index) {
             TfliteTensor t = model.tensor(index);
             if (t.rank() == 4) {
-                return nchw(index); // an activation, or a rank-4 constant (transposed once by value())
+                return image(index); // an activation, or a rank-4 constant (laid out once by value())
             }
             if (!t.hasData()) {
                 throw new UnsupportedOperationException("rank-" + t.rank() + " activation " + t
@@ -349,8 +360,9 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             for (int i = 0; i < s.length; i++) {
                 nhwc[4 - s.length + i] = s[i];
             }
+            INDArray broadcast = Nd4j.create(TensorValues.dequantize(t), nhwc, 'c');
             return constants.computeIfAbsent("c" + index + "_b", name -> sd.constant(name,
-                    Nd4j.create(TensorValues.dequantize(t), nhwc, 'c').permute(0, 3, 1, 2).dup('c')));
+                    nhwcInside ? broadcast : broadcast.permute(0, 3, 1, 2).dup('c')));
         }
 
         private void averagePool(TfliteOperator op, int out) {
@@ -360,10 +372,10 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
                     .pH(0).pW(0).dH(1).dW(1).paddingMode(padding(o.padding()))
                     .type(Pooling2D.Pooling2DType.AVG)
                     .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).extra(0) // TFLite: mean over in-image pixels
-                    .isNHWC(false).build();
+                    .isNHWC(nhwcInside).build();
             String name = preActivationName(out, o.activation());
-            SDVariable y = sd.cnn.avgPooling2d(name, nchw(op.input(0)), config);
-            produceNchw(out, activate(out, y, o.activation()));
+            SDVariable y = sd.cnn.avgPooling2d(name, image(op.input(0)), config);
+            produceImage(out, activate(out, y, o.activation()));
         }
 
         private void reshape(TfliteOperator op, int out) {
@@ -383,7 +395,7 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             }
             String name = "t" + out;
             if (outShape.length == 4) {
-                if (sameOrder(outShape)) {
+                if (sameOrder(outShape) && !nhwcInside) {
                     produceNchw(out, sd.reshape(name, source, -1, outShape[3], outShape[1], outShape[2]));
                 } else {
                     Value v = newValue(out);
@@ -406,14 +418,14 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
         private void softmax(TfliteOperator op, int out) {
             float beta = op.options(OperatorOptions.Softmax.class).beta();
             Value in = value(op.input(0));
-            SDVariable x = in.image() ? nchw(op.input(0)) : plain(op.input(0));
-            int axis = in.image() ? 1 : in.shape.length - 1; // TFLite: the last (channel) axis
+            SDVariable x = in.image() ? image(op.input(0)) : plain(op.input(0));
+            int axis = in.image() ? (nhwcInside ? 3 : 1) : in.shape.length - 1; // TFLite: the last (channel) axis
             if (beta != 1f) {
                 x = x.mul("t" + out + "_scaled", beta);
             }
             SDVariable y = sd.nn.softmax("t" + out, x, axis);
             if (in.image()) {
-                produceNchw(out, y);
+                produceImage(out, y);
             } else {
                 producePlain(out, y);
             }
@@ -428,10 +440,10 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             String name = preActivationName(out, o.activation());
             if (rank == 4) {
                 for (int i = 0; i < in.length; i++) {
-                    parts[i] = operandNchw(in[i]);
+                    parts[i] = operandImage(in[i]);
                 }
-                SDVariable y = sd.concat(name, new int[]{0, 2, 3, 1}[axis], parts);
-                produceNchw(out, activate(out, y, o.activation()));
+                SDVariable y = sd.concat(name, nhwcInside ? axis : new int[]{0, 2, 3, 1}[axis], parts);
+                produceImage(out, activate(out, y, o.activation()));
             } else {
                 for (int i = 0; i < in.length; i++) {
                     parts[i] = plain(in[i]);
@@ -442,7 +454,7 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
 
         /**
          * RESIZE_BILINEAR as two products with constant interpolation matrices, out = R_h · x · R_wᵀ per
-         * channel (bilinear interpolation is separable), so it runs in NCHW and survives save/load: ND4J
+         * channel (bilinear interpolation is separable), so it runs in the graph's layout and survives save/load: ND4J
          * 1.0.0-M2.1's own resize_bilinear op (NHWC) computes the same but a saved graph holding it cannot
          * be loaded ("Error setting property for function ...ResizeBilinear": its Integer height/width).
          */
@@ -458,6 +470,14 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             INDArray ry = interpolation(h, size[0], o.alignCorners(), o.halfPixelCenters());        // [outH, h]
             INDArray rxT = interpolation(w, size[1], o.alignCorners(), o.halfPixelCenters())
                     .transpose().dup('c');                                                           // [w, outW]
+            if (nhwcInside) { // the same products in the same order (along W, then H) from NHWC
+                SDVariable alongW = sd.tensorMmul("t" + out + "_w", nhwc(op.input(0)),
+                        sd.constant("t" + out + "_rxT", rxT), new int[]{2}, new int[]{0});           // [N, h, C, outW]
+                SDVariable both = sd.tensorMmul("t" + out + "_hw", sd.constant("t" + out + "_ry", ry), alongW,
+                        new int[]{1}, new int[]{1});                                                 // [outH, N, C, outW]
+                newValue(out).nhwc = sd.permute("t" + out, both, 1, 0, 3, 2);
+                return;
+            }
             SDVariable alongW = sd.tensorMmul("t" + out + "_w", nchw(op.input(0)),
                     sd.constant("t" + out + "_rxT", rxT), new int[]{3}, new int[]{0});               // [N, C, h, outW]
             SDVariable both = sd.tensorMmul("t" + out + "_hw", sd.constant("t" + out + "_ry", ry), alongW,
@@ -569,6 +589,20 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             newValue(index).nchw = var;
         }
 
+        /** A rank-4 activation computed in the inner layout. */
+        private void produceImage(int index, SDVariable var) {
+            if (nhwcInside) {
+                newValue(index).nhwc = var;
+            } else {
+                newValue(index).nchw = var;
+            }
+        }
+
+        /** A rank-4 value in the inner layout (transposed once, where first needed, if it exists only in the other). */
+        private SDVariable image(int index) {
+            return nhwcInside ? nhwc(index) : nchw(index);
+        }
+
         private void producePlain(int index, SDVariable var) {
             newValue(index).plain = var;
         }
@@ -585,7 +619,9 @@ public final class TfliteImporter implements GraphImporter<TfliteGraph> {
             v = new Value(t.shape()); // a constant used as an activation
             long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
             INDArray data = Nd4j.create(TensorValues.dequantize(t), shape, 'c');
-            if (v.image()) {
+            if (v.image() && nhwcInside) {
+                v.nhwc = sd.constant("c" + index, data);
+            } else if (v.image()) {
                 v.nchw = sd.constant("c" + index, data.permute(0, 3, 1, 2).dup('c'));
             } else {
                 v.plain = sd.constant("c" + index, data);

@@ -1,0 +1,430 @@
+package dev.pixelwise.zoo;
+
+import dev.pixelwise.zoo.ArrayPool.Key;
+import dev.pixelwise.zoo.GraphPlanner.Step;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.jboss.logging.Logger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.algorithm;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind;
+
+/**
+ * The NHWC convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
+ * ReLU6 or ReLU, or the residual ADD, that follows a convolution fused into it (oneDNN post-ops), instead
+ * of through ND4J's conv2d / depthwise_conv2d ops.
+ *
+ * <p>Why: ND4J 1.0.0-M2.1 runs its convolutions on oneDNN too, but every call builds the primitive
+ * descriptor again, reorders the weights into oneDNN's blocked layout again, and the ReLU6 and ADD
+ * after it are separate ops that each read and write the whole activation. Measured with
+ * bench/profile.sh on MobileNetV2 (AMD EPYC, 2 cores): of 8.6 ms in conv2d ops, 3.3 ms were the
+ * convolution primitives, 1.6 ms weight reorders and 3.7 ms set-up outside the primitives; ReLU6 and
+ * ADD another 1.2 ms. Here the primitives, their descriptors and the reordered weights are made on a
+ * plan's first call after the recording one and kept ({@link Weights}: shared by the runner's plans);
+ * a call only points the primitives at the plan's arrays.
+ *
+ * <p>Same numbers, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
+ * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
+ * calls chose), so the same kernels run on the same data. The post-ops compute what ND4J's ops did: a
+ * clip to [0, 6] (or [0, max]) is relu6 (relu); a sum post-op into the residual's own array, whose last
+ * reader the ADD was, is the ADD (fl(conv + bias) + residual, the same rounding). The tests compare with
+ * ND4J's ops. Measured and not used: the residual as a binary post-op (oneDNN 2.3 then leaves brgconv for
+ * the projection convolutions: 8× slower and up to 8e-6 off); oneDNN 2.5.2 (the JavaCPP 1.5.7 binding)
+ * differed by up to 5e-6 even without post-ops. {@link #fusable} decides which steps qualify; everything
+ * else runs through ND4J as before. Set {@code -Dpixelwise.zoo.onednn-fusion=false} to run every op
+ * through ND4J.
+ *
+ * <p>Not thread-safe: its runner's lock guards it (one oneDNN stream per instance).
+ */
+final class OneDnnConvolutions implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OneDnnConvolutions.class);
+
+    /** Read once: the fast path is on unless {@code pixelwise.zoo.onednn-fusion=false}. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("pixelwise.zoo.onednn-fusion"));
+
+    private static volatile Boolean available;
+    private static engine cpu;
+
+    /** A convolution with what is fused into it: steps {@code conv} .. {@code last}, writing {@code output}. */
+    static final class Group {
+        final int conv;
+        final int last;
+        final String input;
+        final String output;
+        /** The fused activation's op name, "relu6" or "relu", or null. */
+        final String activation;
+        /**
+         * The other operand of a fused residual ADD, or null: its array becomes the destination, and the
+         * convolution adds into it (a sum post-op), so the ADD's output lives where this operand was.
+         */
+        final String residual;
+        // made on first use
+        convolution_forward primitive;
+        memory src;
+        memory dst;
+        IntMemoryMap args;
+        long srcAt; // the addresses src and dst point at: a repeated call usually gets the same pooled arrays
+        long dstAt;
+
+        Group(int conv, int last, String input, String output, String activation, String residual) {
+            this.conv = conv;
+            this.last = last;
+            this.input = input;
+            this.output = output;
+            this.activation = activation;
+            this.residual = residual;
+        }
+
+        /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
+        String kind(String op) {
+            return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "") + " (oneDNN)";
+        }
+    }
+
+    private final List<Step> program;
+    private final Map<String, INDArray> constants;
+    private final Map<Integer, Group> byConv = new HashMap<>();
+    private final Set<Integer> absorbed = new HashSet<>();
+    private final List<Pointer> owned = new ArrayList<>();
+    private stream stream;
+
+    private final Weights weights;
+
+    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights) {
+        this.program = program;
+        this.constants = constants;
+        this.weights = weights;
+    }
+
+    /**
+     * A runner's weights in the layouts its primitives asked for, shared by its plans: a classifier sees
+     * batches of 1 to 8 images, a plan each, and MobileNetV2's weights are 14 MB. Keyed by the weights'
+     * variable and the layout (oneDNN's memory descriptor, byte for byte); freed with the runner.
+     */
+    static final class Weights implements AutoCloseable {
+        private final Map<String, memory> reordered = new HashMap<>();
+        private final List<Pointer> owned = new ArrayList<>();
+
+        memory get(String name, INDArray w, memory.desc user, memory.desc layout, stream stream) {
+            dnnl_memory_desc_t d = layout.data();
+            byte[] bytes = new byte[(int) d.sizeof()];
+            new BytePointer(d).get(bytes);
+            return reordered.computeIfAbsent(name + "@" + Base64.getEncoder().encodeToString(bytes), k -> {
+                memory from = own(new memory(user, cpu, new Address(address(w))));
+                memory to = own(new memory(layout, cpu));
+                own(new reorder(from, to)).execute(stream, from, to);
+                stream._wait();
+                return to;
+            });
+        }
+
+        private <P extends Pointer> P own(P p) {
+            owned.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+            owned.clear();
+            reordered.clear();
+        }
+    }
+
+    /**
+     * The fusable convolutions of a plan, or null when there are none (or oneDNN's library is not
+     * available here, or the fast path is off).
+     *
+     * @param shapes  every step's output shapes (the plan's)
+     * @param outputs the variables the caller asked for (never fused away)
+     * @param weights the runner's reordered weights, which its plans share
+     */
+    static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
+                                 List<String> outputs, Set<String> placed, Weights weights) {
+        if (!ENABLED || !available()) {
+            return null;
+        }
+        Map<String, List<Integer>> readers = new HashMap<>();
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < program.size(); i++) {
+            for (String in : program.get(i).inputs()) {
+                readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            }
+            for (int o = 0; o < program.get(i).outputs().size(); o++) {
+                producer.put(program.get(i).outputs().get(o), i);
+            }
+        }
+        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights);
+        for (int i = 0; i < program.size(); i++) {
+            Step s = program.get(i);
+            if (!fusable(s, constants) || shapes.get(i).size() != 1) {
+                continue;
+            }
+            String c = s.outputs().get(0);
+            List<Integer> r = readers.getOrDefault(c, List.of());
+            Group g = new Group(i, i, s.inputs().get(0), c, null, null);
+            if (!outputs.contains(c) && r.size() == 1) { // the convolution's output is read by one op alone
+                int k = r.get(0);
+                Step next = program.get(k);
+                String name = next.op().opName();
+                if ((name.equals("relu6") || name.equals("relu")) && next.inputs().size() == 1
+                        && next.outputs().size() == 1 && cutoff(next) == 0) {
+                    g = new Group(i, k, g.input, next.outputs().get(0), name, null);
+                } else if (name.equals("add") && next.inputs().size() == 2 && next.outputs().size() == 1) {
+                    String other = next.inputs().get(next.inputs().get(0).equals(c) ? 1 : 0);
+                    String sum = next.outputs().get(0);
+                    Integer made = producer.get(other);
+                    int conv = i;
+                    boolean free = made != null && made < i && !other.equals(c) // computed here, not the caller's input
+                            && readers.get(other).stream().allMatch(j -> j < conv || j == k) // nothing reads it in between
+                            && !outputs.contains(other) && !outputs.contains(sum)
+                            && !placed.contains(other) && !placed.contains(sum) // not inside a shared buffer
+                            && shapes.get(made).get(program.get(made).outputs().indexOf(other)).equals(shapes.get(i).get(0))
+                            && shapes.get(k).get(0).equals(shapes.get(i).get(0));
+                    if (free) {
+                        g = new Group(i, k, g.input, sum, null, other);
+                    }
+                }
+            }
+            fused.byConv.put(i, g);
+            if (g.last != i) {
+                fused.absorbed.add(g.last);
+            }
+        }
+        return fused.byConv.isEmpty() ? null : fused;
+    }
+
+    /**
+     * A float32 conv2d (OIYX weights) or depthwise_conv2d (YXIO) in NHWC, stride any, no dilation (the
+     * importers spread dilated kernels out), SAME or VALID padding, with constant weights and bias.
+     *
+     * <p>NCHW convolutions (the ESRGAN graphs) stay ND4J's: run here with the same reorders into and out of
+     * NHWC around the primitive, made once, esrgan-thick ×4 on 64² measured 372 ms against 388 ms through
+     * ND4J (noise on a shared machine): its time is the convolutions themselves (about 115 GFLOP/s of the
+     * two cores' ~165 peak), not their set-up.
+     */
+    static boolean fusable(Step s, Map<String, INDArray> constants) {
+        Conv conv = Conv.of(s);
+        if (conv == null || !conv.nhwc || conv.dh != 1 || conv.dw != 1 || conv.padding == null
+                || s.inputs().size() != 3 || s.outputs().size() != 1) {
+            return false;
+        }
+        INDArray w = constants.get(s.inputs().get(1));
+        INDArray b = constants.get(s.inputs().get(2));
+        return w != null && b != null && w.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT
+                && w.rank() == 4 && b.rank() == 1 && w.ordering() == 'c' && !w.isView() && !b.isView();
+    }
+
+    /**
+     * A convolution's settings from its integer arguments, which are what ND4J runs by: a graph read back
+     * from its file has a config object whose weights format is the default, not the graph's.
+     * conv2d: [kH, kW, sH, sW, pH, pW, dH, dW, padding mode (0 VALID, 1 SAME), NHWC?, weights format
+     * (1 = OIYX)]; depthwise_conv2d: the same without the weights format (always [kh, kw, in, mult]).
+     */
+    record Conv(boolean depthwise, long kh, long kw, long sh, long sw, long dh, long dw, PaddingMode padding, boolean nhwc) {
+        static Conv of(Step s) {
+            boolean depthwise = s.op() instanceof DepthwiseConv2D;
+            if (!(s.op() instanceof Conv2D) && !depthwise) {
+                return null;
+            }
+            long[] a = ((DynamicCustomOp) s.op()).iArgs();
+            if (a.length < (depthwise ? 10 : 11) || (!depthwise && a[10] != 1) || a[4] != 0 || a[5] != 0) {
+                return null;
+            }
+            PaddingMode padding = a[8] == 1 ? PaddingMode.SAME : a[8] == 0 ? PaddingMode.VALID : null;
+            return new Conv(depthwise, a[0], a[1], a[2], a[3], a[6], a[7], padding, a[9] == 1);
+        }
+    }
+
+    /** The lower bound of a ReLU or ReLU6 op (ND4J's relu(x, cutoff)); NaN when it cannot be read. */
+    private static double cutoff(Step relu) {
+        if (relu.op() instanceof BaseScalarOp scalar && scalar.scalar() != null) {
+            return scalar.scalar().getDouble(0);
+        }
+        if (relu.op() instanceof DynamicCustomOp custom && custom.tArgs().length > 0) {
+            return custom.tArgs()[0];
+        }
+        return Double.NaN; // unknown: not fused
+    }
+
+    /** The group whose convolution is step {@code i}, or null. */
+    Group group(int i) {
+        return byConv.get(i);
+    }
+
+    /** True when step {@code i} is a ReLU or ReLU6 that runs inside a fused convolution. */
+    boolean absorbed(int i) {
+        return absorbed.contains(i);
+    }
+
+    /** Runs group {@code g}: reads {@code x}, writes {@code out} (c order, in the convolution's layout). */
+    void execute(Group g, INDArray x, INDArray out) {
+        if (g.primitive == null) {
+            make(g, x, out);
+        }
+        long srcAt = address(x), dstAt = address(out);
+        if (srcAt != g.srcAt) {
+            g.src.set_data_handle(new Address(srcAt));
+            g.srcAt = srcAt;
+        }
+        if (dstAt != g.dstAt) {
+            g.dst.set_data_handle(new Address(dstAt));
+            g.dstAt = dstAt;
+        }
+        g.primitive.execute(stream, g.args);
+        stream._wait();
+    }
+
+    private void make(Group g, INDArray x, INDArray out) {
+        Step s = program.get(g.conv);
+        Conv c = Conv.of(s);
+        boolean depthwise = c.depthwise();
+        INDArray w = constants.get(s.inputs().get(1));
+        INDArray b = constants.get(s.inputs().get(2));
+        long n = x.size(0), ih = x.size(1), iw = x.size(2), ic = x.size(3);
+        long oh = out.size(1), ow = out.size(2), oc = out.size(3);
+        long kh = c.kh(), kw = c.kw(), sh = c.sh(), sw = c.sw();
+        long[] padL = {0, 0};
+        long[] padR = {(oh - 1) * sh + kh - ih, (ow - 1) * sw + kw - iw};
+        if (c.padding() == PaddingMode.SAME) {
+            long th = Math.max(padR[0], 0), tw = Math.max(padR[1], 0);
+            padL = new long[]{th / 2, tw / 2};
+            padR = new long[]{th - th / 2, tw - tw / 2};
+        }
+        if (stream == null) {
+            stream = keep(new stream(cpu));
+        }
+        memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, memory.format_tag.nhwc));
+        memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.nhwc));
+        memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
+        memory.desc userWeights;
+        memory.desc anyWeights;
+        if (depthwise) { // ND4J [kh, kw, in, mult]: group g = in, o = mult → oneDNN goihw dims with ND4J's strides
+            long mult = w.size(3);
+            long[] dims = {ic, mult, 1, kh, kw};
+            userWeights = keep(new memory.desc(dims, memory.data_type.f32, new long[]{mult, 1, 1, kw * ic * mult, ic * mult}));
+            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+        } else {
+            long[] dims = {oc, ic, kh, kw};
+            userWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.oihw));
+            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+        }
+        post_ops ops = keep(new post_ops());
+        if (g.residual != null) {
+            ops.append_sum(); // scale 1: dst = convolution + dst, dst holding the residual: ND4J's add, in place
+        }
+        if ("relu6".equals(g.activation)) {
+            ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, 6f); // min(max(x, 0), 6): ND4J's relu6
+        } else if ("relu".equals(g.activation)) { // a clip, not eltwise_relu: that gives −0 for x < 0 (0 · x), ND4J +0
+            ops.append_eltwise(1f, algorithm.eltwise_clip, 0f, Float.MAX_VALUE);
+        }
+        primitive_attr attr = keep(new primitive_attr());
+        attr.set_post_ops(ops);
+        convolution_forward.desc desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
+                algorithm.convolution_direct, src, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
+        convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
+
+        memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), stream);
+
+        g.primitive = keep(new convolution_forward(pd));
+        g.srcAt = address(x);
+        g.dstAt = address(out);
+        g.src = keep(new memory(src, cpu, new Address(g.srcAt)));
+        g.dst = keep(new memory(dst, cpu, new Address(g.dstAt)));
+        g.args = keep(new IntMemoryMap());
+        g.args.put(DNNL_ARG_SRC, g.src);
+        g.args.put(DNNL_ARG_WEIGHTS, reordered);
+        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, new Address(address(b)))));
+        g.args.put(DNNL_ARG_DST, g.dst);
+
+    }
+
+    private <P extends Pointer> P keep(P p) {
+        owned.add(p);
+        return p;
+    }
+
+    /**
+     * The address of an array's first element. A view with an offset into a shared buffer (an in-place
+     * concatenation's member) has a buffer of its own that already starts there: adding
+     * {@link INDArray#offset()} again would point past it.
+     */
+    private static long address(INDArray a) {
+        Pointer base = a.data().addressPointer();
+        return base.address() + base.position() * base.sizeof();
+    }
+
+    /** A raw address for oneDNN (JavaCPP's Pointer keeps its address field to subclasses). */
+    private static final class Address extends Pointer {
+        Address(long address) {
+            this.address = address;
+        }
+    }
+
+    /** Frees the primitives, descriptors and reordered weights. */
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+        byConv.values().forEach(g -> g.primitive = null);
+    }
+
+    /** Loads oneDNN's library once; false (and one warning) where it cannot load, or on ND4J's CUDA backend. */
+    private static boolean available() {
+        Boolean a = available;
+        if (a == null) {
+            synchronized (OneDnnConvolutions.class) {
+                if (available == null) {
+                    try {
+                        if (!Nd4j.getEnvironment().isCPU()) { // the cuda profile: arrays live on the GPU
+                            LOG.info("ND4J runs on a GPU; convolutions run through ND4J's ops, not oneDNN's");
+                            available = false;
+                            return false;
+                        }
+                        cpu = new engine(engine.kind.cpu, 0);
+                        available = true;
+                    } catch (Throwable e) { // UnsatisfiedLinkError on a platform without the native library
+                        LOG.warnf("oneDNN's library did not load (%s); convolutions run through ND4J's ops", e.toString());
+                        available = false;
+                    }
+                }
+                a = available;
+            }
+        }
+        return a;
+    }
+}
