@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,20 @@ class WorkerPoolSchedulingTest {
             slow.recordRefusal();
         }
         assertEquals(20, slow.retryAfterSeconds(2.0), "nine clients refused just now wait for the same slots: (9 + 1) × 2 s");
+    }
+
+    /** A task's first run (model load, JIT) is replaced by its second, then runs blend in at 0.2. */
+    @Test
+    void theFirstRunOfATaskDoesNotLingerInItsMean() {
+        pool = new WorkerPool(config(2, 16, Map.of()), new SimpleMeterRegistry());
+        assertNull(pool.meanRunMillis("classify"));
+        pool.recordRun("classify", 2000);
+        assertEquals(2000, pool.meanRunMillis("classify"), 1e-9);
+        pool.recordRun("classify", 50);
+        assertEquals(50, pool.meanRunMillis("classify"), 1e-9, "the cold first run is gone");
+        pool.recordRun("classify", 100);
+        assertEquals(60, pool.meanRunMillis("classify"), 1e-9);
+        assertEquals(0.030, pool.secondsPerSlot(), 1e-9, "60 ms over two workers");
     }
 
     private void runAndWait(WorkerPool.Work work) throws InterruptedException {
