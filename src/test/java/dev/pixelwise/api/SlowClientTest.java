@@ -45,6 +45,16 @@ class SlowClientTest {
     /** Slack for a busy two-core machine on top of each timeout. */
     static final long SLACK_MS = 3000;
 
+    /**
+     * The worker pool up before any timed request: its first use loads ND4J to find the devices (about
+     * 1.5 s here), which a request arriving just after start would wait for inside the 2 s idle timeout.
+     */
+    @BeforeEach
+    void poolReady() {
+        Poll.until("the worker pool ready", Duration.ofSeconds(60),
+                () -> given().get("/q/health/ready").statusCode() == 200);
+    }
+
     @Test
     void aClientThatStopsSendingIsCutOffByTheIdleTimeout() throws Exception {
         try (SlowUpload client = SlowUpload.start(100_000)) {
