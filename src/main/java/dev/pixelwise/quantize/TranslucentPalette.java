@@ -650,25 +650,37 @@ final class TranslucentPalette {
         if (members.length == 0) {
             return entry;
         }
+        // each member as shown, per channel (r, g, b): composited on black and on white, once
+        int n = members.length;
+        int[][] onBlack = new int[3][n];
+        int[][] onWhite = new int[3][n];
+        for (int m = 0; m < n; m++) {
+            int c = colors[members[m]], ca = c >>> 24;
+            for (int ch = 0; ch < 3; ch++) {
+                int cv = (c >>> (16 - 8 * ch)) & 0xFF;
+                onBlack[ch][m] = (cv * ca + 127) / 255;
+                onWhite[ch][m] = (cv * ca + 255 * (255 - ca) + 127) / 255;
+            }
+        }
         int a0 = entry >>> 24;
         long bestErr = Long.MAX_VALUE;
         int best = entry;
         for (int a = Math.max(1, a0 - ALPHA_REACH); a <= Math.min(255, a0 + ALPHA_REACH); a++) {
             long err = 0;
             int argb = a << 24;
-            for (int shift = 16; shift >= 0; shift -= 8) {
+            for (int ch = 0; ch < 3; ch++) {
+                int shift = 16 - 8 * ch;
                 int v0 = (entry >>> shift) & 0xFF;
                 long channelBest = Long.MAX_VALUE;
                 int bestV = v0;
                 for (int v = Math.max(0, v0 - LEVEL_REACH); v <= Math.min(255, v0 + LEVEL_REACH); v++) {
-                    int onBlack = (v * a + 127) / 255;
-                    int onWhite = (v * a + 255 * (255 - a) + 127) / 255;
+                    int black = (v * a + 127) / 255;
+                    int white = (v * a + 255 * (255 - a) + 127) / 255;
                     long e = 0;
-                    for (int i : members) {
-                        int c = colors[i], ca = c >>> 24, cv = (c >>> shift) & 0xFF;
-                        int db = (cv * ca + 127) / 255 - onBlack;
-                        int dw = (cv * ca + 255 * (255 - ca) + 127) / 255 - onWhite;
-                        e += (long) counts[i] * (db * db + dw * dw);
+                    for (int m = 0; m < n; m++) {
+                        int db = onBlack[ch][m] - black;
+                        int dw = onWhite[ch][m] - white;
+                        e += (long) counts[members[m]] * (db * db + dw * dw);
                     }
                     if (e < channelBest) {
                         channelBest = e;
@@ -685,6 +697,7 @@ final class TranslucentPalette {
         }
         return best;
     }
+
 
     private static int level(double v) {
         return v <= 0 ? 0 : (int) Math.min(255, Math.round(v));
