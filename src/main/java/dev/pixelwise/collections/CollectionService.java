@@ -14,18 +14,23 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -99,7 +104,7 @@ public class CollectionService {
 
     private Snapshot snapshot(CollectionStore.Stored s) {
         List<Snapshot.Label> labels = new ArrayList<>();
-        java.util.Set<String> taken = new java.util.HashSet<>();
+        Set<String> taken = new HashSet<>();
         for (CollectionStore.StoredLabel l : s.labels()) {
             List<Snapshot.Example> examples = new ArrayList<>();
             for (int i = 0; i < l.examples().size(); i++) {
@@ -176,9 +181,7 @@ public class CollectionService {
             }
             String id;
             do {
-                byte[] bytes = new byte[12];
-                RANDOM.nextBytes(bytes);
-                id = HexFormat.of().formatHex(bytes);
+                id = randomHex(12);
             } while (collections.containsKey(id));
             Snapshot s = Snapshot.build(id, clean, owner, config.model(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     config.defaultThreshold(), List.of(), config.headMinExamples());
@@ -191,7 +194,7 @@ public class CollectionService {
     public List<CollectionView> list() {
         String owner = requester();
         if (shared != null) {
-            java.util.Set<String> ids = shared.ids();
+            Set<String> ids = shared.ids();
             ids.forEach(this::refresh);
             collections.keySet().retainAll(ids);
         }
@@ -262,7 +265,7 @@ public class CollectionService {
         return change(id, s -> {
             int at = s.indexOf(name);
             List<Snapshot.Label> labels = new ArrayList<>(s.labels());
-            java.util.Set<String> taken = new java.util.HashSet<>();
+            Set<String> taken = new HashSet<>();
             labels.forEach(l -> l.examples().forEach(e -> taken.add(e.id())));
             List<Snapshot.Example> fresh = added.stream()
                     .map(e -> new Snapshot.Example(exampleId(taken), e.source(), e.embedding())).toList();
@@ -363,30 +366,34 @@ public class CollectionService {
      * The id of an example stored before examples had ids: derived from where it is and what it holds, so
      * every node and every restart reads the same id until the next change writes it down.
      */
-    private static String legacyId(String seed, java.util.Set<String> taken) {
+    private static String legacyId(String seed, Set<String> taken) {
         try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (int n = 0; ; n++) {
-                byte[] h = sha.digest((seed + "#" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                byte[] h = sha.digest((seed + "#" + n).getBytes(StandardCharsets.UTF_8));
                 String id = HexFormat.of().formatHex(h, 0, 4);
                 if (taken.add(id)) {
                     return id;
                 }
             }
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** A new example id, not among {@code taken} (which it joins). */
-    private static String exampleId(java.util.Set<String> taken) {
-        byte[] bytes = new byte[4];
+    private static String exampleId(Set<String> taken) {
         String id;
         do {
-            RANDOM.nextBytes(bytes);
-            id = HexFormat.of().formatHex(bytes);
+            id = randomHex(4);
         } while (!taken.add(id));
         return id;
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     /** A file name as people would recognise it: its last path part, printable and short. */
