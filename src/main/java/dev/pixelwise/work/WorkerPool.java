@@ -216,8 +216,7 @@ public class WorkerPool {
 
     /** Seconds until a queue slot is likely free, from how fast the queue has drained lately. */
     public long retryAfterSeconds() {
-        double meanAll = meanRunMillis.values().stream().mapToDouble(Double::doubleValue).average().orElse(1000);
-        return drain.retryAfterSeconds(meanAll / 1000.0 / workers());
+        return drain.retryAfterSeconds(secondsPerSlot());
     }
 
     /** Places left in the queue before it refuses work. */
