@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,11 +79,7 @@ class EveryPageBrowserTest extends ChromiumSession {
                 Poll.until(page.getKey() + " to finish loading", Duration.ofSeconds(20),
                         () -> "complete".equals(driver.executeScript("return document.readyState")));
                 Thread.sleep(500);
-                long scroll = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).longValue();
-                long client = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
-                if (scroll > client) {
-                    wide.add(page.getKey() + " at " + size.getWidth() + " px: " + scroll + " > " + client);
-                }
+                overflow().ifPresent(by -> wide.add(page.getKey() + " at " + size.getWidth() + " px: " + by));
                 fullPageScreenshot("page-" + page.getKey() + "-" + size.getWidth() + ".png");
             }
         }
@@ -95,15 +92,18 @@ class EveryPageBrowserTest extends ChromiumSession {
                     () -> "complete".equals(driver.executeScript("return document.readyState")));
             String text = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
             assertTrue(text.contains("Variants"), "the plain table shows: " + text);
-            long scroll = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).longValue();
-            long client = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
-            if (scroll > client) {
-                wide.add("quantize-job without scripts at 390 px: " + scroll + " > " + client);
-            }
+            overflow().ifPresent(by -> wide.add("quantize-job without scripts at 390 px: " + by));
             fullPageScreenshot("page-quantize-job-noscript-390.png");
         } finally {
             driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", false));
         }
         assertTrue(wide.isEmpty(), "pages wider than the window: " + wide);
+    }
+
+    /** "scroll width > client width" when the page is wider than the window. */
+    private static Optional<String> overflow() {
+        long scroll = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).longValue();
+        long client = ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
+        return scroll > client ? Optional.of(scroll + " > " + client) : Optional.empty();
     }
 }
