@@ -85,6 +85,39 @@ class RgbLabTest {
     }
 
     @Test
+    void snapToBytesPicksTheCheapestSurroundingEightBitColour() {
+        Random rnd = new Random(11);
+        int k = 400;
+        double[] centroids = new double[6 * k];
+        double[] rounded = new double[6 * k];
+        double weight = 3;
+        for (int j = 0; j < k; j++) {
+            WorkingSpace.hybridCoords(rnd.nextDouble() * 255, rnd.nextDouble() * 255, rnd.nextDouble() * 255, centroids, 6 * j);
+            WorkingSpace.hybridCoords(Math.round(centroids[6 * j]), Math.round(centroids[6 * j + 1]),
+                    Math.round(centroids[6 * j + 2]), rounded, 6 * j);
+        }
+        double[] snapped = centroids.clone();
+        ExactRefinement.snapToBytes(snapped, k, weight);
+        int cheaper = 0;
+        for (int j = 0; j < k; j++) {
+            double[] at = java.util.Arrays.copyOfRange(centroids, 6 * j, 6 * j + 6);
+            double[] got = java.util.Arrays.copyOfRange(snapped, 6 * j, 6 * j + 6);
+            for (int d = 0; d < 3; d++) {
+                assertEquals(Math.rint(got[d]), got[d], 0, "an 8-bit level");
+                assertTrue(Math.abs(got[d] - at[d]) < 1, "one of the levels around the centroid");
+            }
+            double own = cost(got, at, weight);
+            double plain = cost(java.util.Arrays.copyOfRange(rounded, 6 * j, 6 * j + 6), at, weight);
+            assertTrue(own <= plain + 1e-9, "never worse than rounding each level: " + own + " > " + plain);
+            if (own < plain - 1e-9) {
+                cheaper++;
+            }
+        }
+        // Rounding each level alone ignores the Lab half of the cost: some centroids get a better colour.
+        assertTrue(cheaper > k / 20, "cheaper than plain rounding for " + cheaper + " of " + k);
+    }
+
+    @Test
     void weightedSearchGivesTheBruteForceNearestEntry() {
         int[] px = Fixtures.photo(200, 120, 8);
         ParallelChunks one = new ParallelChunks(null, 1);
