@@ -34,8 +34,8 @@ import java.util.function.DoubleConsumer;
  * Super-resolution benchmark (run through bench/superres.sh; a benchmark, not a timed test), in one run:
  *
  * <ol>
- * <li><b>Speed</b>: esrgan-slim x4 on a 256×256 crop and esrgan-thick x4 on a 128×128 crop of
- * kite_and_cold.jpg, through the app's tiled path ({@code TiledUpscaler}, tile 128, its CONTEXT, the
+ * <li><b>Speed</b>: esrgan-slim x4 on 256×256 and 512×512 crops and esrgan-thick x4 on a 256×256 crop (issue #18's size) of
+ * kite_and_cold.jpg, through the app's tiled path ({@code TiledUpscaler}, the default tile (-Dtile= to change), its CONTEXT, the
  * network adapter of {@code SuperResModels}), against the same weights in PyTorch CPU float32
  * (bench/esrgan_torch_bench.py, torch.set_num_threads(2)) on the identical 8-bit input. 2 warm-up runs,
  * then 5 timed; median and best. Also the untiled single forward on both sides, and PyTorch cut into the
@@ -60,7 +60,7 @@ public class SuperresBench {
     static final Path ZOO = Path.of(System.getProperty("user.home"), ".cache", "pixelwise", "models");
     static final String NPM_VERSION = "1.0.0";
     static final int SCALE = 4;
-    static final int TILE = 128; // UpscaleOptions' default tile
+    static final int TILE = Integer.getInteger("tile", 128); // UpscaleOptions' default tile
     static final int WARMUP = 2;
     static final int RUNS = 5;
     static final List<String> SELF_CHECK = List.of("cat.bmp", "bird.bmp", "parrot.jpg", "grace_hopper.bmp", "sunflower.bmp");
@@ -101,9 +101,13 @@ public class SuperresBench {
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> notes = new ArrayList<>();
         BufferedImage kite = ImageIO.read(PHOTOS.resolve("kite_and_cold.jpg").toFile());
-        for (Object[] c : new Object[][]{{"slim", 256}, {"thick", 128}}) {
+        String only = System.getProperty("only", ""); // e.g. -Donly=thick-256
+        for (Object[] c : new Object[][]{{"slim", 256}, {"slim", 512}, {"thick", 256}}) {
             String family = (String) c[0];
             int size = (Integer) c[1];
+            if (!(family + "-" + size).contains(only)) {
+                continue;
+            }
             int cx = (kite.getWidth() - size) / 2;
             int cy = (kite.getHeight() - size) / 2;
             int[] rgb = ImageOps.interleavedRgb(kite.getSubimage(cx, cy, size, size));
