@@ -1,13 +1,13 @@
 package dev.pixelwise.classify;
 
 import dev.pixelwise.zoo.ModelThread;
+import dev.pixelwise.zoo.WindowArgs;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
@@ -77,9 +77,8 @@ final class ClassActivation {
                 }
                 if ("avgpool2d".equals(op.getOp().opName()) && op.getOutputsOfOp().contains(pooled)) {
                     maps = in.get(0);
-                    // avgpool2d's integer arguments: [kH, kW, sH, sW, pH, pW, dH, dW, same, divisor, NHWC?]
-                    long[] a = ((DynamicCustomOp) op.getOp()).iArgs();
-                    channelsLast = a.length > 10 && a[10] == 1;
+                    WindowArgs window = WindowArgs.of(op.getOp());
+                    channelsLast = window != null && window.channelsLast();
                 } else if ("conv2d".equals(op.getOp().opName()) && in.get(0).equals(pooled)) {
                     if (classifier != null) {
                         return null; // two readers of the pool: not a plain classifier
@@ -154,27 +153,21 @@ final class ClassActivation {
                 : new CellAlignment(row[1] / row[0], col[1] / col[0]);
     }
 
-    /**
-     * {stride, offset} of the composed layers on one axis, input pixels; null for a layer not understood.
-     * The settings come from each op's integer arguments, [kH, kW, sH, sW, pH, pW, dH, dW, same, …] for
-     * conv2d, depthwise_conv2d and the 2-D pools alike: a graph read back from its cache file has them, not
-     * always the config object.
-     */
+    /** {stride, offset} of the composed layers on one axis, input pixels; null for a layer not understood. */
     private static double[] along(List<DifferentialFunction> layers, long size, boolean rows) {
         double stride = 1;
         double offset = 0;
         long in = size;
-        int axis = rows ? 0 : 1;
         for (DifferentialFunction op : layers) {
-            long[] a = ((DynamicCustomOp) op).iArgs();
-            if (a == null || a.length < 9) {
+            WindowArgs w = WindowArgs.of(op);
+            if (w == null) {
                 return null;
             }
-            long k = a[axis];
-            long s = a[2 + axis];
-            long p = a[4 + axis];
-            long d = Math.max(1, a[6 + axis]);
-            boolean same = a[8] == 1;
+            long k = w.kernel(rows);
+            long s = w.stride(rows);
+            long p = w.padding(rows);
+            long d = w.dilation(rows);
+            boolean same = w.same();
             if (k <= 0 || s <= 0) {
                 return null;
             }

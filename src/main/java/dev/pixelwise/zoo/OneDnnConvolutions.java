@@ -248,10 +248,9 @@ final class OneDnnConvolutions implements AutoCloseable {
     }
 
     /**
-     * A convolution's settings from its integer arguments, which are what ND4J runs by: a graph read back
-     * from its file has a config object whose weights format is the default, not the graph's.
-     * conv2d: [kH, kW, sH, sW, pH, pW, dH, dW, padding mode (0 VALID, 1 SAME), NHWC?, weights format
-     * (1 = OIYX)]; depthwise_conv2d: the same without the weights format (always [kh, kw, in, mult]).
+     * A convolution's settings from its integer arguments ({@link WindowArgs}), which are what ND4J runs by:
+     * a graph read back from its file has a config object whose weights format is the default, not the
+     * graph's. conv2d must have OIYX weights; depthwise_conv2d's are always [kh, kw, in, mult].
      */
     record Conv(boolean depthwise, long kh, long kw, long sh, long sw, long dh, long dw, PaddingMode padding, boolean nhwc) {
         static Conv of(Step s) {
@@ -259,12 +258,12 @@ final class OneDnnConvolutions implements AutoCloseable {
             if (!(s.op() instanceof Conv2D) && !depthwise) {
                 return null;
             }
-            long[] a = ((DynamicCustomOp) s.op()).iArgs();
-            if (a.length < (depthwise ? 10 : 11) || (!depthwise && a[10] != 1) || a[4] != 0 || a[5] != 0) {
+            WindowArgs w = WindowArgs.of(s.op());
+            if (w == null || (!depthwise && w.weightsFormat() != 1) || w.ph() != 0 || w.pw() != 0) {
                 return null;
             }
-            PaddingMode padding = a[8] == 1 ? PaddingMode.SAME : a[8] == 0 ? PaddingMode.VALID : null;
-            return new Conv(depthwise, a[0], a[1], a[2], a[3], a[6], a[7], padding, a[9] == 1);
+            PaddingMode padding = w.mode() == 1 ? PaddingMode.SAME : w.mode() == 0 ? PaddingMode.VALID : null;
+            return new Conv(depthwise, w.kh(), w.kw(), w.sh(), w.sw(), w.dh(), w.dw(), padding, w.channelsLast());
         }
     }
 
