@@ -1,4 +1,5 @@
 import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.zoo.NativeBuild;
 import dev.pixelwise.zoo.tflite.OperatorOptions;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
@@ -197,6 +198,7 @@ public class ClassifyBench {
                         + "Input %s stretched bilinear, (p − 128) / 128; %d cores; load average after: %s%n",
                 rounds, warmup, SINGLE_RUNS, batchWarmup(), BATCH_RUNS, BATCH, IMAGE.getFileName(),
                 Runtime.getRuntime().availableProcessors(), loadAverage()));
+        md.append("- ").append(nativeBuild()).append('\n');
         Files.writeString(OUT.resolve("classify.md"), md.toString());
         System.out.println();
         System.out.print(md);
@@ -462,6 +464,17 @@ public class ClassifyBench {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         Files.write(file, b.array());
+    }
+
+    /**
+     * The ND4J build that ran and the convolution path, as the app reports them (zoo.NativeBuild). Asked after
+     * the timing: it reads them on the app's model thread, and a second thread that runs ND4J slows libgomp.
+     */
+    static String nativeBuild() {
+        NativeBuild b = NativeBuild.current();
+        return String.format(Locale.ROOT, "ND4J %s build %s (compiled for %s; best build for this CPU: %s); "
+                        + "fused oneDNN convolutions %s", b.backend(), b.build(), b.buildIsa(), b.bestIsa(),
+                b.onednnFusion() ? "on" : "off");
     }
 
     static String loadAverage() {

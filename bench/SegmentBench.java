@@ -27,7 +27,8 @@ import java.util.Map;
  * medians over the rounds. DL4J runs what the app's segment task runs (SemanticSegmenter.classify): the
  * image stretched bilinear to 513², the input quantisation applied ({@link TfliteGraph#inputFromRgb}), and
  * the graph's class map asked of the app's GraphRunner ({@link TfliteImporter#CLASSES}, int64 [1, 513, 513]).
- * The fused oneDNN convolutions are on unless {@code -Dpixelwise.zoo.onednn-fusion=false} is given.
+ * The fused oneDNN convolutions are on unless {@code -Dpixelwise.zoo.onednn-fusion=false} is given; the
+ * notes name the ND4J build that ran (ND4J_NATIVE=onednn-avx512 bench/segment.sh for another, see common.sh).
  * PyTorch computes the same class map (torch.argmax) with 2 threads under torch.inference_mode().
  *
  * <p>Agreement: the share of pixels whose class is the same in both maps (the program fails below 0.999)
@@ -107,10 +108,10 @@ public class SegmentBench {
                 NAME, IMAGE.getFileName(), ClassifyBench.medianOf(dl4jP50), ClassifyBench.medianOf(dl4jP95),
                 ClassifyBench.medianOf(torchP50), ClassifyBench.medianOf(torchP95), ratio, agreement, logitsDiff);
         md.append(row).append("\n\n");
-        md.append(String.format(Locale.ROOT, "- p50 ratio per round %s; target ≤ 1.0× %s; fused oneDNN convolutions %s; "
+        md.append(String.format(Locale.ROOT, "- p50 ratio per round %s; target ≤ 1.0× %s; %s; "
                         + "PyTorch: %s; CPU used by other processes while timing (median): DL4J %.0f%%, PyTorch %.0f%%%s%n",
                 ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), ratio <= 1.0 ? "met" : "missed",
-                "false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")) ? "off" : "on", torchInfo,
+                ClassifyBench.nativeBuild(), torchInfo,
                 ClassifyBench.medianOf(dl4jForeign), ClassifyBench.medianOf(torchForeign),
                 Math.max(ClassifyBench.medianOf(dl4jForeign), ClassifyBench.medianOf(torchForeign)) > 10
                         ? " (DISTURBED: rerun on an idle machine)" : ""));
