@@ -343,10 +343,22 @@ public class ClassifyBench {
         return runPython(dir, "bench/torch_tflite.py", dir.toString());
     }
 
-    /** Runs a bench Python script with its argument and the warm-up count; its last JSON line. */
+    /**
+     * Runs a bench Python script with its argument and the warm-up count; its last JSON line.
+     *
+     * <p>PyTorch runs with glibc's malloc told to keep its memory (unless the caller's environment says
+     * otherwise): blocks up to 32 MB from the heap, and the heap never trimmed. By default glibc hands
+     * each freed large activation back to the kernel, so every pass faults in and zeroes it again: that
+     * cost DeepLabV3's eager graph at 513² about 30 ms a pass (p50 89 → 60 ms, 2026-12-05, AMD EPYC,
+     * 2 cores). A PyTorch deployment tunes its allocator so; DL4J needs no such setting (GraphRunner
+     * keeps its arrays between passes).
+     */
     static String runPython(Path dir, String script, String arg) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/python3", script, arg, Integer.toString(warmup))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, arg, Integer.toString(warmup))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", Integer.toString(32 << 20)); // glibc's largest
+        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", Long.toString(1L << 40));
+        Process p = pb.start();
         String out;
         try (InputStream in = p.getInputStream()) {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
