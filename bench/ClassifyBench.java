@@ -1,4 +1,5 @@
 import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.zoo.NativeBuild;
 import dev.pixelwise.zoo.tflite.OperatorOptions;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
@@ -197,6 +198,7 @@ public class ClassifyBench {
                         + "Input %s stretched bilinear, (p − 128) / 128; %d cores; load average after: %s%n",
                 rounds, warmup, SINGLE_RUNS, batchWarmup(), BATCH_RUNS, BATCH, IMAGE.getFileName(),
                 Runtime.getRuntime().availableProcessors(), loadAverage()));
+        md.append("- ").append(nativeBuild()).append('\n');
         Files.writeString(OUT.resolve("classify.md"), md.toString());
         System.out.println();
         System.out.print(md);
@@ -341,10 +343,22 @@ public class ClassifyBench {
         return runPython(dir, "bench/torch_tflite.py", dir.toString());
     }
 
-    /** Runs a bench Python script with its argument and the warm-up count; its last JSON line. */
+    /**
+     * Runs a bench Python script with its argument and the warm-up count; its last JSON line.
+     *
+     * <p>PyTorch runs with glibc's malloc told to keep its memory (unless the caller's environment says
+     * otherwise): blocks up to 32 MB from the heap, and the heap never trimmed. By default glibc hands
+     * each freed large activation back to the kernel, so every pass faults in and zeroes it again: that
+     * cost DeepLabV3's eager graph at 513² about 30 ms a pass (p50 89 → 60 ms, 2026-12-05, AMD EPYC,
+     * 2 cores). A PyTorch deployment tunes its allocator so; DL4J needs no such setting (GraphRunner
+     * keeps its arrays between passes).
+     */
     static String runPython(Path dir, String script, String arg) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/python3", script, arg, Integer.toString(warmup))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, arg, Integer.toString(warmup))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", Integer.toString(32 << 20)); // glibc's largest
+        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", Long.toString(1L << 40));
+        Process p = pb.start();
         String out;
         try (InputStream in = p.getInputStream()) {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -462,6 +476,17 @@ public class ClassifyBench {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         Files.write(file, b.array());
+    }
+
+    /**
+     * The ND4J build that ran and the convolution path, as the app reports them (zoo.NativeBuild). Asked after
+     * the timing: it reads them on the app's model thread, and a second thread that runs ND4J slows libgomp.
+     */
+    static String nativeBuild() {
+        NativeBuild b = NativeBuild.current();
+        return String.format(Locale.ROOT, "ND4J %s build %s (compiled for %s; best build for this CPU: %s); "
+                        + "fused oneDNN convolutions %s", b.backend(), b.build(), b.buildIsa(), b.bestIsa(),
+                b.onednnFusion() ? "on" : "off");
     }
 
     static String loadAverage() {

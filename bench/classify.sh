@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 . bench/common.sh
 bench_setup python3-torch python3-torchvision python3-numpy
 # Single-file program: compiled and run by the java launcher against the app's classes.
-java -Xmx2g -cp "$cp" bench/ClassifyBench.java "$@"
+java -Xmx2g ${JAVA_OPTS:-} -cp "$cp" bench/ClassifyBench.java "$@"

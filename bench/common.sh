@@ -10,7 +10,7 @@ bench_setup() {
     echo "Installing ${missing[*]}" >&2
     apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
   fi
-  [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
+  [[ -f target/quarkus-app/quarkus-run.jar ]] || mvnw_locked -B -q package -DskipTests
   cp="target/classes:$(ls target/quarkus-app/lib/main/*.jar target/quarkus-app/lib/boot/*.jar | tr '\n' ':')"
   # Outside Quarkus, SmallRye Config generates the @ConfigMapping classes (zoo.ModelThreadConfig) with ASM,
   # which the packaged app does not ship (Quarkus generates them at build time): the local Maven repo's.
@@ -18,6 +18,23 @@ bench_setup() {
   asm="$(ls "$HOME"/.m2/repository/org/ow2/asm/asm/*/asm-*.jar 2>/dev/null | sort -V | tail -1)"
   [[ -n "$asm" ]] && cp="$cp:$asm"
   mkdir -p target/bench
+  nd4j_native_build
+}
+
+# ND4J_NATIVE=onednn-avx512 (say) runs a bench on that build of nd4j-native instead of the packaged one
+# (bench/native-builds.sh): its jar from the local Maven repository (resolved once), first on $cp, and
+# JavaCPP told to load that extension (it loads the first one it finds otherwise).
+nd4j_native_build() {
+  [[ -n "${ND4J_NATIVE:-}" ]] || return 0
+  local version jar
+  version="$(ls target/quarkus-app/lib/main/org.nd4j.nd4j-native-api-*.jar | sed 's/.*nd4j-native-api-\(.*\)\.jar/\1/')"
+  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/$version/nd4j-native-$version-linux-x86_64-$ND4J_NATIVE.jar"
+  if [[ ! -f "$jar" ]]; then
+    mvnw_locked -B -q dependency:get -Dtransitive=false \
+      -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64-$ND4J_NATIVE" >&2
+  fi
+  cp="$jar:$cp"
+  JAVA_OPTS="${JAVA_OPTS:-} -Dorg.bytedeco.javacpp.platform.extension=-$ND4J_NATIVE"
 }
 
 # The packaged app, rebuilt when a source is newer than it (or a named extra file is missing).
@@ -28,11 +45,16 @@ build_if_needed() {
   [[ -z "$stale" && -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -type f -print -quit)" ]] && stale=1
   if [[ -n "$stale" ]]; then
     echo "Building the app..." >&2
-    if [[ -e /tmp/mvn.lock ]] && command -v flock >/dev/null; then
-      flock /tmp/mvn.lock ./mvnw -B -q package -DskipTests
-    else
-      ./mvnw -B -q package -DskipTests
-    fi
+    mvnw_locked -B -q package -DskipTests
+  fi
+}
+
+# Maven under the shared machine's lock when there is one (sessions working side by side take it).
+mvnw_locked() {
+  if [[ -e /tmp/mvn.lock ]] && command -v flock >/dev/null; then
+    flock /tmp/mvn.lock ./mvnw "$@"
+  else
+    ./mvnw "$@"
   fi
 }
 

@@ -1,14 +1,17 @@
 #!/usr/bin/python3
-"""The PyTorch side of bench/classify.sh: the same network as the app's SameDiff import, in PyTorch CPU.
+"""The PyTorch side of bench/classify.sh and bench/segment.sh: the same network as the app's SameDiff
+import, in PyTorch CPU.
 
 Usage: /usr/bin/python3 bench/torch_tflite.py target/bench/torch/<model> [warm-up runs, default 5]
 
 Reads what bench/ClassifyBench.java exported from the .tflite file: graph.json (operators in order with
 their options, tensor shapes, graph inputs/outputs), weights.bin (dequantised float32 little-endian, in
-TFLite's layouts), input.bin (the image, float32 NCHW [1, C, H, W]) and dl4j_probs.bin (DL4J's
-probabilities for that input). Builds the network generically with torch.nn.functional in NCHW, checks
-its probabilities against DL4J's, times it (torch.set_num_threads(2), torch.inference_mode(); 5 warm-up
-+ 50 single-image runs, 5 warm-up + 10 runs of a batch of 8) and prints one JSON line.
+TFLite's layouts), input.bin (the image, float32 NCHW [1, C, H, W]) and DL4J's answer for that input:
+dl4j_probs.bin (a classifier's probabilities) or dl4j_classes.bin + dl4j_logits.bin (a segmenter's class
+map and logits, bench/SegmentBench.java). Builds the network generically with torch.nn.functional in
+NCHW, checks its answer against DL4J's, times it (torch.set_num_threads(2), torch.inference_mode();
+5 warm-up + 50 single-image runs; a classifier also 5 warm-up + 10 runs of a batch of 8) and prints one
+JSON line.
 """
 import json
 import math
@@ -39,6 +42,12 @@ def pad_same(x, kh, kw, sh, sw, dh=1, dw=1):
     return x
 
 
+def nchw_axis(axis, rank):
+    """A TFLite (NHWC) axis as the axis of the NCHW tensor this builder keeps for rank 4."""
+    axis %= rank
+    return (0, 2, 3, 1)[axis] if rank == 4 else axis
+
+
 def activation(name):
     return {
         "NONE": lambda x: x,
@@ -66,6 +75,8 @@ class TfliteNet:
                 arr = blob[start:start + t["count"]].reshape(t["shape"]) if t["shape"] else blob[start:start + 1]
                 self.const[t["index"]] = torch.from_numpy(arr.copy())
         self.steps = [self.compile(op) for op in g["ops"]]
+        self.producer = {op["outputs"][0]: op for op in g["ops"]}
+        self.segmenter = self.producer[self.output]["op"] == "ARG_MAX"  # a class map out (DeepLab)
 
     def shape(self, i):
         return self.tensors[i]["shape"]
@@ -151,15 +162,45 @@ class TfliteNet:
             def softmax(x):
                 return F.softmax(x * beta if beta != 1.0 else x, dim=axis)
             return softmax, ins[:1], out
+        if name == "RESIZE_BILINEAR":
+            if o["halfPixelCenters"]:
+                raise NotImplementedError("RESIZE_BILINEAR with half_pixel_centers")
+            size, corners = tuple(self.shape(out)[1:3]), o["alignCorners"]  # DeepLab: align_corners=true
+
+            def resize(x):
+                return F.interpolate(x, size=size, mode="bilinear", align_corners=corners)
+            return resize, ins[:1], out
+        if name == "CONCATENATION":
+            act = activation(o["activation"])
+            axis = nchw_axis(o["axis"], len(self.shape(out)))
+
+            def concat(*xs):
+                return act(torch.cat(xs, dim=axis))
+            return concat, ins, out
+        if name == "ARG_MAX":  # the axis is a constant input; int64 out, as the app's CLASSES
+            axis = nchw_axis(int(self.const[ins[1]].reshape(-1)[0]), len(self.shape(ins[0])))
+
+            def arg_max(x):
+                return x.argmax(dim=axis)
+            return arg_max, ins[:1], out
         if name in ("QUANTIZE", "DEQUANTIZE"):  # the float pass: identities, as in the app's importer
             return (lambda x: x), ins[:1], out
         raise NotImplementedError(f"TFLite operator {name} is not translated by bench/torch_tflite.py")
 
-    def __call__(self, x):
+    def logits_tensor(self):
+        """A segmenter's logits as the app's importer names them: from ARG_MAX's input back past
+        RESIZE_BILINEAR / QUANTIZE / DEQUANTIZE (DeepLab: 33×33×21, before the resize to 513²)."""
+        t = self.producer[self.output]["inputs"][0]
+        while t in self.producer and self.producer[t]["op"] in ("RESIZE_BILINEAR", "QUANTIZE", "DEQUANTIZE"):
+            t = self.producer[t]["inputs"][0]
+        return t
+
+    def __call__(self, x, also=None):
+        """The graph output for input x; with also (a tensor index), that tensor too."""
         env = {self.input: x}
         for fn, ins, out in self.steps:
             env[out] = fn(*(env[i] for i in ins))
-        return env[self.output]
+        return env[self.output] if also is None else (env[self.output], env[also])
 
 
 def machine_busy():
@@ -179,6 +220,36 @@ def percentile(sorted_ms, p):
     return sorted_ms[max(math.ceil(p / 100 * len(sorted_ms)), 1) - 1]
 
 
+def check_classifier(net, one, folder):
+    """Top-1 and the largest difference to DL4J's probabilities (dl4j_probs.bin)."""
+    probs = net(one)
+    top1 = int(probs[0].argmax())
+    diff = float("nan")
+    try:
+        dl4j = np.fromfile(f"{folder}/dl4j_probs.bin", dtype="<f4")
+        diff = float(np.abs(probs[0].numpy() - dl4j).max())
+        print(f"max abs diff PyTorch vs DL4J probabilities: {diff:.3g} "
+              f"(top-1 PyTorch {top1}, DL4J {int(dl4j.argmax())})")
+    except FileNotFoundError:
+        print("no dl4j_probs.bin: probabilities not compared")
+    return {"top1": top1, "max_abs_diff": diff}
+
+
+def check_segmenter(net, one, folder):
+    """Against DL4J's class map (dl4j_classes.bin, float32 [H, W]) and logits (dl4j_logits.bin, NCHW, the
+    tensor the app calls logits: before the final resize): the share of equal pixels, the largest logit
+    difference, and the bird's share of the map (a sanity check that the map means something)."""
+    classes, logits = net(one, net.logits_tensor())
+    classes = classes[0].numpy()
+    dl4j_classes = np.fromfile(f"{folder}/dl4j_classes.bin", dtype="<f4").reshape(classes.shape)
+    dl4j_logits = np.fromfile(f"{folder}/dl4j_logits.bin", dtype="<f4").reshape(logits.shape)
+    agree = float((classes == dl4j_classes).mean())
+    diff = float(np.abs(logits.numpy() - dl4j_logits).max())
+    print(f"class maps agree on {agree:.6f} of the pixels; logits {tuple(logits.shape)} max abs diff {diff:.3g}")
+    return {"class_agreement": agree, "logits_max_abs_diff": diff,
+            "classes_seen": sorted(int(c) for c in np.unique(classes))}
+
+
 def main():
     folder = sys.argv[1]
     warmup = int(sys.argv[2]) if len(sys.argv) > 2 else WARMUP
@@ -188,16 +259,8 @@ def main():
     one = torch.from_numpy(np.fromfile(f"{folder}/input.bin", dtype="<f4").reshape(1, c, h, w).copy())
     eight = one.repeat(BATCH, 1, 1, 1).contiguous()
     with torch.inference_mode():
-        probs = net(one)
-        top1 = int(probs[0].argmax())
-        diff = float("nan")
-        try:
-            dl4j = np.fromfile(f"{folder}/dl4j_probs.bin", dtype="<f4")
-            diff = float(np.abs(probs[0].numpy() - dl4j).max())
-            print(f"max abs diff PyTorch vs DL4J probabilities: {diff:.3g} "
-                  f"(top-1 PyTorch {top1}, DL4J {int(dl4j.argmax())})")
-        except FileNotFoundError:
-            print("no dl4j_probs.bin: probabilities not compared")
+        # the check's pass is the first warm-up run
+        checked = check_segmenter(net, one, folder) if net.segmenter else check_classifier(net, one, folder)
         busy0, own0, t_start = machine_busy(), own_ticks(), time.perf_counter()
         for _ in range(warmup - 1):
             net(one)
@@ -206,19 +269,20 @@ def main():
             t0 = time.perf_counter()
             net(one)
             ms.append((time.perf_counter() - t0) * 1e3)
-        for i in range(max(1, min(warmup, 5))):  # batch warm-up: as ClassifyBench.batchWarmup()
-            out = net(eight)
-            if i == 0 and not bool((out.argmax(dim=1) == top1).all()):
-                raise SystemExit("a batch row disagrees with the single image")
-        t0 = time.perf_counter()
-        for _ in range(BATCH_RUNS):
-            net(eight)
-        seconds = time.perf_counter() - t0
+        batched = {}
+        if not net.segmenter:  # the app batches classifications only
+            for i in range(max(1, min(warmup, 5))):  # batch warm-up: as ClassifyBench.batchWarmup()
+                out = net(eight)
+                if i == 0 and not bool((out.argmax(dim=1) == checked["top1"]).all()):
+                    raise SystemExit("a batch row disagrees with the single image")
+            t0 = time.perf_counter()
+            for _ in range(BATCH_RUNS):
+                net(eight)
+            batched["batch8_img_s"] = BATCH * BATCH_RUNS / (time.perf_counter() - t0)
         capacity = (time.perf_counter() - t_start) * os.sysconf("SC_CLK_TCK") * os.cpu_count()
         foreign = max(0.0, 100.0 * ((machine_busy() - busy0) - (own_ticks() - own0)) / capacity)
     ms.sort()
-    print(json.dumps({"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
-                      "batch8_img_s": BATCH * BATCH_RUNS / seconds, "top1": top1, "max_abs_diff": diff,
+    print(json.dumps({"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), **batched, **checked,
                       "threads": torch.get_num_threads(),
                       "foreign_cpu_pct": foreign, "torch": torch.__version__}))
 

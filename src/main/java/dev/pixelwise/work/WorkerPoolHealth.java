@@ -1,6 +1,7 @@
 package dev.pixelwise.work;
 
 import dev.pixelwise.zoo.Devices;
+import dev.pixelwise.zoo.NativeBuild;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -12,7 +13,8 @@ import java.util.Locale;
 
 /**
  * Ready while jobs can be queued and run: the node's devices and workers (worker nodes), and
- * the shared queue's reachability and backlog (Redis). An API-only node never loads ND4J here.
+ * the shared queue's reachability and backlog (Redis). An API-only node never loads ND4J here. A worker
+ * node also says which native build of ND4J runs and what the CPU offers it ({@link NativeBuild}).
  */
 @Readiness
 @ApplicationScoped
@@ -44,6 +46,11 @@ public class WorkerPoolHealth implements HealthCheck {
                             + (d.freeMemory() >= 0 ? " (" + (d.freeMemory() >> 20) + " MiB free)" : ""));
                 }
                 b.withData("backend", Devices.backend()).withData("workers", p.workers()).withData("busy", p.busy());
+                NativeBuild nb = NativeBuild.current(); // issue #18: which native build, and why
+                b.withData("nd4j.build", nb.build()).withData("nd4j.build.isa", nb.buildIsa())
+                        .withData("nd4j.best.isa", nb.bestIsa()).withData("onednn.fusion", nb.onednnFusion())
+                        .withData("nd4j.build.reason", nb.reason());
+                nb.cpuFeatures().forEach(f -> b.withData("cpu." + f.flag(), f.present()));
             } catch (AppException e) {
                 return b.down().withData("error", e.getMessage()).build();
             }

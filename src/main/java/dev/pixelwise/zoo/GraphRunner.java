@@ -48,6 +48,26 @@ import java.util.Set;
  */
 public final class GraphRunner implements AutoCloseable {
 
+    /**
+     * OpenBLAS threads, {@code pixelwise.zoo.blas-threads} (default 1; 0 leaves ND4J's choice, one per core).
+     * OpenBLAS runs ND4J's matrix products (DeepLab's bilinear resize to 513², a collection head's
+     * training) on a thread pool of its own, beside libgomp's team that runs every other op, and on 2 cores
+     * the two pools then fight. Measured with bench/segment.sh on DeepLabV3 (AMD EPYC, 2 cores): with 2
+     * OpenBLAS threads 6 of 8 rounds ran at 74–83 ms p50 and 2 at 47–48 ms; with 1, all 8 at 46–49 ms.
+     */
+    static final int BLAS_THREADS = Integer.getInteger("pixelwise.zoo.blas-threads", 1);
+    private static volatile boolean blasLimited;
+
+    /** Sets {@link #BLAS_THREADS} once, before the first pass (CPU backend only: it is OpenBLAS's setting). */
+    private static void limitBlasThreads() {
+        if (!blasLimited) {
+            if (BLAS_THREADS > 0 && Nd4j.getEnvironment().isCPU()) {
+                Nd4j.factory().blas().setMaxThreads(BLAS_THREADS);
+            }
+            blasLimited = true;
+        }
+    }
+
     private final String input;
     private final Map<String, INDArray> constants = new HashMap<>();
     private final GraphPlanner planner;
@@ -104,6 +124,7 @@ public final class GraphRunner implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the graph runner is closed");
         }
+        limitBlasThreads();
         INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
         List<String> wanted = List.of(outputs);
         List<Step> program = programs.computeIfAbsent(wanted, planner::program);

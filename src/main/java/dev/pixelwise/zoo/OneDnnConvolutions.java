@@ -403,7 +403,7 @@ final class OneDnnConvolutions implements AutoCloseable {
     }
 
     /** Loads oneDNN's library once; false (and one warning) where it cannot load, or on ND4J's CUDA backend. */
-    private static boolean available() {
+    static boolean available() {
         Boolean a = available;
         if (a == null) {
             synchronized (OneDnnConvolutions.class) {

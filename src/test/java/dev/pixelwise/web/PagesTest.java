@@ -6,9 +6,19 @@ import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
@@ -74,6 +84,41 @@ class PagesTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("\"backend\": \"CpuBackend\""))
                 .body(containsString("device.0"));
+    }
+
+    /**
+     * Issue #18: /about and readiness say which native build of ND4J runs (the one whose natives are on the
+     * class path), what it was compiled for, whether the convolutions run fused, and the CPU's instruction
+     * sets exactly as /proc/cpuinfo lists them.
+     */
+    @Test
+    void aboutAndReadinessReportTheNativeBuildAndTheCpusInstructionSets() throws IOException {
+        Map<String, Object> data = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath()
+                .getMap("checks.find { it.name == 'worker-pool' }.data");
+        String build = (String) data.get("nd4j.build");
+        assertNotNull(getClass().getClassLoader().getResource("org/nd4j/linalg/cpu/nativecpu/bindings/" + build
+                + "/libjnind4jcpu.so"), "the reported build " + build + " is a set of natives on the class path");
+        String isa = (String) data.get("nd4j.build.isa");
+        assertEquals(build.endsWith("-avx512") ? "AVX-512" : build.endsWith("-avx2") ? "AVX2" : "x86-64", isa);
+        assertEquals(!"false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")), data.get("onednn.fusion"));
+        assertFalse(((String) data.get("nd4j.build.reason")).isBlank());
+
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        assumeTrue(Files.isReadable(cpuinfo), "no /proc/cpuinfo to check the CPU's flags against");
+        List<String> flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst()
+                .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElseThrow();
+        String best = (String) data.get("nd4j.best.isa");
+        assertTrue(!best.equals("AVX-512") || flags.contains("avx512f"), "ND4J's best build " + best + " without avx512f");
+        var page = given().get("/about").then().statusCode(200)
+                .body(containsString("<code data-native-build>" + build + "</code>"))
+                .body(containsString("<span data-build-isa>" + isa + "</span>"))
+                .body(containsString("<span data-best-isa>" + best + "</span>"))
+                .body(containsString("data-onednn-fusion=\"" + data.get("onednn.fusion") + "\""))
+                .body(containsString("data-build-reason>Why: "));
+        for (String flag : List.of("avx2", "avx512f", "avx512_bf16", "avx512_vnni")) {
+            assertEquals(flags.contains(flag), data.get("cpu." + flag), flag);
+            page.body(containsString("data-cpu-feature=\"" + flag + "\" data-present=\"" + flags.contains(flag) + "\""));
+        }
     }
 
     @Test
