@@ -209,7 +209,11 @@ public class SuperresBench {
                 Integer.toString(size), Integer.toString(size), out.toString(), "--warmup", Integer.toString(WARMUP),
                 "--runs", Integer.toString(RUNS), "--threads", "2", "--tile", Integer.toString(TILE),
                 "--context", Integer.toString(Tiled.CONTEXT));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // PyTorch with the allocator a deployment tunes (see ClassifyBench.runPython): large activations kept
+        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", Integer.toString(32 << 20));
+        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", Long.toString(1L << 40));
+        Process p = pb.start();
         String text;
         try (InputStream s = p.getInputStream()) {
             text = new String(s.readAllBytes(), StandardCharsets.UTF_8);
