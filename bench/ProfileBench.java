@@ -47,7 +47,6 @@ public class ProfileBench {
     static final Path OUT = Path.of("target/bench");
     static final Path CORAL = Path.of("../shared/models/coral");
     static final Path PHOTOS = Path.of("../shared/images");
-    static final Path ZOO = Path.of(System.getProperty("user.home"), ".cache", "pixelwise", "models");
 
     /**
      * The cache files of graphs imported with {@code -Dpixelwise.tflite.nchw=true} (the layout before issue
@@ -85,7 +84,7 @@ public class ProfileBench {
                 return new Loaded(g, x, in -> List.copyOf(g.output(in, TfliteImporter.CLASSES, TfliteImporter.LOGITS).values()));
             }),
             new Subject("esrgan-thick-x4", "64×64 crop of kite_and_cold.jpg", 5, () -> {
-                TfjsGraph g = new TfjsImporter().loadOrImport(esrganJson("thick"),
+                TfjsGraph g = new TfjsImporter().loadOrImport(SuperresBench.modelJson("thick"),
                         OUT.resolve("samediff").resolve("esrgan-thick-x4.samediff.fb"));
                 BufferedImage kite = ImageIO.read(PHOTOS.resolve("kite_and_cold.jpg").toFile());
                 int size = 64;
@@ -242,13 +241,13 @@ public class ProfileBench {
         StringBuilder md = new StringBuilder();
         double stepsMs = layers.stream().mapToLong(l -> l.nanos).sum() / 1e6 / n;
         long macs = layers.stream().mapToLong(l -> l.macs).sum();
-        double untimed = median(untimedMs);
-        double timed = median(forwardMs);
+        double untimed = SuperresBench.median(untimedMs);
+        double timed = SuperresBench.median(forwardMs);
         md.append(String.format(Locale.ROOT, "### %s, %s%n%n", s.name(), s.input()));
         md.append(String.format(Locale.ROOT, "Forward pass median %.2f ms (best %.2f) with the step timer off, %.2f ms "
                         + "(best %.2f) with it on, over %d runs each; sum of the op times %.2f ms; %d ops; %.3f G multiply-adds "
                         + "(%.1f GFLOP/s over the whole pass).%n%n",
-                untimed, min(untimedMs), timed, min(forwardMs), n, stepsMs, layers.size(), macs / 1e9,
+                untimed, SuperresBench.min(untimedMs), timed, SuperresBench.min(forwardMs), n, stepsMs, layers.size(), macs / 1e9,
                 2 * macs / (untimed / 1e3) / 1e9));
 
         // Per op type, with the oneDNN split where known.
@@ -469,35 +468,6 @@ public class ProfileBench {
         BufferedImage src = ImageIO.read(PHOTOS.resolve(photo).toFile());
         BufferedImage sized = ImageOps.resizeBilinear(src, g.inputWidth(), g.inputHeight());
         return g.inputFromRgb(ImageOps.interleavedRgb(sized));
-    }
-
-    /** The zoo's cached ESRGAN model.json (as the app fetched it), else the npm package unpacked under target/bench. */
-    static Path esrganJson(String family) throws IOException, InterruptedException {
-        Path zoo = ZOO.resolve("esrgan-" + family).resolve("x4").resolve("model.json");
-        if (Files.isRegularFile(zoo)) {
-            return zoo;
-        }
-        Path dir = OUT.resolve("npm").resolve(family);
-        Path json = dir.resolve("package").resolve("models").resolve("x4").resolve("model.json");
-        if (!Files.isRegularFile(json)) {
-            Files.createDirectories(dir);
-            Process p = new ProcessBuilder("sh", "-c", "npm pack @upscalerjs/esrgan-" + family + "@1.0.0 | tail -1 | xargs tar -xzf")
-                    .directory(dir.toFile()).inheritIO().start();
-            if (p.waitFor() != 0 || !Files.isRegularFile(json)) {
-                throw new IOException("no " + json + " after npm pack");
-            }
-        }
-        return json;
-    }
-
-    static double median(double[] v) {
-        double[] a = v.clone();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
-    }
-
-    static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
     }
 
     static String cpuName() {

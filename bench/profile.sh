@@ -13,12 +13,16 @@ build_if_needed
 models=()
 for a in "$@"; do [[ "$a" == -* || "$a" =~ ^[0-9]+$ ]] || models+=("$a"); done
 ((${#models[@]})) || models=(mobilenet-v2 deeplabv3-mnv2 esrgan-thick-x4)
+# Compiled, not run as a single source file: ProfileBench takes the ESRGAN files and the median from
+# SuperresBench, which a single-file program's own class loader cannot reach.
+classes=target/bench-classes-profile
+rm -rf "$classes" && mkdir -p "$classes"
+javac -nowarn -d "$classes" -cp "$cp" bench/ProfileBench.java bench/SuperresBench.java
 logs=()
 for m in "${models[@]}"; do
   log="target/bench/dnnl-verbose-$m.log"
   echo "oneDNN verbose pass: $m" >&2
-  # Single-file program: compiled and run by the java launcher against the app's classes.
-  DNNL_VERBOSE=1 java -Xmx4g ${JAVA_OPTS:-} -cp "$cp" bench/ProfileBench.java --dnnl-pass "$m" >"$log"
+  DNNL_VERBOSE=1 java -Xmx4g ${JAVA_OPTS:-} -cp "$classes:$cp" ProfileBench --dnnl-pass "$m" >"$log"
   logs+=(--dnnl-log "$m=$log")
 done
-java -Xmx4g ${JAVA_OPTS:-} -cp "$cp" bench/ProfileBench.java "${logs[@]}" "$@"
+java -Xmx4g ${JAVA_OPTS:-} -cp "$classes:$cp" ProfileBench "${logs[@]}" "$@"

@@ -13,5 +13,5 @@ build_if_needed
 # helpers (and ProfileBench's CPU name), which a single-file program's own class loader cannot reach.
 classes=target/bench-classes-segment
 rm -rf "$classes" && mkdir -p "$classes"
-javac -nowarn -d "$classes" -cp "$cp" bench/SegmentBench.java bench/ClassifyBench.java bench/ProfileBench.java
+javac -nowarn -d "$classes" -cp "$cp" bench/SegmentBench.java bench/ClassifyBench.java bench/ProfileBench.java bench/SuperresBench.java
 java -Xmx3g ${JAVA_OPTS:-} -cp "$classes:$cp" SegmentBench "$@"
