@@ -185,11 +185,22 @@ public final class GraphRunner implements AutoCloseable {
                         outs[o] = output(name, shapes.get(o), plan, roots, returned, result);
                         values.put(name, outs[o]);
                     }
-                    if (timer == null) {
-                        execute(step, args, outs);
-                    } else {
-                        long t0 = System.nanoTime();
-                        execute(step, args, outs);
+                    int[] plain = convolutions == null ? null : convolutions.plainInputs(i);
+                    long t0 = timer == null ? 0 : System.nanoTime();
+                    if (plain != null) { // blocked arrays this op cannot read: NCHW copies for it
+                        for (int a : plain) {
+                            INDArray copy = pool.take(new Key(args[a].dataType(), 'c', args[a].shape()));
+                            convolutions.toPlain(args[a], copy);
+                            args[a] = copy;
+                        }
+                    }
+                    execute(step, args, outs);
+                    if (plain != null) {
+                        for (int a : plain) {
+                            pool.give(args[a]);
+                        }
+                    }
+                    if (timer != null) {
                         timer.step(step.op().opName(), step.op(), step.outputs().get(0), args, outs, System.nanoTime() - t0);
                     }
                 }

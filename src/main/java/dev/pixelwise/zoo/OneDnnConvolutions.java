@@ -21,12 +21,15 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.shape.Concat;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +98,15 @@ final class OneDnnConvolutions implements AutoCloseable {
         IntMemoryMap args;
         long srcAt; // the addresses src and dst point at: a repeated call usually gets the same pooled arrays
         long dstAt;
+        /** NCHW only: whether the input and the output live in oneDNN's nChw16c blocked layout ({@link #blocked}). */
+        boolean srcBlocked;
+        boolean dstBlocked;
+        // NCHW only, when the primitive wants other layouts than the arrays have: reorders through scratch memory
+        reorder srcReorder;
+        memory srcScratch;
+        reorder dstReorder;
+        memory dstScratch;
+        reorder dstPreload; // a residual's values into the scratch destination before a sum post-op
 
         Group(int conv, int last, String input, String output, String activation, String residual) {
             this.conv = conv;
@@ -107,7 +119,8 @@ final class OneDnnConvolutions implements AutoCloseable {
 
         /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
         String kind(String op) {
-            return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "") + " (oneDNN)";
+            return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "")
+                    + (srcBlocked || dstBlocked ? " (oneDNN, nChw16c)" : " (oneDNN)");
         }
     }
 
@@ -115,6 +128,13 @@ final class OneDnnConvolutions implements AutoCloseable {
     private final Map<String, INDArray> constants;
     private final Map<Integer, Group> byConv = new HashMap<>();
     private final Set<Integer> absorbed = new HashSet<>();
+    /** Variables that live in oneDNN's nChw16c layout (NCHW graphs, batch 1; see {@link #blocked}). */
+    private final Set<String> blockedVars = new HashSet<>();
+    /** Per step that cannot read the blocked layout: which of its inputs must be reordered to NCHW first. */
+    private final Map<Integer, int[]> plainBefore = new HashMap<>();
+    /** nChw16c → NCHW reorders by shape, for {@link #toPlain}. */
+    private final Map<List<Long>, memory[]> plainReorders = new HashMap<>();
+    private final Map<List<Long>, reorder> plainReorderPrimitives = new HashMap<>();
     private final List<Pointer> owned = new ArrayList<>();
     private stream stream;
 
@@ -223,21 +243,182 @@ final class OneDnnConvolutions implements AutoCloseable {
                 fused.absorbed.add(g.last);
             }
         }
+        fused.blocked(shapes, outputs);
         return fused.byConv.isEmpty() ? null : fused;
     }
 
     /**
-     * A float32 conv2d (OIYX weights) or depthwise_conv2d (YXIO) in NHWC, stride any, no dilation (the
-     * importers spread dilated kernels out), SAME or VALID padding, with constant weights and bias.
+     * Chooses which variables of an NCHW graph live in oneDNN's nChw16c blocked layout, and drops the NCHW
+     * convolutions that would gain nothing.
      *
-     * <p>NCHW convolutions (the ESRGAN graphs) stay ND4J's: run here with the same reorders into and out of
-     * NHWC around the primitive, made once, esrgan-thick ×4 on 64² measured 372 ms against 388 ms through
-     * ND4J (noise on a shared machine): its time is the convolutions themselves (about 115 GFLOP/s of the
-     * two cores' ~165 peak), not their set-up.
+     * <p>Why: oneDNN's fast float kernels do not read plain NCHW. Through ND4J's conv2d every ESRGAN
+     * convolution reordered its input to NHWC and its output back (bench/profile.sh, esrgan-thick ×4:
+     * 20 % of the pass), and NHWC is no home for the activations between them: the dense blocks'
+     * concatenations along channels are contiguous only with the channels outermost, and oneDNN 2.3's
+     * NHWC kernel falls back to its reference code (over 50× slower) when reading a channel slice of a
+     * wider buffer. nChw16c with batch 1 keeps both: a channel slice that starts at a multiple of 16 is a
+     * contiguous block, so the in-place concatenations stay, and oneDNN's avx512 kernel for it runs as
+     * fast as the NHWC one (230 GFLOP/s on both, 160² tiles of ESRGAN's layers, 2 cores).
+     *
+     * <p>A variable is blocked with every variable it meets through an element-wise op or a channel
+     * concatenation (those ops compute the same on either layout, position by position), when all of them
+     * are float [1, C, H, W] with C a multiple of 16, made by a fused convolution or such an op, and none is
+     * asked for. Any other op that reads a blocked variable gets an NCHW copy first ({@link #plainInputs}).
+     * The numbers are not ND4J's bit for bit (another kernel sums in another order; measured below 1e-6 of
+     * the values on ESRGAN); the NHWC path keeps ND4J's kernels and its bits.
+     */
+    private void blocked(List<List<Key>> shapes, List<String> outputs) {
+        Map<String, Key> key = new HashMap<>();
+        Map<String, String> parent = new HashMap<>();
+        Set<String> made = new HashSet<>(); // by an NCHW group or a layout-free op
+        for (int i = 0; i < program.size(); i++) {
+            for (int o = 0; o < program.get(i).outputs().size(); o++) {
+                key.put(program.get(i).outputs().get(o), shapes.get(i).get(o));
+            }
+        }
+        for (Group g : byConv.values()) {
+            if (!Conv.of(program.get(g.conv)).nhwc()) {
+                made.add(g.output);
+                if (g.residual != null) {
+                    union(parent, g.residual, g.output);
+                }
+            }
+        }
+        for (int i = 0; i < program.size(); i++) {
+            Step s = program.get(i);
+            if (absorbed.contains(i) || byConv.containsKey(i) || !layoutFree(s, key)) {
+                continue;
+            }
+            made.addAll(s.outputs());
+            for (String in : s.inputs()) {
+                if (!constants.containsKey(in)) {
+                    union(parent, in, s.outputs().get(0));
+                }
+            }
+        }
+        Set<String> names = new HashSet<>(key.keySet());
+        names.addAll(parent.keySet()); // the graph's input too, when an op joins it to the rest
+        names.addAll(parent.values());
+        Map<String, Boolean> fits = new HashMap<>();
+        for (String v : names) {
+            Key k = key.get(v);
+            boolean ok = k != null && made.contains(v) && !outputs.contains(v) && k.type() == DataType.FLOAT
+                    && k.order() == 'c' && k.shape().length == 4 && k.shape()[0] == 1 && k.shape()[1] % 16 == 0;
+            fits.merge(find(parent, v), ok, Boolean::logicalAnd);
+        }
+        for (String v : key.keySet()) {
+            if (fits.getOrDefault(find(parent, v), false) && made.contains(v)) {
+                blockedVars.add(v);
+            }
+        }
+        for (Iterator<Map.Entry<Integer, Group>> it = byConv.entrySet().iterator(); it.hasNext(); ) {
+            Group g = it.next().getValue();
+            if (Conv.of(program.get(g.conv)).nhwc()) {
+                continue;
+            }
+            g.srcBlocked = blockedVars.contains(g.input);
+            g.dstBlocked = blockedVars.contains(g.output);
+            if (!g.srcBlocked && !g.dstBlocked) { // plain in, plain out: ND4J's conv2d does as well
+                absorbed.remove(g.last);
+                it.remove();
+            }
+        }
+        for (int i = 0; i < program.size(); i++) {
+            Step s = program.get(i);
+            if (absorbed.contains(i) || byConv.containsKey(i) || layoutFree(s, key)) {
+                continue;
+            }
+            List<Integer> reorder = new ArrayList<>();
+            for (int a = 0; a < s.inputs().size(); a++) {
+                if (blockedVars.contains(s.inputs().get(a))) {
+                    reorder.add(a);
+                }
+            }
+            if (!reorder.isEmpty()) {
+                plainBefore.put(i, reorder.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+    }
+
+    /**
+     * An op that computes the same whichever layout its arrays share: a scalar op or ReLU (6) on one
+     * variable, an ADD / multiply / subtract of two variables of one shape, a concatenation along channels
+     * of rank-4 arrays (with batch 1 each input is one contiguous block in either layout).
+     */
+    private boolean layoutFree(Step s, Map<String, Key> key) {
+        if (s.outputs().size() != 1) {
+            return false;
+        }
+        String name = s.op().opName();
+        List<String> vars = s.inputs().stream().filter(in -> !constants.containsKey(in)).toList();
+        if (s.op() instanceof BaseScalarOp || name.equals("relu6") || name.equals("relu")) {
+            return s.inputs().size() == 1 && vars.size() == 1;
+        }
+        if (name.equals("add") || name.equals("multiply") || name.equals("subtract")) {
+            Key out = key.get(s.outputs().get(0));
+            return vars.size() == 2 && s.inputs().size() == 2 && out != null
+                    && vars.stream().allMatch(v -> out.equals(key.get(v)));
+        }
+        if (s.op() instanceof Concat concat) {
+            long[] iArgs = concat.iArgs();
+            Key out = key.get(s.outputs().get(0));
+            return out != null && out.shape().length == 4 && iArgs.length == 1 && (iArgs[0] == 1 || iArgs[0] == -3)
+                    && vars.size() == s.inputs().size();
+        }
+        return false;
+    }
+
+    private static void union(Map<String, String> parent, String a, String b) {
+        String ra = find(parent, a), rb = find(parent, b);
+        if (!ra.equals(rb)) {
+            parent.put(ra, rb);
+        }
+    }
+
+    private static String find(Map<String, String> parent, String v) {
+        String r = v;
+        while (parent.containsKey(r)) {
+            r = parent.get(r);
+        }
+        return r;
+    }
+
+    /** The inputs of step {@code i} that are blocked while the step reads NCHW only (null: none). */
+    int[] plainInputs(int i) {
+        return plainBefore.get(i);
+    }
+
+    /** Copies blocked array {@code from} (nChw16c, [1, C, H, W]) into {@code to} as plain NCHW. */
+    void toPlain(INDArray from, INDArray to) {
+        List<Long> shape = Arrays.stream(from.shape()).boxed().toList();
+        memory[] m = plainReorders.get(shape);
+        if (m == null) {
+            if (stream == null) {
+                stream = keep(new stream(cpu));
+            }
+            long[] dims = from.shape();
+            m = new memory[]{
+                    keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nChw16c)), cpu, new Address(address(from)))),
+                    keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nchw)), cpu, new Address(address(to))))};
+            plainReorders.put(shape, m);
+            plainReorderPrimitives.put(shape, keep(new reorder(m[0], m[1])));
+        }
+        m[0].set_data_handle(new Address(address(from)));
+        m[1].set_data_handle(new Address(address(to)));
+        plainReorderPrimitives.get(shape).execute(stream, m[0], m[1]);
+        stream._wait();
+    }
+
+    /**
+     * A float32 conv2d (OIYX weights) or depthwise_conv2d (YXIO) in NHWC, or a conv2d in NCHW, stride any,
+     * no dilation (the importers spread dilated kernels out), SAME or VALID padding, with constant weights
+     * and bias. An NCHW one stays fused only if its input or output is blocked ({@link #blocked}): with the
+     * plain reorders into and out of NHWC around the primitive, made once, esrgan-thick ×4 on 64² measured
+     * 372 ms against 388 ms through ND4J, within the noise.
      */
     static boolean fusable(Step s, Map<String, INDArray> constants) {
         Conv conv = Conv.of(s);
-        if (conv == null || !conv.nhwc || conv.dh != 1 || conv.dw != 1 || conv.padding == null
+        if (conv == null || (!conv.nhwc && conv.depthwise) || conv.dh != 1 || conv.dw != 1 || conv.padding == null
                 || s.inputs().size() != 3 || s.outputs().size() != 1) {
             return false;
         }
@@ -302,7 +483,16 @@ final class OneDnnConvolutions implements AutoCloseable {
             g.dst.set_data_handle(new Address(dstAt));
             g.dstAt = dstAt;
         }
+        if (g.srcReorder != null) {
+            g.srcReorder.execute(stream, g.src, g.srcScratch);
+        }
+        if (g.dstPreload != null) {
+            g.dstPreload.execute(stream, g.dst, g.dstScratch);
+        }
         g.primitive.execute(stream, g.args);
+        if (g.dstReorder != null) {
+            g.dstReorder.execute(stream, g.dstScratch, g.dst);
+        }
         stream._wait();
     }
 
@@ -312,8 +502,9 @@ final class OneDnnConvolutions implements AutoCloseable {
         boolean depthwise = c.depthwise();
         INDArray w = constants.get(s.inputs().get(1));
         INDArray b = constants.get(s.inputs().get(2));
-        long n = x.size(0), ih = x.size(1), iw = x.size(2), ic = x.size(3);
-        long oh = out.size(1), ow = out.size(2), oc = out.size(3);
+        boolean nhwc = c.nhwc();
+        long n = x.size(0), ih = x.size(nhwc ? 1 : 2), iw = x.size(nhwc ? 2 : 3), ic = x.size(nhwc ? 3 : 1);
+        long oh = out.size(nhwc ? 1 : 2), ow = out.size(nhwc ? 2 : 3), oc = out.size(nhwc ? 3 : 1);
         long kh = c.kh(), kw = c.kw(), sh = c.sh(), sw = c.sw();
         long[] padL = {0, 0};
         long[] padR = {(oh - 1) * sh + kh - ih, (ow - 1) * sw + kw - iw};
@@ -325,8 +516,8 @@ final class OneDnnConvolutions implements AutoCloseable {
         if (stream == null) {
             stream = keep(new stream(cpu));
         }
-        memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, memory.format_tag.nhwc));
-        memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.nhwc));
+        memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, layout(nhwc, g.srcBlocked)));
+        memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, layout(nhwc, g.dstBlocked)));
         memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
         memory.desc userWeights;
         memory.desc anyWeights;
@@ -354,6 +545,15 @@ final class OneDnnConvolutions implements AutoCloseable {
         convolution_forward.desc desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
                 algorithm.convolution_direct, src, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
         convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
+        if (!nhwc && pd.impl_info_str().getString().startsWith("ref")) {
+            // NCHW on one side and nChw16c on the other, with many channels: oneDNN has only its reference
+            // code for that; let it choose its layouts and reorder around it
+            memory.desc anySrc = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, memory.format_tag.any));
+            memory.desc anyDst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.any));
+            desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
+                    algorithm.convolution_direct, anySrc, anyWeights, bias, anyDst, new long[]{sh, sw}, padL, padR));
+            pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
+        }
 
         memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), stream);
 
@@ -362,12 +562,29 @@ final class OneDnnConvolutions implements AutoCloseable {
         g.dstAt = address(out);
         g.src = keep(new memory(src, cpu, new Address(g.srcAt)));
         g.dst = keep(new memory(dst, cpu, new Address(g.dstAt)));
+        memory convSrc = g.src, convDst = g.dst;
+        memory.desc wantSrc = keep(pd.src_desc()), wantDst = keep(pd.dst_desc());
+        if (!wantSrc.equals(src)) {
+            g.srcScratch = convSrc = keep(new memory(wantSrc, cpu));
+            g.srcReorder = keep(new reorder(g.src, g.srcScratch));
+        }
+        if (!wantDst.equals(dst)) {
+            g.dstScratch = convDst = keep(new memory(wantDst, cpu));
+            g.dstReorder = keep(new reorder(g.dstScratch, g.dst));
+            if (g.residual != null) {
+                g.dstPreload = keep(new reorder(g.dst, g.dstScratch));
+            }
+        }
         g.args = keep(new IntMemoryMap());
-        g.args.put(DNNL_ARG_SRC, g.src);
+        g.args.put(DNNL_ARG_SRC, convSrc);
         g.args.put(DNNL_ARG_WEIGHTS, reordered);
         g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, new Address(address(b)))));
-        g.args.put(DNNL_ARG_DST, g.dst);
+        g.args.put(DNNL_ARG_DST, convDst);
 
+    }
+
+    private static memory.format_tag layout(boolean nhwc, boolean blocked) {
+        return nhwc ? memory.format_tag.nhwc : blocked ? memory.format_tag.nChw16c : memory.format_tag.nchw;
     }
 
     private <P extends Pointer> P keep(P p) {
@@ -400,6 +617,8 @@ final class OneDnnConvolutions implements AutoCloseable {
         }
         owned.clear();
         byConv.values().forEach(g -> g.primitive = null);
+        plainReorders.clear();
+        plainReorderPrimitives.clear();
     }
 
     /** Loads oneDNN's library once; false (and one warning) where it cannot load, or on ND4J's CUDA backend. */

@@ -207,6 +207,61 @@ class GraphRunnerTest {
         }
     }
 
+    /**
+     * NCHW convolutions (the ESRGAN importer's layout) whose activations have channels in multiples of 16
+     * run as oneDNN primitives in the nChw16c layout from the second call of a shape on, with the
+     * element-wise ops, the ReLUs and the in-place dense-block concatenations between them reading that
+     * layout as it is; an op that needs NCHW (depth_to_space) gets a copy, and a 3-channel output stays
+     * NCHW. Another kernel sums in another order, so this is a tolerance, not bit equality.
+     */
+    @Test
+    void blockedNchwConvolutionsMatchNd4j() {
+        SameDiff g = SameDiff.create();
+        SDVariable x = g.placeHolder("input", DataType.FLOAT, -1, 3, -1, -1);
+        SDVariable h = nchw(g, x, 3, 32);                                     // NCHW in, blocked out
+        SDVariable block = h;
+        for (int layer = 0; layer < 3; layer++) {                             // a dense block, concatenated in place
+            SDVariable grown = g.nn.relu(nchw(g, block, 32 + 16 * layer, 16), 0);
+            block = g.concat(1, block, grown);
+        }
+        SDVariable local = nchw(g, block, 80, 32).mul(0.2);                   // ESRGAN's residual scaling
+        SDVariable trunk = g.math.add(local, h);
+        SDVariable shuffled = g.cnn.depthToSpace("shuffle", nchw(g, trunk, 32, 48), 2, org.nd4j.enums.DataFormat.NCHW); // reads NCHW
+        g.identity("output", nchw(g, shuffled, 12, 3));
+        try (GraphRunner r = new GraphRunner(g, "input")) {
+            for (long[] shape : new long[][]{{1, 3, 13, 11}, {2, 3, 9, 8}, {1, 3, 13, 11}}) {
+                INDArray in = Nd4j.rand(DataType.FLOAT, shape);
+                INDArray expected = g.output(Map.of("input", in), "output").get("output");
+                double scale = expected.amaxNumber().doubleValue();
+                for (int repeat = 0; repeat < 3; repeat++) {
+                    INDArray got = r.run(in, "output").get("output");
+                    double diff = expected.sub(got).amaxNumber().doubleValue();
+                    assertTrue(diff <= 1e-5 * scale, "shape " + Arrays.toString(shape) + " call " + repeat + ": " + diff);
+                    got.close();
+                }
+            }
+            List<String> kinds = new java.util.ArrayList<>();
+            r.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
+            r.run(Nd4j.rand(DataType.FLOAT, 1, 3, 13, 11), "output");
+            assertTrue(kinds.contains("conv2d+relu (oneDNN, nChw16c)") && kinds.contains("conv2d (oneDNN, nChw16c)")
+                    && kinds.contains("depth_to_space") && kinds.contains("conv2d"), kinds.toString());
+            r.timeSteps(null);
+            // batch 2: no channel block is contiguous, so everything runs through ND4J's ops
+            kinds.clear();
+            r.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
+            r.run(Nd4j.rand(DataType.FLOAT, 2, 3, 9, 8), "output");
+            assertTrue(kinds.stream().noneMatch(k -> k.contains("oneDNN")), kinds.toString());
+        }
+    }
+
+    /** An NCHW 3×3 SAME convolution with a bias, as the TF.js importer makes it. */
+    private static SDVariable nchw(SameDiff g, SDVariable x, int in, int out) {
+        Conv2DConfig config = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).dH(1).dW(1).pH(0).pW(0)
+                .paddingMode(PaddingMode.SAME).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
+        return g.cnn.conv2d(x, g.constant(Nd4j.randn(DataType.FLOAT, out, in, 3, 3).divi(Math.sqrt(in * 9))),
+                g.constant(Nd4j.randn(DataType.FLOAT, out)), config);
+    }
+
     /** An NHWC convolution as the TFLite importer makes it (OIYX weights; depthwise: YXIO) with a bias. */
     private static SDVariable conv(SameDiff g, SDVariable x, int in, int out, int k, int stride, PaddingMode padding,
                                    boolean depthwise) {

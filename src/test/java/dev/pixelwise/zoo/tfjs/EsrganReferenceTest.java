@@ -61,6 +61,16 @@ class EsrganReferenceTest {
             System.out.printf("%s (%s) on a %d×%d crop: max |SameDiff − PyTorch float64| = %.3e on the 0..1 scale%n",
                     name, graph.architecture(), f.height(), f.width(), diff);
             assertTrue(diff <= TOLERANCE, name + ": max abs diff " + diff + " on the 0..1 scale");
+            // The first call of a shape runs ND4J's ops while it records the plan; later ones run the
+            // convolutions as oneDNN primitives in the blocked layout (zoo.OneDnnConvolutions): same bound.
+            for (int call = 2; call <= 3; call++) {
+                try (INDArray again = graph.output(in)) {
+                    double fused = maxAbsDiff(expected, Image.fromNchw(again)) / f.valueScale();
+                    System.out.printf("%s call %d: max |SameDiff − PyTorch float64| = %.3e, max |call − first call| = %.3e%n",
+                            name, call, fused, again.sub(out).amaxNumber().doubleValue() / f.valueScale());
+                    assertTrue(fused <= TOLERANCE, name + " call " + call + ": max abs diff " + fused);
+                }
+            }
         }
     }
 
