@@ -4,6 +4,8 @@
 # through the HTTP API, then the job's files. One fresh app per heap setting ("default" = no -Xmx, as the
 # Dockerfile runs it). Usage: bench/upscale-rss.sh [HEAP ...]   (default: 2g 3g default)
 # Writes target/bench/upscale-rss.md. A benchmark, not a test: run it on an otherwise idle machine.
+# UPSCALE_MODEL (default esrgan-medium), UPSCALE_TILE (default: not sent, the app's default) and UPSCALE_SIDE
+# (default 2048) change the job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -14,22 +16,27 @@ build_if_needed
 heaps=("$@")
 ((${#heaps[@]})) || heaps=(2g 3g default)
 out=target/bench
-input="$out/superres-2048.png"
-# kite_and_cold.jpg (1352×900) cover-fitted to 2048 high and cut 2048 wide: a real photo, not stretched.
-/usr/bin/python3 - "$input" <<'PY'
+model=${UPSCALE_MODEL:-esrgan-medium}
+side=${UPSCALE_SIDE:-2048}
+tile_field=()
+[[ -z "${UPSCALE_TILE:-}" ]] || tile_field=(-F tile="$UPSCALE_TILE")
+input="$out/superres-$side.png"
+# kite_and_cold.jpg (1352×900) cover-fitted to $side high and cut $side wide: a real photo, not stretched.
+/usr/bin/python3 - "$input" "$side" <<'PY'
 import sys
 from PIL import Image
+side = int(sys.argv[2])
 im = Image.open('../shared/images/kite_and_cold.jpg').convert('RGB')
-fw = round(im.width * 2048 / im.height)
-im = im.resize((fw, 2048), Image.BICUBIC)
-x = (fw - 2048) // 2
-im.crop((x, 0, x + 2048, 2048)).save(sys.argv[1])
+fw = round(im.width * side / im.height)
+im = im.resize((fw, side), Image.BICUBIC)
+x = (fw - side) // 2
+im.crop((x, 0, x + side, side)).save(sys.argv[1])
 PY
 
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 report="$out/upscale-rss.md"
 {
-  echo "### Peak RSS of the app: 2048×2048 → 8192×8192, esrgan-medium x4, one job through the API"
+  echo "### Peak RSS of the app: ${side}×${side} → $((side * 4))×$((side * 4)), $model x4, tile ${UPSCALE_TILE:-default}, one job through the API"
   echo
   echo "bench/upscale-rss.sh, $(date -u +%F), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
@@ -42,7 +49,7 @@ for heap in "${heaps[@]}"; do
   start_app "$out/upscale-rss-$heap-app.log" "$(pwd)/$out/upscale-rss-$heap-data" "${opts[@]}"
   ready=$(kib "$app_pid" VmRSS)
   t0=$(date +%s.%N)
-  id=$(curl -sf -F task=upscale -F model=esrgan-medium -F scale=4 -F image=@"$input" "$base/api/v1/jobs" | jq -r .id)
+  id=$(curl -sf -F task=upscale -F model="$model" -F scale=4 "${tile_field[@]}" -F image=@"$input" "$base/api/v1/jobs" | jq -r .id)
   while :; do
     view=$(curl -sf "$base/api/v1/jobs/$id")
     state=$(jq -r .status <<<"$view")
