@@ -3,6 +3,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.imaging.ImageQuality;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,6 +59,8 @@ public class SuperresBench {
     static final Path OUT = Path.of("target/bench");
     static final Path PHOTOS = Path.of("../shared/images");
     static final Path ZOO = Path.of(System.getProperty("user.home"), ".cache", "pixelwise", "models");
+    /** What the DL4J side computes in: -Dprecision=auto|fp32|bf16, default auto (the app's default). */
+    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"));
     static final String NPM_VERSION = "1.0.0";
     static final int SCALE = 4;
     static final int TILE = Integer.getInteger("tile", 128); // UpscaleOptions' default tile
@@ -95,6 +98,8 @@ public class SuperresBench {
     static String speed() throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("### Speed: DL4J (app's tiled path) vs PyTorch CPU, same weights, same input\n\n");
+        md.append("DL4J precision: ").append(PRECISION.label()).append(" (-Dprecision=").append(System.getProperty("precision", "auto"))
+                .append("; the app's default is auto). PyTorch: float32.\n\n");
         md.append("| model | input | tiles | DL4J tiled ms median (best) | DL4J untiled ms | PyTorch untiled ms | "
                 + "PyTorch tiled ms | **DL4J tiled / PyTorch untiled** | DL4J tiled / PyTorch tiled | "
                 + "DL4J untiled / PyTorch untiled | max abs diff raw (0..255) | tiled 8-bit vs PyTorch: max diff, differing values |\n");
@@ -124,14 +129,14 @@ public class SuperresBench {
             try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                     OUT.resolve("samediff").resolve(name + ".samediff.fb"))) {
                 System.out.printf(Locale.ROOT, "  DL4J graph %s loaded in %d ms%n", graph, ms(tLoad));
-                Net net = network(graph);
+                Net net = network(graph, PRECISION);
                 Tiled.Outcome[] last = new Tiled.Outcome[1];
                 tiled = timed(() -> last[0] = Tiled.upscale(net, SCALE, TILE, rgb, size, size, p -> {
                 }));
                 tiledRgb = ImageOps.interleavedRgb(ImageOps.wrapPackedRgb(last[0].rgb(), size * SCALE, size * SCALE));
                 tiles = last[0].tiles();
                 untiled = timed(() -> net.run(rgb, size, size));
-                try (INDArray in = graph.inputFromRgb(rgb, size, size); INDArray out = graph.output(in)) {
+                try (INDArray in = graph.inputFromRgb(rgb, size, size); INDArray out = graph.output(in, PRECISION)) {
                     raw = hwc(out, 255f / graph.outputScale());
                 }
                 writeFloats(OUT.resolve(name + "-dl4j.f32"), raw);
@@ -168,12 +173,12 @@ public class SuperresBench {
                     maxRaw, max8, differing, raw.length);
             System.out.println(row);
             md.append(row).append('\n');
-            notes.add(String.format(Locale.ROOT, "- %s: target DL4J tiled ≤ 1.1× PyTorch untiled: %s (%.2f×); "
+            notes.add(String.format(Locale.ROOT, "- %s, DL4J in %s: issue #18's target DL4J tiled ≤ 1.0× PyTorch untiled: %s (%.2f×); "
                             + "PyTorch %s, %d threads%s",
-                    name, dl4jTiled <= 1.1 * median(tUntiled) ? "met" : "missed", dl4jTiled / median(tUntiled),
+                    name, PRECISION.label(), dl4jTiled <= median(tUntiled) ? "met" : "missed", dl4jTiled / median(tUntiled),
                     torch.get("torch").asText(), torch.get("threads").asInt(),
-                    maxRaw == 0 ? "; raw outputs bit-identical (both engines run oneDNN convolutions: ND4J's onednn-avx2 "
-                            + "build, PyTorch USE_MKLDNN=ON)" : ""));
+                    maxRaw == 0 ? "; raw outputs bit-identical (both engines run oneDNN's convolutions in the nChw16c "
+                            + "layout: zoo.OneDnnConvolutions, PyTorch USE_MKLDNN=ON)" : ""));
         }
         md.append('\n');
         notes.forEach(n -> md.append(n).append('\n'));
@@ -240,7 +245,7 @@ public class SuperresBench {
         int sharper = 0;
         try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                 OUT.resolve("samediff").resolve("esrgan-medium-x4.samediff.fb"))) {
-            Net net = network(graph);
+            Net net = network(graph, PRECISION);
             for (String file : SELF_CHECK) {
                 BufferedImage source = ImageIO.read(PHOTOS.resolve(file).toFile());
                 if (source.getType() != BufferedImage.TYPE_INT_RGB) { // plain RGB, as the app's decoder hands it over
@@ -380,9 +385,9 @@ public class SuperresBench {
     }
 
     /** SuperResModels.network: the graph as interleaved-RGB in and out, arrays closed after each call. */
-    static Net network(TfjsGraph graph) {
+    static Net network(TfjsGraph graph, Precision precision) {
         return (rgb, w, h) -> {
-            try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
+            try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in, precision)) {
                 return graph.toRgb(out);
             }
         };

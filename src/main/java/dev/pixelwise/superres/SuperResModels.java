@@ -3,6 +3,7 @@ package dev.pixelwise.superres;
 import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import jakarta.annotation.PreDestroy;
@@ -20,16 +21,16 @@ public class SuperResModels {
     }
 
     /**
-     * The network for {@code model} at {@code scale}, as interleaved-RGB in and out. Its {@code release}
+     * The network for {@code model} at {@code scale}, its convolutions in {@code precision}, as interleaved-RGB in and out. Its {@code release}
      * frees the graph's tile buffers (hundreds of MB for esrgan-medium) so an idle model holds only weights.
      */
-    TiledUpscaler.Network network(String model, int scale) {
+    TiledUpscaler.Network network(String model, int scale, Precision precision) {
         TfjsGraph graph = graph(model, scale);
         return new TiledUpscaler.Network() {
             @Override
             public int[] run(int[] rgb, int w, int h) {
                 return ModelThread.call(() -> {
-                    try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in)) {
+                    try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in, precision)) {
                         return graph.toRgb(out);
                     }
                 });

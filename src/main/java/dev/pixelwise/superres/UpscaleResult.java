@@ -5,6 +5,7 @@ import io.quarkus.qute.TemplateData;
 import java.util.Map;
 
 /**
+ * @param precision    what the convolutions computed in: "fp32" or "bf16" (the option "auto" resolved)
  * @param file         the ESRGAN result (PNG)
  * @param bicubic      the same size by bicubic interpolation, for comparison (PNG)
  * @param original     the upload as PNG, for the page's nearest-neighbour view
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param advice       set when the self-check scores ESRGAN below bicubic: a warning and what to try
  */
 @TemplateData
-public record UpscaleResult(String model, int scale, int width, int height, String file, String bicubic,
+public record UpscaleResult(String model, int scale, String precision, int width, int height, String file, String bicubic,
                             String original, int tiles, int retriedTiles, SelfCheck selfCheck,
                             Advice advice, Map<String, Long> timingsMs) {
 

@@ -10,6 +10,7 @@ import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
 import dev.pixelwise.work.Task;
+import dev.pixelwise.zoo.Precision;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
@@ -96,16 +97,17 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         Map<String, Long> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         context.stage("load model");
-        TiledUpscaler.Network network = models.network(options.model(), options.scale());
+        Precision precision = Precision.resolve(options.precision());
+        TiledUpscaler.Network network = models.network(options.model(), options.scale(), precision);
         timings.put("load", millis(t0));
         try {
-            return run(context, options, network, timings);
+            return run(context, options, precision, network, timings);
         } finally {
             network.release();
         }
     }
 
-    private UpscaleResult run(JobContext context, UpscaleOptions options, TiledUpscaler.Network network,
+    private UpscaleResult run(JobContext context, UpscaleOptions options, Precision precision, TiledUpscaler.Network network,
                               Map<String, Long> timings) {
         DecodedImage decoded = context.image();
         BufferedImage source = decoded.image();
@@ -144,7 +146,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
             check = selfCheck(source, network, s, options.tile(), context);
             timings.put("selfCheck", millis(t3));
         }
-        return new UpscaleResult(options.model(), s, w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
+        return new UpscaleResult(options.model(), s, precision.label(), w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
                 outcome.tiles(), outcome.retriedTiles(), check, SelfCheckAdvice.of(options.model(), s, check), timings);
     }
 

@@ -117,10 +117,15 @@ public final class GraphRunner implements AutoCloseable {
      * should close them; {@code x} is read, not kept.
      */
     public Map<String, INDArray> run(INDArray x, String... outputs) {
-        return ModelThread.call(() -> runHere(x, outputs));
+        return run(x, Precision.FP32, outputs);
     }
 
-    private synchronized Map<String, INDArray> runHere(INDArray x, String... outputs) {
+    /** As {@link #run(INDArray, String...)}, with the fused convolutions computing in {@code precision}. */
+    public Map<String, INDArray> run(INDArray x, Precision precision, String... outputs) {
+        return ModelThread.call(() -> runHere(x, precision, outputs));
+    }
+
+    private synchronized Map<String, INDArray> runHere(INDArray x, Precision precision, String... outputs) {
         if (closed) {
             throw new IllegalStateException("the graph runner is closed");
         }
@@ -128,7 +133,7 @@ public final class GraphRunner implements AutoCloseable {
         INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
         List<String> wanted = List.of(outputs);
         List<Step> program = programs.computeIfAbsent(wanted, planner::program);
-        PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList());
+        PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList(), precision);
         Plan plan = plans.get(planKey);
         OneDnnConvolutions convolutions = fused.get(planKey);
         boolean recording = plan == null;
@@ -228,7 +233,7 @@ public final class GraphRunner implements AutoCloseable {
             Plan made = plans.get(planKey);
             Set<String> placed = new HashSet<>(made.homes().keySet());
             placed.addAll(made.rootKeys().keySet());
-            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, placed, fusedWeights);
+            OneDnnConvolutions c = OneDnnConvolutions.of(program, recorded, constants, wanted, placed, fusedWeights, precision);
             if (c != null) {
                 fused.put(planKey, c);
             }
@@ -367,7 +372,7 @@ public final class GraphRunner implements AutoCloseable {
         });
     }
 
-    /** What a plan is for: the outputs asked and the input's type and shape. */
-    private record PlanKey(List<String> outputs, DataType type, List<Long> shape) {
+    /** What a plan is for: the outputs asked, the input's type and shape, and the convolutions' precision. */
+    private record PlanKey(List<String> outputs, DataType type, List<Long> shape, Precision precision) {
     }
 }

@@ -70,10 +70,15 @@ public abstract class ImportedGraph implements AutoCloseable {
      * One forward pass over {@code input} (cast to float32 if it is not), with the named outputs in the
      * order asked; the caller owns them, the input is not modified.
      */
-    protected synchronized Map<String, INDArray> run(INDArray input, String... outputs) {
+    protected Map<String, INDArray> run(INDArray input, String... outputs) {
+        return run(input, Precision.FP32, outputs);
+    }
+
+    /** As {@link #run(INDArray, String...)}, the fused convolutions computing in {@code precision}. */
+    protected synchronized Map<String, INDArray> run(INDArray input, Precision precision, String... outputs) {
         INDArray x = input.dataType() == DataType.FLOAT ? input : input.castTo(DataType.FLOAT);
         try {
-            return runner.run(x, outputs);
+            return runner.run(x, precision, outputs);
         } finally {
             if (x != input) {
                 x.close();

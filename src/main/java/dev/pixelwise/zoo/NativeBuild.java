@@ -100,6 +100,14 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
         return level >= 0 && level < ISA.size() ? ISA.get(level) : "level " + level;
     }
 
+    private static final boolean BF16 = cpuFeatures(Path.of("/proc/cpuinfo")).stream()
+            .anyMatch(f -> f.flag().equals("avx512_bf16") && f.present());
+
+    /** Whether this CPU has AVX-512 BF16 (read from /proc/cpuinfo, without loading ND4J). */
+    static boolean cpuHasBf16() {
+        return BF16;
+    }
+
     /** The {@link #FLAGS} of the first processor in {@code cpuinfo}; empty if it cannot be read. */
     static List<CpuFeature> cpuFeatures(Path cpuinfo) {
         try {

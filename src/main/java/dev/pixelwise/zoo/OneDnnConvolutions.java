@@ -139,11 +139,13 @@ final class OneDnnConvolutions implements AutoCloseable {
     private stream stream;
 
     private final Weights weights;
+    private final Precision precision;
 
-    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights) {
+    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights, Precision precision) {
         this.program = program;
         this.constants = constants;
         this.weights = weights;
+        this.precision = precision;
     }
 
     /**
@@ -190,9 +192,11 @@ final class OneDnnConvolutions implements AutoCloseable {
      * @param shapes  every step's output shapes (the plan's)
      * @param outputs the variables the caller asked for (never fused away)
      * @param weights the runner's reordered weights, which its plans share
+     * @param precision what the convolutions compute in: {@link Precision#BF16} reads input and weights as
+     *                  bfloat16 (the input through a reorder into scratch memory), accumulates and writes float32
      */
     static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
-                                 List<String> outputs, Set<String> placed, Weights weights) {
+                                 List<String> outputs, Set<String> placed, Weights weights, Precision precision) {
         if (!ENABLED || !available()) {
             return null;
         }
@@ -206,7 +210,7 @@ final class OneDnnConvolutions implements AutoCloseable {
                 producer.put(program.get(i).outputs().get(o), i);
             }
         }
-        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights);
+        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights, precision);
         for (int i = 0; i < program.size(); i++) {
             Step s = program.get(i);
             if (!fusable(s, constants) || shapes.get(i).size() != 1) {
@@ -519,17 +523,20 @@ final class OneDnnConvolutions implements AutoCloseable {
         memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, layout(nhwc, g.srcBlocked)));
         memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, layout(nhwc, g.dstBlocked)));
         memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
+        memory.data_type type = precision == Precision.BF16 ? memory.data_type.bf16 : memory.data_type.f32;
+        memory.desc typedSrc = type == memory.data_type.f32 ? src
+                : keep(new memory.desc(new long[]{n, ic, ih, iw}, type, layout(nhwc, g.srcBlocked)));
         memory.desc userWeights;
         memory.desc anyWeights;
         if (depthwise) { // ND4J [kh, kw, in, mult]: group g = in, o = mult → oneDNN goihw dims with ND4J's strides
             long mult = w.size(3);
             long[] dims = {ic, mult, 1, kh, kw};
             userWeights = keep(new memory.desc(dims, memory.data_type.f32, new long[]{mult, 1, 1, kw * ic * mult, ic * mult}));
-            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+            anyWeights = keep(new memory.desc(dims, type, memory.format_tag.any));
         } else {
             long[] dims = {oc, ic, kh, kw};
             userWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.oihw));
-            anyWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
+            anyWeights = keep(new memory.desc(dims, type, memory.format_tag.any));
         }
         post_ops ops = keep(new post_ops());
         if (g.residual != null) {
@@ -543,12 +550,12 @@ final class OneDnnConvolutions implements AutoCloseable {
         primitive_attr attr = keep(new primitive_attr());
         attr.set_post_ops(ops);
         convolution_forward.desc desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
-                algorithm.convolution_direct, src, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
+                algorithm.convolution_direct, typedSrc, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
         convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
-        if (!nhwc && pd.impl_info_str().getString().startsWith("ref")) {
-            // NCHW on one side and nChw16c on the other, with many channels: oneDNN has only its reference
-            // code for that; let it choose its layouts and reorder around it
-            memory.desc anySrc = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, memory.format_tag.any));
+        if (pd.impl_info_str().getString().startsWith("ref")) {
+            // NCHW on one side and nChw16c on the other with many channels (or a bf16 case without a kernel
+            // for these layouts): oneDNN has only its reference code; let it choose its layouts, reorder around it
+            memory.desc anySrc = keep(new memory.desc(new long[]{n, ic, ih, iw}, type, memory.format_tag.any));
             memory.desc anyDst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.any));
             desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
                     algorithm.convolution_direct, anySrc, anyWeights, bias, anyDst, new long[]{sh, sw}, padL, padR));

@@ -170,6 +170,34 @@ class UpscaleApiTest {
                 .body("result.selfCheck", equalTo(null)).body("result.advice", equalTo(null));
     }
 
+    /**
+     * precision=auto (the default) runs bf16 where the CPU has AVX-512 BF16 and says so; fp32 and bf16 give
+     * the same picture within a level or two, and fp32 is what the tiled-against-untiled test above checks.
+     */
+    @Test
+    void precisionAutoIsWhatTheCpuDoesBestAndIsReported() throws IOException {
+        Path image = crop("parrot.jpg", 150, 300, 48, 40);
+        String expected = dev.pixelwise.zoo.Precision.resolve("auto").label();
+        JsonPath auto = upscale(image, "model", "esrgan-thick", "scale", "2").then().statusCode(200)
+                .body("result.precision", equalTo(expected)).extract().jsonPath();
+        JsonPath exact = upscale(image, "model", "esrgan-thick", "scale", "2", "precision", "fp32").then().statusCode(200)
+                .body("result.precision", equalTo("fp32")).extract().jsonPath();
+        given().get("/api/v1/tasks").then().statusCode(200)
+                .body("upscale.options.find { it.name == 'precision' }.defaultValue", equalTo("auto"));
+        BufferedImage a = file(auto.getString("id"), "upscaled.png");
+        BufferedImage b = file(exact.getString("id"), "upscaled.png");
+        int worst = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y), q = b.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    worst = Math.max(worst, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
+                }
+            }
+        }
+        assertTrue(worst <= 2, "auto (" + expected + ") against fp32: largest difference " + worst + "/255");
+    }
+
     @Test
     void theDefaultModelIsThick() {
         given().get("/api/v1/tasks").then().statusCode(200)
@@ -194,7 +222,7 @@ class UpscaleApiTest {
 
     @Test
     void theDefaultCapFitsA2048SquarePhotoAtX4AndNotOnePixelMore() {
-        UpscaleOptions x4 = new UpscaleOptions("esrgan-medium", 4, 128, false);
+        UpscaleOptions x4 = new UpscaleOptions("esrgan-medium", 4, 128, false, "fp32");
         task.checkAgainst(x4, new ImageHeader(ImageFormat.PNG, 2048, 2048));
         Assertions.assertThrows(AppException.UnprocessableImage.class,
                 () -> task.checkAgainst(x4, new ImageHeader(ImageFormat.PNG, 2049, 2048)));
@@ -229,7 +257,7 @@ class UpscaleApiTest {
     void badOptionsAre400() throws IOException {
         Path image = crop("bird.bmp", 0, 0, 32, 32);
         for (String[] c : new String[][]{{"model", "esrgan-ultra"}, {"scale", "5"}, {"scale", "x4"}, {"tile", "8"},
-                {"tile", "abc"}, {"selfCheck", "perhaps"}}) {
+                {"tile", "abc"}, {"selfCheck", "perhaps"}, {"precision", "fp16"}}) {
             upscale(image, c[0], c[1]).then().statusCode(400).body("field", equalTo(c[0]));
         }
     }

@@ -2,6 +2,7 @@ package dev.pixelwise.zoo.tfjs;
 
 import dev.pixelwise.zoo.GraphFile;
 import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.Precision;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,12 +85,17 @@ public final class TfjsGraph extends ImportedGraph {
      * owns the result (close it when done); the input is not modified.
      */
     public INDArray output(INDArray nchw) {
+        return output(nchw, Precision.FP32);
+    }
+
+    /** As {@link #output(INDArray)}, the convolutions computing in {@code precision}. */
+    public INDArray output(INDArray nchw, Precision precision) {
         long[] s = nchw.shape();
         if (s.length != 4 || s[0] < 1 || s[1] != channels || s[2] < 1 || s[3] < 1) {
             throw new IllegalArgumentException(source() + " takes NCHW [N, " + channels + ", H, W], got "
                     + Arrays.toString(s));
         }
-        return run(nchw, TfjsImporter.OUTPUT).get(TfjsImporter.OUTPUT);
+        return run(nchw, precision, TfjsImporter.OUTPUT).get(TfjsImporter.OUTPUT);
     }
 
     /**
