@@ -246,6 +246,15 @@ class GraphRunnerTest {
             assertTrue(kinds.contains("conv2d+relu (oneDNN, nChw16c)") && kinds.contains("conv2d (oneDNN, nChw16c)")
                     && kinds.contains("depth_to_space") && kinds.contains("conv2d"), kinds.toString());
             r.timeSteps(null);
+            // a graph of shape-only ops is planned without running it: a new shape's first call is fused already
+            kinds.clear();
+            r.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
+            INDArray fresh = Nd4j.rand(DataType.FLOAT, 1, 3, 10, 12);
+            INDArray first = r.run(fresh, "output").get("output");
+            assertTrue(kinds.contains("conv2d+relu (oneDNN, nChw16c)"), kinds.toString());
+            INDArray expected = g.output(Map.of("input", fresh), "output").get("output");
+            assertTrue(expected.sub(first).amaxNumber().doubleValue() <= 1e-5 * expected.amaxNumber().doubleValue());
+            r.timeSteps(null);
             // batch 2: no channel block is contiguous, so everything runs through ND4J's ops
             kinds.clear();
             r.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));

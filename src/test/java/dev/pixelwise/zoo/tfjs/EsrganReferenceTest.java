@@ -61,8 +61,8 @@ class EsrganReferenceTest {
             System.out.printf("%s (%s) on a %d×%d crop: max |SameDiff − PyTorch float64| = %.3e on the 0..1 scale%n",
                     name, graph.architecture(), f.height(), f.width(), diff);
             assertTrue(diff <= TOLERANCE, name + ": max abs diff " + diff + " on the 0..1 scale");
-            // The first call of a shape runs ND4J's ops while it records the plan; later ones run the
-            // convolutions as oneDNN primitives in the blocked layout (zoo.OneDnnConvolutions): same bound.
+            // Every call runs the convolutions as oneDNN primitives in the blocked layout (zoo.OneDnnConvolutions;
+            // the graph is planned from its shapes alone, GraphRunner.inferShapes): later calls give the same.
             for (int call = 2; call <= 3; call++) {
                 try (INDArray again = graph.output(in)) {
                     double fused = maxAbsDiff(expected, Image.fromNchw(again)) / f.valueScale();
