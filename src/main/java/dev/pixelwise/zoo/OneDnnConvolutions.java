@@ -101,11 +101,14 @@ final class OneDnnConvolutions implements AutoCloseable {
         /** NCHW only: whether the input and the output live in oneDNN's nChw16c blocked layout ({@link #blocked}). */
         boolean srcBlocked;
         boolean dstBlocked;
-        // NCHW only, when the primitive wants other layouts than the arrays have: reorders through scratch memory
+        // when the primitive wants other layouts (or bf16) than the arrays have: reorders through the runner's
+        // scratch memory (Weights.scratch), which these point into on every call
         reorder srcReorder;
         memory srcScratch;
+        long srcScratchBytes;
         reorder dstReorder;
         memory dstScratch;
+        long dstScratchBytes;
         reorder dstPreload; // a residual's values into the scratch destination before a sum post-op
 
         Group(int conv, int last, String input, String output, String activation, String residual) {
@@ -156,6 +159,26 @@ final class OneDnnConvolutions implements AutoCloseable {
     static final class Weights implements AutoCloseable {
         private final Map<String, memory> reordered = new HashMap<>();
         private final List<Pointer> owned = new ArrayList<>();
+        private final BytePointer[] scratch = new BytePointer[2];
+
+        /**
+         * At least {@code bytes} of scratch memory in slot 0 (a primitive's input) or 1 (its output), 64-byte
+         * aligned, shared by every convolution of the runner's plans: calls run one at a time, and a
+         * convolution's own would cost its input's size each (about 1 GB for esrgan-thick's plan of a 160²
+         * tile in bf16). Grows as asked; the address may change, so callers point at it on every call.
+         */
+        Pointer scratch(int slot, long bytes) {
+            BytePointer p = scratch[slot];
+            if (p == null || p.capacity() < bytes + 64) {
+                if (p != null) {
+                    p.close();
+                }
+                p = new BytePointer(bytes + 64);
+                scratch[slot] = p;
+            }
+            long at = p.address();
+            return new Address((at + 63) & ~63L);
+        }
 
         memory get(String name, INDArray w, memory.desc user, memory.desc layout, stream stream) {
             dnnl_memory_desc_t d = layout.data();
@@ -182,6 +205,12 @@ final class OneDnnConvolutions implements AutoCloseable {
             }
             owned.clear();
             reordered.clear();
+            for (int i = 0; i < scratch.length; i++) {
+                if (scratch[i] != null) {
+                    scratch[i].close();
+                    scratch[i] = null;
+                }
+            }
         }
     }
 
@@ -488,7 +517,11 @@ final class OneDnnConvolutions implements AutoCloseable {
             g.dstAt = dstAt;
         }
         if (g.srcReorder != null) {
+            g.srcScratch.set_data_handle(weights.scratch(0, g.srcScratchBytes));
             g.srcReorder.execute(stream, g.src, g.srcScratch);
+        }
+        if (g.dstScratch != null) {
+            g.dstScratch.set_data_handle(weights.scratch(1, g.dstScratchBytes));
         }
         if (g.dstPreload != null) {
             g.dstPreload.execute(stream, g.dst, g.dstScratch);
@@ -572,11 +605,13 @@ final class OneDnnConvolutions implements AutoCloseable {
         memory convSrc = g.src, convDst = g.dst;
         memory.desc wantSrc = keep(pd.src_desc()), wantDst = keep(pd.dst_desc());
         if (!wantSrc.equals(src)) {
-            g.srcScratch = convSrc = keep(new memory(wantSrc, cpu));
+            g.srcScratchBytes = wantSrc.get_size();
+            g.srcScratch = convSrc = keep(new memory(wantSrc, cpu, weights.scratch(0, g.srcScratchBytes)));
             g.srcReorder = keep(new reorder(g.src, g.srcScratch));
         }
         if (!wantDst.equals(dst)) {
-            g.dstScratch = convDst = keep(new memory(wantDst, cpu));
+            g.dstScratchBytes = wantDst.get_size();
+            g.dstScratch = convDst = keep(new memory(wantDst, cpu, weights.scratch(1, g.dstScratchBytes)));
             g.dstReorder = keep(new reorder(g.dstScratch, g.dst));
             if (g.residual != null) {
                 g.dstPreload = keep(new reorder(g.dst, g.dstScratch));
