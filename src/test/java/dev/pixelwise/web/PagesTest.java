@@ -115,6 +115,9 @@ class PagesTest {
                 .body(containsString("<span data-best-isa>" + best + "</span>"))
                 .body(containsString("data-onednn-fusion=\"" + data.get("onednn.fusion") + "\""))
                 .body(containsString("data-build-reason>Why: "));
+        String auto = flags.contains("avx512_bf16") && (Boolean) data.get("onednn.fusion") ? "bf16" : "fp32";
+        assertEquals(auto, data.get("precision.auto"));
+        page.body(containsString("data-auto-precision=\"" + auto + "\""));
         for (String flag : List.of("avx2", "avx512f", "avx512_bf16", "avx512_vnni")) {
             assertEquals(flags.contains(flag), data.get("cpu." + flag), flag);
             page.body(containsString("data-cpu-feature=\"" + flag + "\" data-present=\"" + flags.contains(flag) + "\""));

@@ -2,6 +2,7 @@ package dev.pixelwise.zoo.tflite;
 
 import dev.pixelwise.zoo.GraphFile;
 import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.Precision;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,8 +116,13 @@ public final class TfliteGraph extends ImportedGraph {
 
     /** Several outputs of one forward pass, by name, in the order asked. */
     public Map<String, INDArray> output(INDArray nchwInput, String... outputNames) {
+        return output(nchwInput, Precision.FP32, outputNames);
+    }
+
+    /** As {@link #output(INDArray, String...)}, the fused convolutions computing in {@code precision}. */
+    public Map<String, INDArray> output(INDArray nchwInput, Precision precision, String... outputNames) {
         checkInput(nchwInput);
-        return run(nchwInput, outputNames);
+        return run(nchwInput, precision, outputNames);
     }
 
     private void checkInput(INDArray x) {
