@@ -1,4 +1,5 @@
 import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
 import dev.pixelwise.zoo.tflite.TfliteModel;
@@ -36,6 +37,8 @@ import java.util.Map;
  */
 public class SegmentBench {
 
+    /** What DL4J's convolutions compute in: -Dprecision=auto|fp32|bf16, default auto (the segment task's default). */
+    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"));
     static final String NAME = "deeplabv3-mnv2";
     static final String FILE = "deeplabv3_mnv2_pascal_quant.tflite";
     static final Path IMAGE = Path.of("../shared/images/bird_segmentation.bmp");
@@ -70,7 +73,9 @@ public class SegmentBench {
                 out.resolve("samediff").resolve(FILE + ".samediff.fb"));
              INDArray input = input(graph)) {
             ClassifyBench.writeFloats(dir.resolve("input.bin"), input.data().asFloat());
-            Map<String, INDArray> ref = graph.output(input, TfliteImporter.CLASSES, TfliteImporter.LOGITS);
+            // the first call of a shape records its plan through ND4J's float32 ops: the compared output is the second
+            graph.output(input, PRECISION, TfliteImporter.CLASSES, TfliteImporter.LOGITS).values().forEach(INDArray::close);
+            Map<String, INDArray> ref = graph.output(input, PRECISION, TfliteImporter.CLASSES, TfliteImporter.LOGITS);
             try (INDArray classes = ref.get(TfliteImporter.CLASSES); INDArray logits = ref.get(TfliteImporter.LOGITS);
                  INDArray classesFloat = classes.castTo(DataType.FLOAT)) {
                 System.out.println("  DL4J: classes " + Arrays.toString(classes.shape()) + ", logits "
@@ -99,8 +104,10 @@ public class SegmentBench {
         }
         double ratio = ClassifyBench.medianOf(ratios);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "CPU: %s, %d cores seen by the JVM; load average before: %s%n%n",
-                ProfileBench.cpuName(), Runtime.getRuntime().availableProcessors(), loadBefore));
+        md.append(String.format(Locale.ROOT, "CPU: %s, %d cores seen by the JVM; load average before: %s; DL4J precision %s "
+                        + "(-Dprecision=%s; the app's default is auto), PyTorch float32%n%n",
+                ProfileBench.cpuName(), Runtime.getRuntime().availableProcessors(), loadBefore, PRECISION.label(),
+                System.getProperty("precision", "auto")));
         md.append("| model | input | DL4J p50 ms | DL4J p95 ms | PyTorch p50 ms | PyTorch p95 ms "
                 + "| **p50 ratio (DL4J/PyTorch)** | class maps agree | logits max abs diff |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -141,12 +148,12 @@ public class SegmentBench {
     static double[] timeDl4j(TfliteGraph graph, INDArray input, boolean first) {
         ClassifyBench.CpuWatch watch = new ClassifyBench.CpuWatch();
         for (int i = 0; first && i < ClassifyBench.warmup; i++) {
-            graph.output(input, TfliteImporter.CLASSES).close();
+            graph.output(input, PRECISION, TfliteImporter.CLASSES).values().forEach(INDArray::close);
         }
         double[] ms = new double[ClassifyBench.SINGLE_RUNS];
         for (int i = 0; i < ms.length; i++) {
             long t0 = System.nanoTime();
-            graph.output(input, TfliteImporter.CLASSES).close();
+            graph.output(input, PRECISION, TfliteImporter.CLASSES).values().forEach(INDArray::close);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Locale;
 
 /**
+ * @param precision semantic mode: what DeepLab's convolutions computed in, "fp32" or "bf16"; null in colour mode
  * @param mask    palette PNG at the input's size whose pixel values are class indices (PASCAL
  *                indices in semantic mode, cluster indices in colour mode); its palette carries the
  *                class colours, with background transparent
@@ -14,7 +15,7 @@ import java.util.Locale;
  * @param image   the upright upload as PNG, under the mask on the page
  */
 @TemplateData
-public record SegmentResult(String mode, String model, int width, int height, String mask, String overlay, String image,
+public record SegmentResult(String mode, String model, String precision, int width, int height, String mask, String overlay, String image,
                             List<SegmentClass> classes, Map<String, Long> timingsMs) {
 
     /**

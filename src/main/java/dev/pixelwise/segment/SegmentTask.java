@@ -10,6 +10,7 @@ import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
 import dev.pixelwise.work.Task;
+import dev.pixelwise.zoo.Precision;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
@@ -87,12 +88,14 @@ public class SegmentTask implements Task<SegmentOptions> {
         int[] colors;
         List<String> labels;
         boolean semanticMode = options.mode().equals("semantic");
+        Precision precision = null;
         long t0 = System.nanoTime();
         if (semanticMode) {
             context.stage("load model");
             SemanticSegmenter.Loaded model = semantic.get(options.model());
             context.stage("inference");
-            byte[] grid = semantic.classify(model, image);
+            precision = Precision.resolve(options.precision());
+            byte[] grid = semantic.classify(model, image, precision);
             map = ClassMaps.resizeNearest(grid, model.graph().inputWidth(), model.graph().inputHeight(), w, h);
             colors = ClassMaps.pascalColors(PASCAL_CLASSES);
             labels = model.labels();
@@ -122,7 +125,8 @@ public class SegmentTask implements Task<SegmentOptions> {
         List<SegmentResult.SegmentClass> classes = ClassMaps.classes(map, w, h, colors,
                 c -> c < names.size() ? names.get(c) : "class " + c, context::output);
         timings.put("files", (System.nanoTime() - t1) / 1_000_000);
-        return new SegmentResult(options.mode(), semanticMode ? options.model() : null, w, h, "mask.png", "overlay.png",
+        return new SegmentResult(options.mode(), semanticMode ? options.model() : null,
+                precision == null ? null : precision.label(), w, h, "mask.png", "overlay.png",
                 "image.png", classes, timings);
     }
 }

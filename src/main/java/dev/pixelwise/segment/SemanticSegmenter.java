@@ -5,6 +5,7 @@ import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
 import jakarta.annotation.PreDestroy;
@@ -37,12 +38,12 @@ public class SemanticSegmenter {
     }
 
     /** Class index per pixel of the model's input grid (row-major, input height × width). */
-    byte[] classify(Loaded model, BufferedImage upright) {
+    byte[] classify(Loaded model, BufferedImage upright, Precision precision) {
         TfliteGraph g = model.graph();
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
         int[] rgb = ImageOps.interleavedRgb(sized);
         long[] values = ModelThread.call(() -> {
-            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, TfliteImporter.CLASSES);
+            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, precision, TfliteImporter.CLASSES).get(TfliteImporter.CLASSES);
                  INDArray flat = classes.reshape(classes.length())) {
                 return flat.toLongVector();
             }

@@ -2,6 +2,7 @@ package dev.pixelwise.superres;
 
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.zoo.Precision;
 
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,12 @@ public record UpscaleOptions(String model, int scale, int tile, boolean selfChec
     /**
      * bf16 doubles the convolutions' speed on a CPU with AVX-512 BF16 and stays within one 8-bit level of
      * fp32 on the photos measured (PSNR against fp32 over 55 dB; the guard, EsrganPrecisionTest, asks 45).
-     * {@code dev.pixelwise.zoo.Precision} says what each value runs as.
+     * {@link Precision#resolve} says what each value runs as.
      */
-    static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", List.of("auto", "fp32", "bf16"),
+    static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", Precision.OPTION_VALUES,
             "auto is bf16 where the CPU has AVX-512 BF16 (about twice as fast, within one level of fp32), fp32 elsewhere; "
                     + "bf16 without that instruction is emulated and slower",
-            Map.of("auto", "auto (bf16 where the CPU has it)", "fp32", "fp32 (exact)", "bf16", "bf16 (fast)"));
+            Precision.OPTION_LABELS);
 
     static final List<OptionSpec> SPECS = List.of(MODEL, SCALE, TILE, SELF_CHECK, PRECISION);
 

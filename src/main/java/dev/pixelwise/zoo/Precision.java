@@ -1,6 +1,8 @@
 package dev.pixelwise.zoo;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The number format a graph's fused convolutions compute in ({@link OneDnnConvolutions}).
@@ -13,6 +15,11 @@ import java.util.Locale;
  */
 public enum Precision {
     FP32, BF16;
+
+    /** The values of a task's {@code precision} option, "auto" (the default) first, and how the page shows them. */
+    public static final List<String> OPTION_VALUES = List.of("auto", "fp32", "bf16");
+    public static final Map<String, String> OPTION_LABELS = Map.of("auto", "auto (bf16 where the CPU has it)",
+            "fp32", "fp32 (exact)", "bf16", "bf16 (fast)");
 
     /** "fp32" or "bf16", as options and results spell it. */
     public String label() {

@@ -64,6 +64,8 @@ class SegmentApiTest {
         }
         double iou = (double) inter / union;
         assertTrue(iou >= 0.85, "bird IoU " + iou);
+        assertEquals(dev.pixelwise.zoo.Precision.resolve("auto").label(), job.getString("result.precision"),
+                "the default precision, auto, says what it ran as");
         assertEquals("bird", firstNonBackground(job).get("label"));
         assertEquals(BIRD, firstNonBackground(job).get("index"));
         double sum = job.getList("result.classes.fraction", Float.class).stream().mapToDouble(Float::doubleValue).sum();
@@ -82,6 +84,7 @@ class SegmentApiTest {
         JsonPath job = segment("parrot.jpg", "mode", "color", "k", "4").then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> classes = job.getList("result.classes");
         assertTrue(classes.size() >= 2 && classes.size() <= 4);
+        assertEquals(null, job.getString("result.precision"), "no network in colour mode");
         for (Map<String, Object> c : classes) {
             assertEquals(c.get("color"), c.get("label"), "a cluster is labelled by its colour");
             given().get("/api/v1/jobs/" + job.getString("id") + "/files/" + c.get("file")).then().statusCode(200);
@@ -95,7 +98,7 @@ class SegmentApiTest {
     @Test
     void badOptionsAre400() {
         for (String[] c : new String[][]{{"mode", "instance"}, {"k", "1"}, {"k", "33"}, {"opacity", "1.5"},
-                {"opacity", "NaN"}, {"model", "sam"}}) {
+                {"opacity", "NaN"}, {"model", "sam"}, {"precision", "int4"}}) {
             segment("dog_segmentation.bmp", c[0], c[1]).then().statusCode(400).body("field", equalTo(c[0]));
         }
     }
