@@ -38,7 +38,7 @@ public record UpscaleOptions(String model, int scale, int tile, boolean selfChec
      */
     static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", Precision.OPTION_VALUES,
             "auto is bf16 where the CPU has AVX-512 BF16 (about twice as fast, within one level of fp32), fp32 elsewhere; "
-                    + "bf16 without that instruction is emulated and slower",
+                    + "bf16 without that instruction has no fast kernel",
             Precision.OPTION_LABELS);
 
     static final List<OptionSpec> SPECS = List.of(MODEL, SCALE, TILE, SELF_CHECK, PRECISION);

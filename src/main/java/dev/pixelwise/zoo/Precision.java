@@ -10,8 +10,8 @@ import java.util.Map;
  * <p>{@link #BF16}: the convolutions read their input and weights as bfloat16 (8 bits of mantissa) and
  * accumulate and write float32; everything else stays float32. On a CPU with AVX-512 BF16 oneDNN's bf16
  * kernels do twice the multiply-adds per cycle (462 against 227 GFLOP/s on an ESRGAN layer, 160² tile, AMD
- * EPYC, 2 cores). Elsewhere oneDNN emulates them, slower than float32, so "auto" ({@link #resolve}) picks it
- * only where the instruction exists.
+ * EPYC, 2 cores). Without that instruction oneDNN has no native bf16 kernel (it emulates bf16 or falls back to
+ * its reference code; not measured here), so "auto" ({@link #resolve}) picks it only where the instruction exists.
  */
 public enum Precision {
     FP32, BF16;
@@ -19,7 +19,7 @@ public enum Precision {
     /** The values of a task's {@code precision} option, "auto" (the default) first, and how the page shows them. */
     public static final List<String> OPTION_VALUES = List.of("auto", "fp32", "bf16");
     public static final Map<String, String> OPTION_LABELS = Map.of("auto", "auto (bf16 where the CPU has it)",
-            "fp32", "fp32 (exact)", "bf16", "bf16 (fast)");
+            "fp32", "fp32 (full precision)", "bf16", "bf16 (fast)");
 
     /** "fp32" or "bf16", as options and results spell it. */
     public String label() {
@@ -29,10 +29,10 @@ public enum Precision {
     /**
      * What an option value "auto", "fp32" or "bf16" (any case) runs as: auto is BF16 where this CPU has AVX-512
      * BF16. Without the fused oneDNN path (turned off, or ND4J on a GPU) everything runs through ND4J's float32
-     * ops, so that is FP32 whatever was asked. Loads ND4J's backend on first use: call it on a worker.
+     * ops, so that is FP32 whatever was asked. May load ND4J's backend (on the model thread, as all ND4J work).
      */
     public static Precision resolve(String option) {
-        if (!OneDnnConvolutions.ENABLED || !OneDnnConvolutions.available()) {
+        if (!OneDnnConvolutions.ENABLED || !ModelThread.call(OneDnnConvolutions::available)) {
             return FP32;
         }
         return switch (option.toLowerCase(Locale.ROOT)) {
