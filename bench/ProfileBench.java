@@ -81,7 +81,8 @@ public class ProfileBench {
                 TfliteGraph g = new TfliteImporter().loadOrImport(CORAL.resolve("deeplabv3_mnv2_pascal_quant.tflite"),
                         OUT.resolve("samediff").resolve("deeplabv3_mnv2_pascal_quant.tflite" + LAYOUT + ".samediff.fb"));
                 INDArray x = tfliteInput(g, "bird_segmentation.bmp");
-                return new Loaded(g, x, in -> List.copyOf(g.output(in, TfliteImporter.CLASSES, TfliteImporter.LOGITS).values()));
+                return new Loaded(g, x, in -> List.copyOf(g.output(in, SuperresBench.PRECISION, TfliteImporter.CLASSES,
+                        TfliteImporter.LOGITS).values()));
             }),
             new Subject("esrgan-thick-x4", "64×64 crop of kite_and_cold.jpg", 5, () -> {
                 TfjsGraph g = new TfjsImporter().loadOrImport(SuperresBench.modelJson("thick"),
@@ -91,7 +92,7 @@ public class ProfileBench {
                 int[] rgb = ImageOps.interleavedRgb(kite.getSubimage((kite.getWidth() - size) / 2,
                         (kite.getHeight() - size) / 2, size, size));
                 INDArray x = g.inputFromRgb(rgb, size, size);
-                return new Loaded(g, x, in -> List.of(g.output(in)));
+                return new Loaded(g, x, in -> List.of(g.output(in, SuperresBench.PRECISION)));
             }));
 
     public static void main(String[] args) throws Exception {
@@ -182,9 +183,11 @@ public class ProfileBench {
                         + "ND4J %s, oneDNN build, ND4J max threads %d, OMP_NUM_THREADS=%s; load average before: %s%n%n",
                 cpu, Runtime.getRuntime().availableProcessors(), "1.0.0-M2.1",
                 Nd4j.getEnvironment().maxThreads(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), loadAverage()));
-        md.append(String.format(Locale.ROOT, "TFLite graphs %s inside; fused oneDNN convolutions %s.%n%n",
+        md.append(String.format(Locale.ROOT, "TFLite graphs %s inside; fused oneDNN convolutions %s; DeepLab and ESRGAN "
+                        + "in %s (-Dprecision=%s, the tasks' default auto), MobileNet in fp32 (classify has no option).%n%n",
                 LAYOUT.isEmpty() ? "NHWC" : "NCHW (-Dpixelwise.tflite.nchw=true)",
-                "false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")) ? "off" : "on"));
+                "false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")) ? "off" : "on",
+                SuperresBench.PRECISION.label(), System.getProperty("precision", "auto")));
         for (String name : names) {
             Subject s = subject(name);
             int n = runs > 0 ? runs : s.defaultRuns();
