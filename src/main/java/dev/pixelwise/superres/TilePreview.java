@@ -31,7 +31,7 @@ final class TilePreview {
     private final LongSupplier clock;
     private long last;
 
-    /** @param w, h the input's size; tiles are {@code tile} input pixels, in rows, left to right */
+    /** @param w, h the input's size; tiles as {@link TiledUpscaler.Grid} cuts them for {@code tile}, in rows, left to right */
     TilePreview(Path target, int w, int h, int scale, int tile, LongSupplier nanoClock) {
         this.target = target;
         this.w = w;
@@ -59,15 +59,15 @@ final class TilePreview {
         double f = Math.min(1.0, (double) SIDE / Math.max(ow, oh));
         int pw = Math.max(1, (int) Math.round(ow * f));
         int ph = Math.max(1, (int) Math.round(oh * f));
-        int cols = (w + tile - 1) / tile;
+        TiledUpscaler.Grid grid = TiledUpscaler.Grid.of(w, h, tile);
         BufferedImage preview = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_ARGB);
         int[] px = ((DataBufferInt) preview.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < ph; y++) {
             int oy = Math.min(oh - 1, (int) ((y + 0.5) * oh / ph));
-            int tileRow = oy / scale / tile;
+            int tileRow = oy / scale / grid.tileH();
             for (int x = 0; x < pw; x++) {
                 int ox = Math.min(ow - 1, (int) ((x + 0.5) * ow / pw));
-                boolean finished = tileRow * cols + ox / scale / tile < done;
+                boolean finished = tileRow * grid.cols() + ox / scale / grid.tileW() < done;
                 px[y * pw + x] = finished ? 0xFF000000 | out[oy * ow + ox] : 0;
             }
         }

@@ -65,6 +65,30 @@ class TiledUpscalerTest {
         assertEquals(1.0, progress.get(progress.size() - 1), 1e-12);
     }
 
+    /** Tiles of equal size: one input shape for the network where full tiles and a remainder made four. */
+    @Test
+    void tilesOfEqualSizeGiveTheNetworkOneShape() {
+        int w = 250;
+        int h = 230;
+        int[] rgb = noise(w, h);
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        TiledUpscaler.Outcome out = new TiledUpscaler((in, tw, th) -> {
+            shapes.add(tw + "x" + th);
+            return nearest(in, tw, th, 2);
+        }, 2, 128).upscale(rgb, w, h, p -> {
+        });
+        assertArrayEquals(packed(nearest(rgb, w, h, 2), w * 2, h * 2), out.rgb());
+        assertEquals(4, out.tiles());
+        assertEquals(java.util.Set.of("141x131"), shapes, "125×115 tiles, each with 16 px of context inside the image");
+        for (int[] c : new int[][]{{70, 45, 32}, {4096, 7, 32}, {1000, 750, 128}, {33, 33, 32}, {5, 5, 32}}) {
+            TiledUpscaler.Grid g = TiledUpscaler.Grid.of(c[0], c[1], c[2]);
+            assertEquals((c[0] + c[2] - 1) / c[2], g.cols(), java.util.Arrays.toString(c));
+            assertEquals((c[1] + c[2] - 1) / c[2], g.rows(), java.util.Arrays.toString(c));
+            assertTrue(g.tileW() <= c[2] && (g.cols() - 1) * g.tileW() < c[0] && g.cols() * g.tileW() >= c[0]);
+            assertTrue(g.tileH() <= c[2] && (g.rows() - 1) * g.tileH() < c[1] && g.rows() * g.tileH() >= c[1]);
+        }
+    }
+
     @Test
     void aTileThatRunsOutOfMemoryIsRedoneSmaller() {
         int w = 128;
