@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import static dev.pixelwise.work.ResultNumbers.millisSince;
+import static dev.pixelwise.work.ResultNumbers.round;
+
 /**
  * ImageNet classification with a zoo model in SameDiff. Stages: pre-process (resize, normalise)
  * → forward (batched with concurrent requests) → post-process (top-k) → optionally explain: class
@@ -201,7 +204,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
                     at.colShift(), w, h),
                     context.output(file));
             out.add(new ClassifyResult.Explanation(p.label(), p.index(), "cam", model.mapRows(), model.mapCols(),
-                    round(at.rowShift()), round(at.colShift()), grid, file));
+                    round(at.rowShift(), 3), round(at.colShift(), 3), grid, file));
         }
         return out;
     }
@@ -248,11 +251,4 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         return ClassifierModels.await(model.runner(), batch);
     }
 
-    private static long millisSince(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import static dev.pixelwise.work.ResultNumbers.round;
+
 /**
  * The formats users weigh a palette PNG against: the original as lossy WebP, JPEG or AVIF at the
  * highest quality that fits the palette file's bytes, and the palette image itself as lossless
@@ -168,8 +170,8 @@ final class FormatComparison implements AutoCloseable {
         VariantWriter.save(output.apply(fileName), e.bytes());
         Scores s = scores(e);
         return new QuantizeResult.FormatVariant(e.format().id(), e.quality(), e.bytes().length,
-                Double.isInfinite(s.psnr()) ? null : VariantWriter.round(s.psnr(), 3), VariantWriter.round(s.ssim(), 5),
-                VariantWriter.round(s.deltaE(), 3), fileName, matchedTo);
+                Double.isInfinite(s.psnr()) ? null : round(s.psnr(), 3), round(s.ssim(), 5),
+                round(s.deltaE(), 3), fileName, matchedTo);
     }
 
     /** Scores of the original encoded as {@code e} (a full encode at its quality), computed once per format and quality. */

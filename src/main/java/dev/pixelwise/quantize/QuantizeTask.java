@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
+import static dev.pixelwise.work.ResultNumbers.millisSince;
+
 /**
  * K-Means colour quantisation with side-by-side compression levels. Stages: decode → histogram and
  * colour conversion once ({@link PaletteQuantizer#prepare}) → per k: k-means and remap, palette PNG,
@@ -89,7 +91,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         long start = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
         DecodedImage decoded = context.image();
-        timings.put("decode", ms(start));
+        timings.put("decode", millisSince(start));
         int w = decoded.width();
         int h = decoded.height();
         int[] argb = decoded.argb();
@@ -99,14 +101,14 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         context.stage("histogram");
         long t0 = System.nanoTime();
         Prepared prepared = quantizer.prepare(argb, w, h, options.params());
-        timings.put("histogram", ms(t0));
+        timings.put("histogram", millisSince(t0));
         context.progress(0.05);
 
         context.stage("reference");
         t0 = System.nanoTime();
         boolean alpha = Scores.hasAlpha(argb);
         QuantizeResult.Original original = reference(context, decoded, prepared, png, alpha);
-        timings.put("reference", ms(t0));
+        timings.put("reference", millisSince(t0));
         if (alpha) {
             notes.add("The image has transparency: PSNR, SSIM and ΔE compare it composited on white and on black.");
         }
@@ -133,7 +135,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 context.stage("searching k for the target");
                 t0 = System.nanoTime();
                 target = new TargetSearch(quantizer, prepared, argb, cancelled, writer).find(options);
-                timings.put("target", ms(t0));
+                timings.put("target", millisSince(t0));
                 ks = List.of(target.k());
             }
 
@@ -148,7 +150,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 QuantizedImage q = options.palette() != null
                         ? givenPalette(prepared, options.palette(), cancelled, notes)
                         : quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
-                long quantizeMs = ms(q0);
+                long quantizeMs = millisSince(q0);
                 timings.merge("quantize", quantizeMs, Long::sum);
                 context.checkCancelled();
                 QuantizeResult.Variant v = writer.write(q, context::output, timings);
@@ -163,8 +165,8 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                         long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
                         v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
                     }
-                    v.timingsMs().put("formats", ms(f0));
-                    timings.merge("formats", ms(f0), Long::sum);
+                    v.timingsMs().put("formats", millisSince(f0));
+                    timings.merge("formats", millisSince(f0), Long::sum);
                 }
                 variants.add(v);
                 context.progress(base + span);
@@ -174,7 +176,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 context.stage("other formats");
                 long f0 = System.nanoTime();
                 original = original.withFormats(FormatComparison.join(curve));
-                timings.merge("formats", ms(f0), Long::sum);
+                timings.merge("formats", millisSince(f0), Long::sum);
             }
             Integer elbow = null;
             if (variants.size() >= 3) {
@@ -186,7 +188,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             Integer suggested = variants.stream().filter(v -> bar.meets(v.psnr(), v.ssim(), v.deltaE()))
                     .map(QuantizeResult.Variant::k).findFirst().orElse(null);
             QuantizeResult.Recommendation recommendation = Recommender.recommend(bar, variants, original.formats());
-            timings.put("total", ms(start));
+            timings.put("total", millisSince(start));
             return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings,
                     options.used(), notes);
         } finally {
@@ -233,7 +235,4 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 lossless, pngUpload ? "upload" : "estimate", "original.png", List.of());
     }
 
-    private static long ms(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
-    }
 }

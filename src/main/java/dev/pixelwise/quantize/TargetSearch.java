@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import static dev.pixelwise.work.ResultNumbers.round;
+
 /**
  * Chooses k for a quality or size target by binary search over 2..256 (both PSNR and PNG size grow
  * with k, near enough): the smallest k reaching {@code targetPsnr}, or the largest k whose PNG fits
@@ -70,7 +72,7 @@ final class TargetSearch {
 
     private double psnr(int k, List<Map<String, Number>> tried) {
         double psnr = ImageQuality.psnr(original, quantizer.quantize(prepared, k, cancelled).toArgb());
-        tried.add(Map.of("k", k, "psnr", Double.isInfinite(psnr) ? 999.0 : VariantWriter.round(psnr, 3)));
+        tried.add(Map.of("k", k, "psnr", Double.isInfinite(psnr) ? 999.0 : round(psnr, 3)));
         return psnr;
     }
 

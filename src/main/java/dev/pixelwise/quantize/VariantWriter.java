@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
+import static dev.pixelwise.work.ResultNumbers.round;
+
 /**
  * Turns one quantised image into a palette PNG, its error map, and the numbers users compare
  * variants by.
@@ -138,10 +140,5 @@ final class VariantWriter {
             out.add(new QuantizeResult.Swatch(hex, total == 0 ? 0 : round((double) q.pixelCounts()[i] / total, 5)));
         }
         return out;
-    }
-
-    static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.pixelwise.work.ResultNumbers.millisSince;
+
 /**
  * Segmentation, two ways on one page: semantic (DeepLabV3, PASCAL VOC classes) or by colour
  * (K-Means clusters from the quantize engine). Both give a class-index mask, an overlay and
@@ -113,7 +115,7 @@ public class SegmentTask implements Task<SegmentOptions> {
             }
             labels = List.of(names);
         }
-        timings.put(semanticMode ? "inference" : "kmeans", (System.nanoTime() - t0) / 1_000_000);
+        timings.put(semanticMode ? "inference" : "kmeans", millisSince(t0));
         context.progress(0.6);
 
         context.stage("masks");
@@ -124,7 +126,7 @@ public class SegmentTask implements Task<SegmentOptions> {
         List<String> names = labels;
         List<SegmentResult.SegmentClass> classes = ClassMaps.classes(map, w, h, colors,
                 c -> c < names.size() ? names.get(c) : "class " + c, context::output);
-        timings.put("files", (System.nanoTime() - t1) / 1_000_000);
+        timings.put("files", millisSince(t1));
         return new SegmentResult(options.mode(), semanticMode ? options.model() : null,
                 precision == null ? null : precision.label(), w, h, "mask.png", "overlay.png",
                 "image.png", classes, timings);

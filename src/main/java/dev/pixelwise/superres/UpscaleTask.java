@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.pixelwise.work.ResultNumbers.millisSince;
+import static dev.pixelwise.work.ResultNumbers.round;
+
 /**
  * GAN super-resolution: ESRGAN generators in SameDiff, tiled so any size fits in bounded memory,
  * next to plain bicubic. Alpha is enlarged with bicubic and put back.
@@ -99,7 +102,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         context.stage("load model");
         Precision precision = Precision.resolve(options.precision());
         TiledUpscaler.Network network = models.network(options.model(), options.scale(), precision);
-        timings.put("load", millis(t0));
+        timings.put("load", millisSince(t0));
         try {
             return run(context, options, precision, network, timings);
         } finally {
@@ -128,7 +131,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
         }
-        timings.put("upscale", millis(t1));
+        timings.put("upscale", millisSince(t1));
 
         context.stage("bicubic and files");
         long t2 = System.nanoTime();
@@ -136,7 +139,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         ImageEncoder.writePng(upscaled, context.output("upscaled.png"));
         ImageEncoder.writePng(bicubic, context.output("bicubic.png"));
         ImageEncoder.writePng(source, context.output("original.png"));
-        timings.put("encode", millis(t2));
+        timings.put("encode", millisSince(t2));
         context.progress(0.9);
 
         UpscaleResult.SelfCheck check = null;
@@ -144,7 +147,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
             context.stage("self-check");
             long t3 = System.nanoTime();
             check = selfCheck(source, network, s, options.tile(), context);
-            timings.put("selfCheck", millis(t3));
+            timings.put("selfCheck", millisSince(t3));
         }
         return new UpscaleResult(options.model(), s, precision.label(), w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
                 outcome.tiles(), outcome.retriedTiles(), check, SelfCheckAdvice.of(options.model(), s, check), timings);
@@ -167,8 +170,8 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         int[] ref = ImageOps.argb(reference);
         int[] bicubic = ImageOps.argb(ImageOps.resizeBicubic(small, w * s, h * s));
         return new UpscaleResult.SelfCheck(
-                round(ImageQuality.psnr(ref, model)), round(ImageQuality.psnr(ref, bicubic)),
-                round(ImageQuality.ssim(ref, model, w * s, h * s)), round(ImageQuality.ssim(ref, bicubic, w * s, h * s)));
+                round(ImageQuality.psnr(ref, model), 4), round(ImageQuality.psnr(ref, bicubic), 4),
+                round(ImageQuality.ssim(ref, model, w * s, h * s), 4), round(ImageQuality.ssim(ref, bicubic, w * s, h * s), 4));
     }
 
     /** "upscale: tile 5 of 16": the page shows it, and works out the time left from the progress. */
@@ -189,11 +192,4 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         return out;
     }
 
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
-    }
-
-    private static long millis(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
-    }
 }
