@@ -73,8 +73,6 @@ public class SegmentBench {
                 out.resolve("samediff").resolve(FILE + ".samediff.fb"));
              INDArray input = input(graph)) {
             ClassifyBench.writeFloats(dir.resolve("input.bin"), input.data().asFloat());
-            // the first call of a shape records its plan through ND4J's float32 ops: the compared output is the second
-            graph.output(input, PRECISION, TfliteImporter.CLASSES, TfliteImporter.LOGITS).values().forEach(INDArray::close);
             Map<String, INDArray> ref = graph.output(input, PRECISION, TfliteImporter.CLASSES, TfliteImporter.LOGITS);
             try (INDArray classes = ref.get(TfliteImporter.CLASSES); INDArray logits = ref.get(TfliteImporter.LOGITS);
                  INDArray classesFloat = classes.castTo(DataType.FLOAT)) {

@@ -236,6 +236,11 @@ public final class GraphRunner implements AutoCloseable {
         }
         if (recording) {
             makePlan(planKey, program, recorded, wanted, precision);
+            if (precision != Precision.FP32 && fused.containsKey(planKey)) {
+                // The recording pass ran ND4J's float32 ops; the caller asked for another precision and gets it.
+                result.values().forEach(INDArray::close);
+                return runHere(x, precision, outputs);
+            }
         }
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : wanted) {

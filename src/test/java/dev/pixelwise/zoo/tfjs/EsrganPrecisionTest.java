@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue #18's accuracy guard for reduced precision: every ESRGAN family at x4, bf16 against fp32 on a real
  * photo, as the app serves it (8-bit RGB): at least 45 dB PSNR. Each precision runs twice and the second
- * call is compared, so that a graph planned by recording (ND4J's float32 ops on a shape's first call) would
- * still be measured in the precision asked.
+ * call is compared.
  */
 class EsrganPrecisionTest {
 

@@ -8,6 +8,7 @@ import java.awt.image.Raster;
 
 import static dev.pixelwise.zoo.tflite.TfliteImporter.CLASSES;
 import static dev.pixelwise.zoo.tflite.TfliteTestFiles.DEEPLAB_V3;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,12 +40,19 @@ class DeepLabPrecisionTest {
         }
     }
 
-    /** The second call's class map: the first one of a shape records its plan through ND4J's float32 ops. */
+    /**
+     * The first call's class map, which records the plan (through ND4J's float32 ops) and must still answer in
+     * the precision asked; the second call's must be the same.
+     */
     private static long[] classes(TfliteGraph graph, INDArray x, Precision precision) {
-        graph.output(x, precision, CLASSES).get(CLASSES).close();
+        long[] first;
         try (INDArray classes = graph.output(x, precision, CLASSES).get(CLASSES)) {
-            return classes.data().asLong();
+            first = classes.data().asLong();
         }
+        try (INDArray classes = graph.output(x, precision, CLASSES).get(CLASSES)) {
+            assertArrayEquals(first, classes.data().asLong(), precision + ": the first call and the next differ");
+        }
+        return first;
     }
 
     private static double iou(long[] predicted, Raster truth) {
