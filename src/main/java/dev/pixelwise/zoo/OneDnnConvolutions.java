@@ -42,7 +42,7 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
- * The NHWC convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
+ * The convolutions of one {@link GraphRunner} plan run as oneDNN primitives made once, with the
  * ReLU6 or ReLU, or the residual ADD, that follows a convolution fused into it (oneDNN post-ops), instead
  * of through ND4J's conv2d / depthwise_conv2d ops.
  *
@@ -55,7 +55,7 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * plan's first call after the recording one and kept ({@link Weights}: shared by the runner's plans);
  * a call only points the primitives at the plan's arrays.
  *
- * <p>Same numbers, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
+ * <p>NHWC convolutions (the TFLite graphs) give the same numbers as ND4J, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
  * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
  * calls chose), so the same kernels run on the same data. The post-ops compute what ND4J's ops did: a
  * clip to [0, 6] (or [0, max]) is relu6 (relu); a sum post-op into the residual's own array, whose last
@@ -65,6 +65,11 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * differed by up to 5e-6 even without post-ops. {@link #fusable} decides which steps qualify; everything
  * else runs through ND4J as before. Set {@code -Dpixelwise.zoo.onednn-fusion=false} to run every op
  * through ND4J.
+ *
+ * <p>NCHW convolutions (the ESRGAN graphs) keep their activations in oneDNN's nChw16c layout between them
+ * ({@link #blocked}); there another kernel sums in another order than ND4J's (within 1e-6; it is the one
+ * PyTorch runs, whose outputs they now equal). With {@link Precision#BF16} every convolution reads its input
+ * and weights as bfloat16 (the input through a reorder into the runner's scratch memory).
  *
  * <p>Not thread-safe: its runner's lock guards it (one oneDNN stream per instance).
  */
