@@ -39,7 +39,7 @@ public final class TfjsGraph extends ImportedGraph {
 
     private static final String MAGIC = "pixelwise-tfjs-superres-graph";
     /** Bump when the importer produces a different graph for the same model, to invalidate caches. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2; // 2: nearest upsampling + 3×3 convolution computed at the low resolution
 
     private final int channels;
     private final int scale;

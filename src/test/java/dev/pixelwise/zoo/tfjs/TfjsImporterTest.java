@@ -181,6 +181,28 @@ class TfjsImporterTest {
                 e.getMessage());
     }
 
+    /**
+     * A nearest upsampling by s followed by a 3×3 SAME convolution (how slim and medium end) is computed at
+     * the low resolution, one convolution per output phase and depth_to_space: the same picture as the
+     * NHWC reference, at every border, for s = 2, 3, 4 and 8, linear or with a ReLU.
+     */
+    @Test
+    void convolutionOfANearestUpsamplingRunsAtTheLowResolution() throws IOException {
+        for (int s : new int[]{2, 3, 4, 8}) {
+            for (String activation : new String[]{"linear", "relu"}) {
+                TfjsLayersModel model = TfjsLayersModel.read(new TinyTfjsModel(11 + s).input("LR", 3)
+                        .conv("c", "LR", 5, 3, "same", 1, 1, "relu").upSampling("up", "c", s, s)
+                        .conv("SR", "up", 3, 3, "same", 1, 1, activation).write(dir.resolve(s + activation), s));
+                try (TfjsGraph graph = new TfjsImporter().importModel(model)) {
+                    assertTrue(graph.sameDiff().hasVariable((activation.equals("linear") ? "SR" : "SR/linear") + "/low"),
+                            "the low-resolution convolution");
+                    assertMatchesReference(model, graph, 5, 7, s);
+                    assertMatchesReference(model, graph, 1, 1, s + 1);
+                }
+            }
+        }
+    }
+
     @Test
     void rdnModelsWorkIn0To255AndConvertFromRgb() throws IOException {
         TfjsLayersModel model = TfjsLayersModel.read(new TinyTfjsModel(3).input("LR", 3)
