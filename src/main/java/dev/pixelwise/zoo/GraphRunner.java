@@ -73,8 +73,11 @@ public final class GraphRunner implements AutoCloseable {
     private final GraphPlanner planner;
     private final Map<List<String>, List<Step>> programs = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
-    /** Per plan, its convolutions run as fused oneDNN primitives (absent: none, every op through ND4J). */
-    private final Map<PlanKey, OneDnnConvolutions> fused = new HashMap<>();
+    /**
+     * Per plan and precision, its convolutions as fused oneDNN primitives (made on first use; null: none, every op
+     * through ND4J). A plan's shapes do not depend on the precision, so one plan serves every precision.
+     */
+    private final Map<FusedKey, OneDnnConvolutions> fused = new HashMap<>();
     /** The fused convolutions' weights in oneDNN's layouts, shared by the plans. */
     private final OneDnnConvolutions.Weights fusedWeights = new OneDnnConvolutions.Weights();
     private final ArrayPool pool = new ArrayPool();
@@ -133,16 +136,16 @@ public final class GraphRunner implements AutoCloseable {
         INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
         List<String> wanted = List.of(outputs);
         List<Step> program = programs.computeIfAbsent(wanted, planner::program);
-        PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList(), precision);
+        PlanKey planKey = new PlanKey(wanted, in.dataType(), Arrays.stream(in.shape()).boxed().toList());
         pool.beginCall();
         Plan plan = plans.get(planKey);
         if (plan == null && shapesFromShapesAlone(program)) {
             List<List<Key>> shapes = inferShapes(program, in, wanted);
             if (shapes != null) {
-                plan = makePlan(planKey, program, shapes, wanted, precision);
+                plan = makePlan(planKey, program, shapes, wanted);
             }
         }
-        OneDnnConvolutions convolutions = fused.get(planKey);
+        OneDnnConvolutions convolutions = plan == null ? null : fused(planKey, precision, plan, program, wanted);
         boolean recording = plan == null;
         List<List<Key>> recorded = recording ? new ArrayList<>() : null;
         if (recording) {
@@ -177,15 +180,7 @@ public final class GraphRunner implements AutoCloseable {
                 } else if (convolutions != null && convolutions.absorbed(i)) {
                     // done inside the fused convolution before it
                 } else {
-                    INDArray[] args = new INDArray[step.inputs().size()];
-                    for (int a = 0; a < args.length; a++) {
-                        String name = step.inputs().get(a);
-                        INDArray v = values.containsKey(name) ? values.get(name) : constants.get(name);
-                        if (v == null) {
-                            throw new IllegalStateException("no value for '" + name + "', input of " + step.op().opName());
-                        }
-                        args[a] = v;
-                    }
+                    INDArray[] args = args(step, values);
                     List<Key> shapes = recording ? outputShapes(step, args) : plan.shapes().get(i);
                     if (recording) {
                         recorded.add(shapes);
@@ -235,8 +230,8 @@ public final class GraphRunner implements AutoCloseable {
             pool.trim();
         }
         if (recording) {
-            makePlan(planKey, program, recorded, wanted, precision);
-            if (precision != Precision.FP32 && fused.containsKey(planKey)) {
+            Plan made = makePlan(planKey, program, recorded, wanted);
+            if (precision != Precision.FP32 && fused(planKey, precision, made, program, wanted) != null) {
                 // The recording pass ran ND4J's float32 ops; the caller asked for another precision and gets it.
                 result.values().forEach(INDArray::close);
                 return runHere(x, precision, outputs);
@@ -250,25 +245,33 @@ public final class GraphRunner implements AutoCloseable {
         return ordered;
     }
 
-    /** The plan for {@code key} from every step's output shapes, with its fused convolutions; kept for later calls. */
-    private Plan makePlan(PlanKey key, List<Step> program, List<List<Key>> shapes, List<String> wanted, Precision precision) {
+    /** The plan for {@code key} from every step's output shapes; kept for later calls. */
+    private Plan makePlan(PlanKey key, List<Step> program, List<List<Key>> shapes, List<String> wanted) {
         Plan made = GraphPlanner.inPlace(program, shapes, wanted);
         plans.put(key, made);
-        Set<String> placed = new HashSet<>(made.homes().keySet());
-        placed.addAll(made.rootKeys().keySet());
-        OneDnnConvolutions c = OneDnnConvolutions.of(program, shapes, constants, wanted, placed, fusedWeights, precision);
-        if (c != null) {
-            fused.put(key, c);
-        }
         if (plans.size() > 32) { // shapes seen long ago: the plans are small, but not unbounded
             Iterator<PlanKey> oldest = plans.keySet().iterator();
-            OneDnnConvolutions gone = fused.remove(oldest.next());
-            if (gone != null) {
-                gone.close();
-            }
+            PlanKey gone = oldest.next();
             oldest.remove();
+            fused.entrySet().removeIf(e -> {
+                if (e.getKey().plan().equals(gone) && e.getValue() != null) {
+                    e.getValue().close();
+                }
+                return e.getKey().plan().equals(gone);
+            });
         }
         return made;
+    }
+
+    /** {@code plan}'s convolutions fused for {@code precision}, made on first use; null when none qualify. */
+    private OneDnnConvolutions fused(PlanKey key, Precision precision, Plan plan, List<Step> program, List<String> wanted) {
+        FusedKey k = new FusedKey(key, precision);
+        if (!fused.containsKey(k)) {
+            Set<String> placed = new HashSet<>(plan.homes().keySet());
+            placed.addAll(plan.rootKeys().keySet());
+            fused.put(k, OneDnnConvolutions.of(program, plan.shapes(), constants, wanted, placed, fusedWeights, precision));
+        }
+        return fused.get(k);
     }
 
     /**
@@ -288,7 +291,8 @@ public final class GraphRunner implements AutoCloseable {
      * an input shape would otherwise run every op through ND4J to record them, without the fused
      * convolutions: esrgan-thick ×4 on a 128² tile took 2.5 s so, against 1.2 s fused in fp32 and 0.66 s in
      * bf16, and a tiled upscale meets several tile shapes (edges, corners, the remainder) per image size.
-     * The arrays are pooled ones, so the call that follows reuses them. Null if a shape function fails.
+     * The arrays are pooled ones, so the call that follows reuses them. Null if a shape function fails (the
+     * plan is then recorded).
      */
     private List<List<Key>> inferShapes(List<Step> program, INDArray in, List<String> wanted) {
         List<List<String>> dies = Plan.recording(program, wanted, List.of()).dies();
@@ -298,15 +302,7 @@ public final class GraphRunner implements AutoCloseable {
             values.put(input, in);
             for (int i = 0; i < program.size(); i++) {
                 Step step = program.get(i);
-                INDArray[] args = new INDArray[step.inputs().size()];
-                for (int a = 0; a < args.length; a++) {
-                    String name = step.inputs().get(a);
-                    args[a] = values.containsKey(name) ? values.get(name) : constants.get(name);
-                    if (args[a] == null) {
-                        return null;
-                    }
-                }
-                List<Key> keys = outputShapes(step, args);
+                List<Key> keys = outputShapes(step, args(step, values));
                 shapes.add(keys);
                 for (int o = 0; o < keys.size(); o++) {
                     values.put(step.outputs().get(o), pool.take(keys.get(o)));
@@ -331,6 +327,19 @@ public final class GraphRunner implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The arrays step {@code step} reads: the call's values, else the graph's constants. */
+    private INDArray[] args(Step step, Map<String, INDArray> values) {
+        INDArray[] args = new INDArray[step.inputs().size()];
+        for (int a = 0; a < args.length; a++) {
+            String name = step.inputs().get(a);
+            args[a] = values.containsKey(name) ? values.get(name) : constants.get(name);
+            if (args[a] == null) {
+                throw new IllegalStateException("no value for '" + name + "', input of " + step.op().opName());
+            }
+        }
+        return args;
     }
 
     /** Where step output {@code name} goes: a new array the caller gets, its place in a shared buffer, or a pooled array. */
@@ -381,7 +390,7 @@ public final class GraphRunner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         releasePool();
-        fused.values().forEach(OneDnnConvolutions::close);
+        fused.values().stream().filter(c -> c != null).forEach(OneDnnConvolutions::close);
         fused.clear();
         fusedWeights.close();
         for (OpContext c : contexts.values()) {
@@ -451,7 +460,11 @@ public final class GraphRunner implements AutoCloseable {
         });
     }
 
-    /** What a plan is for: the outputs asked, the input's type and shape, and the convolutions' precision. */
-    private record PlanKey(List<String> outputs, DataType type, List<Long> shape, Precision precision) {
+    /** What a plan is for: the outputs asked and the input's type and shape. */
+    private record PlanKey(List<String> outputs, DataType type, List<Long> shape) {
+    }
+
+    /** A plan's fused convolutions in one precision. */
+    private record FusedKey(PlanKey plan, Precision precision) {
     }
 }
