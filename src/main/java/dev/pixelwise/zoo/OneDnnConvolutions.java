@@ -52,11 +52,11 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * bench/profile.sh on MobileNetV2 (AMD EPYC, 2 cores): of 8.6 ms in conv2d ops, 3.3 ms were the
  * convolution primitives, 1.6 ms weight reorders and 3.7 ms set-up outside the primitives; ReLU6 and
  * ADD another 1.2 ms. Here the primitives, their descriptors and the reordered weights are made on a
- * plan's first call after the recording one and kept ({@link Weights}: shared by the runner's plans);
+ * plan's first fused call (in each precision) and kept ({@link Weights}: shared by the runner's plans);
  * a call only points the primitives at the plan's arrays.
  *
- * <p>NHWC convolutions (the TFLite graphs) give the same numbers as ND4J, bit for bit: the binding is oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's
- * onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
+ * <p>NHWC convolutions (the TFLite graphs) give the same numbers as ND4J, bit for bit: the binding is
+ * oneDNN 2.3, the version built into ND4J 1.0.0-M2.1's onednn natives, the activations stay ND4J arrays in NHWC (oneDNN's {@code acdb}, the layout ND4J's own
  * calls chose), so the same kernels run on the same data. The post-ops compute what ND4J's ops did: a
  * clip to [0, 6] (or [0, max]) is relu6 (relu); a sum post-op into the residual's own array, whose last
  * reader the ADD was, is the ADD (fl(conv + bias) + residual, the same rounding). The tests compare with
@@ -141,8 +141,11 @@ final class OneDnnConvolutions implements AutoCloseable {
     /** Per step that cannot read the blocked layout: which of its inputs must be reordered to NCHW first. */
     private final Map<Integer, int[]> plainBefore = new HashMap<>();
     /** nChw16c → NCHW reorders by shape, for {@link #toPlain}. */
-    private final Map<List<Long>, memory[]> plainReorders = new HashMap<>();
-    private final Map<List<Long>, reorder> plainReorderPrimitives = new HashMap<>();
+    private final Map<List<Long>, PlainReorder> plainReorders = new HashMap<>();
+
+    /** A reorder primitive and the two memories it runs between, pointed at the arrays of each call. */
+    private record PlainReorder(memory from, memory to, reorder primitive) {
+    }
     private final List<Pointer> owned = new ArrayList<>();
     private stream stream;
 
@@ -428,22 +431,20 @@ final class OneDnnConvolutions implements AutoCloseable {
 
     /** Copies blocked array {@code from} (nChw16c, [1, C, H, W]) into {@code to} as plain NCHW. */
     void toPlain(INDArray from, INDArray to) {
-        List<Long> shape = Arrays.stream(from.shape()).boxed().toList();
-        memory[] m = plainReorders.get(shape);
-        if (m == null) {
+        PlainReorder r = plainReorders.computeIfAbsent(Arrays.stream(from.shape()).boxed().toList(), shape -> {
             if (stream == null) {
                 stream = keep(new stream(cpu));
             }
             long[] dims = from.shape();
-            m = new memory[]{
-                    keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nChw16c)), cpu, new Address(address(from)))),
-                    keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nchw)), cpu, new Address(address(to))))};
-            plainReorders.put(shape, m);
-            plainReorderPrimitives.put(shape, keep(new reorder(m[0], m[1])));
-        }
-        m[0].set_data_handle(new Address(address(from)));
-        m[1].set_data_handle(new Address(address(to)));
-        plainReorderPrimitives.get(shape).execute(stream, m[0], m[1]);
+            memory blocked = keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nChw16c)), cpu,
+                    new Address(address(from))));
+            memory plain = keep(new memory(keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nchw)), cpu,
+                    new Address(address(to))));
+            return new PlainReorder(blocked, plain, keep(new reorder(blocked, plain)));
+        });
+        r.from().set_data_handle(new Address(address(from)));
+        r.to().set_data_handle(new Address(address(to)));
+        r.primitive().execute(stream, r.from(), r.to());
         stream._wait();
     }
 
@@ -665,7 +666,6 @@ final class OneDnnConvolutions implements AutoCloseable {
         owned.clear();
         byConv.values().forEach(g -> g.primitive = null);
         plainReorders.clear();
-        plainReorderPrimitives.clear();
     }
 
     /** Loads oneDNN's library once; false (and one warning) where it cannot load, or on ND4J's CUDA backend. */
