@@ -83,7 +83,7 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
             // a backend without the CPU feature check: the levels stay unknown
         }
         boolean fusion = OneDnnConvolutions.ENABLED && OneDnnConvolutions.available();
-        return new NativeBuild(backend, build, buildIsa, bestIsa, cpuFeatures(Path.of("/proc/cpuinfo")), fusion,
+        return new NativeBuild(backend, build, buildIsa, bestIsa, CPU, fusion,
                 Precision.resolve("auto").label(), reason(backend, buildIsa, bestIsa));
     }
 
@@ -101,8 +101,9 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
         return level >= 0 && level < ISA.size() ? ISA.get(level) : "level " + level;
     }
 
-    private static final boolean BF16 = cpuFeatures(Path.of("/proc/cpuinfo")).stream()
-            .anyMatch(f -> f.flag().equals("avx512_bf16") && f.present());
+    /** This CPU's {@link #FLAGS}, read once. */
+    private static final List<CpuFeature> CPU = cpuFeatures(Path.of("/proc/cpuinfo"));
+    private static final boolean BF16 = CPU.stream().anyMatch(f -> f.flag().equals("avx512_bf16") && f.present());
 
     /** Whether this CPU has AVX-512 BF16 (read from /proc/cpuinfo, without loading ND4J). */
     static boolean cpuHasBf16() {
