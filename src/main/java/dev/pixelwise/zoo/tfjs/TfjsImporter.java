@@ -12,7 +12,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.DataFormat;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
@@ -323,23 +322,20 @@ public final class TfjsImporter implements GraphImporter<TfjsGraph> {
             requireActivation(activation);
             Weight kernel = weight(l.name() + "/kernel", k[0], k[1], x.channels, filters);
             int eh = (k[0] - 1) * dilation[0] + 1, ew = (k[1] - 1) * dilation[1] + 1;
-            SDVariable w = sd.constant(l.name() + "/kernel", Nd4j.create(oiyx(kernel, dilation[0], dilation[1]),
-                    new long[]{filters, x.channels, eh, ew}, 'c'));
-            SDVariable b = null;
-            if (c.path("use_bias").asBoolean(true)) {
-                b = sd.constant(l.name() + "/bias", Nd4j.create(weight(l.name() + "/bias", filters).values(),
-                        new long[]{filters}, 'c'));
-            }
-            Conv2DConfig config = Conv2DConfig.builder()
-                    .kH(eh).kW(ew).sH(stride[0]).sW(stride[1]).dH(1).dW(1).pH(0).pW(0)
-                    .paddingMode(padding.equals("same") ? PaddingMode.SAME : PaddingMode.VALID)
-                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
+            float[] weights = oiyx(kernel, dilation[0], dilation[1]);
+            float[] bias = c.path("use_bias").asBoolean(true) ? weight(l.name() + "/bias", filters).values() : null;
             String name = activation.equals("linear") ? op(l) : op(l) + "/linear";
             SDVariable y;
             if (x.nearestOf() != null && eh == 3 && ew == 3 && stride[0] == 1 && stride[1] == 1 && padding.equals("same")) {
-                y = convOfNearest(name, x, w.getArr(), b == null ? Nd4j.zeros(DataType.FLOAT, filters) : b.getArr(), filters);
+                y = convOfNearest(name, x, weights, bias == null ? new float[filters] : bias, filters);
             } else {
-                y = b == null ? sd.cnn.conv2d(name, x.var, w, config) : sd.cnn.conv2d(name, x.var, w, b, config);
+                SDVariable w = sd.constant(l.name() + "/kernel", Nd4j.create(weights, new long[]{filters, x.channels, eh, ew}, 'c'));
+                Conv2DConfig config = Conv2DConfig.builder()
+                        .kH(eh).kW(ew).sH(stride[0]).sW(stride[1]).dH(1).dW(1).pH(0).pW(0)
+                        .paddingMode(padding.equals("same") ? PaddingMode.SAME : PaddingMode.VALID)
+                        .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
+                y = bias == null ? sd.cnn.conv2d(name, x.var, w, config)
+                        : sd.cnn.conv2d(name, x.var, w, sd.constant(l.name() + "/bias", Nd4j.create(bias, new long[]{filters}, 'c')), config);
             }
             y = activate(op(l), y, activation);
             return new Value(y, filters, x.upH, x.downH * stride[0], x.upW, x.downW * stride[1]);
@@ -352,13 +348,12 @@ public final class TfjsImporter implements GraphImporter<TfjsGraph> {
          * NCHW channel order ((py·s + px)·filters + o) this follows. The same sums up to float rounding (taps
          * added before multiplying), and the zero padding agrees at every border. Why: slim and medium end
          * in this pair, and at s² the pixels the convolution ran on 3 output channels at 17 GFLOP/s (48 → 3
-         * at 640², a 160² tile at ×4: 63 ms, plus 21 ms of upsampling, of about 250 ms per tile).
+         * at 640², a 160² tile at ×4: 63 ms, plus 21 ms of upsampling, of about 250 ms per tile). {@code k}: the
+         * convolution's OIYX weights [filters, in, 3, 3]; {@code b}: its bias.
          */
-        private SDVariable convOfNearest(String name, Value up, INDArray w, INDArray bias, int filters) {
+        private SDVariable convOfNearest(String name, Value up, float[] k, float[] b, int filters) {
             int s = up.nearestBy();
             int cin = up.channels();
-            float[] k = w.dup('c').data().asFloat();
-            float[] b = bias.dup('c').data().asFloat();
             double[] sum = new double[s * s * filters * cin * 9];
             float[] lowBias = new float[s * s * filters];
             for (int py = 0; py < s; py++) {
