@@ -57,6 +57,21 @@ class UpscaleApiTest {
         return spec.when().post("/api/v1/upscale");
     }
 
+    /** The largest difference of one RGB channel between two images of one size, {@code margin} px from each edge inwards. */
+    static int largestDifference(BufferedImage a, BufferedImage b, int margin) {
+        int worst = 0;
+        for (int y = margin; y < a.getHeight() - margin; y++) {
+            for (int x = margin; x < a.getWidth() - margin; x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    worst = Math.max(worst, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
+                }
+            }
+        }
+        return worst;
+    }
+
     static BufferedImage file(String id, String name) throws IOException {
         byte[] png = given().get("/api/v1/jobs/" + id + "/files/" + name).then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
@@ -88,17 +103,7 @@ class UpscaleApiTest {
                 .body("result.tiles", equalTo(1)).extract().path("id");
         BufferedImage a = file(tiled, "upscaled.png");
         BufferedImage b = file(whole, "upscaled.png");
-        int margin = 8 * 2;
-        int worst = 0;
-        for (int y = margin; y < a.getHeight() - margin; y++) {
-            for (int x = margin; x < a.getWidth() - margin; x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                for (int shift = 0; shift < 24; shift += 8) {
-                    worst = Math.max(worst, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
-                }
-            }
-        }
+        int worst = largestDifference(a, b, 8 * 2);
         assertTrue(worst <= 1, "largest difference tiled vs untiled: " + worst + "/255");
 
         // the tiled job left its preview, whole at the end: the output sampled down, every pixel opaque
@@ -184,17 +189,7 @@ class UpscaleApiTest {
                 .body("result.precision", equalTo("fp32")).extract().jsonPath();
         given().get("/api/v1/tasks").then().statusCode(200)
                 .body("upscale.options.find { it.name == 'precision' }.defaultValue", equalTo("auto"));
-        BufferedImage a = file(auto.getString("id"), "upscaled.png");
-        BufferedImage b = file(exact.getString("id"), "upscaled.png");
-        int worst = 0;
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y), q = b.getRGB(x, y);
-                for (int shift = 0; shift < 24; shift += 8) {
-                    worst = Math.max(worst, Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF)));
-                }
-            }
-        }
+        int worst = largestDifference(file(auto.getString("id"), "upscaled.png"), file(exact.getString("id"), "upscaled.png"), 0);
         assertTrue(worst <= 2, "auto (" + expected + ") against fp32: largest difference " + worst + "/255");
     }
 

@@ -1,5 +1,6 @@
 package dev.pixelwise.zoo.tfjs;
 
+import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.zoo.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,17 +68,6 @@ class EsrganPrecisionTest {
     private static int[] crop(int side) throws IOException {
         Path photo = Path.of("..", "shared", "images", "kite_and_cold.jpg");
         BufferedImage image = ImageIO.read(photo.toFile());
-        int x0 = image.getWidth() / 2 - side / 2, y0 = image.getHeight() / 2 - side / 2;
-        int[] rgb = new int[side * side * 3];
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int p = image.getRGB(x0 + x, y0 + y);
-                int i = (y * side + x) * 3;
-                rgb[i] = p >> 16 & 0xff;
-                rgb[i + 1] = p >> 8 & 0xff;
-                rgb[i + 2] = p & 0xff;
-            }
-        }
-        return rgb;
+        return ImageOps.interleavedRgb(image.getSubimage(image.getWidth() / 2 - side / 2, image.getHeight() / 2 - side / 2, side, side));
     }
 }
