@@ -1,5 +1,6 @@
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.zoo.ImportedGraph;
+import dev.pixelwise.zoo.Int8Ranges;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
@@ -81,6 +82,7 @@ public class ProfileBench {
                 TfliteGraph g = new TfliteImporter().loadOrImport(CORAL.resolve("deeplabv3_mnv2_pascal_quant.tflite"),
                         OUT.resolve("samediff").resolve("deeplabv3_mnv2_pascal_quant.tflite" + LAYOUT + ".samediff.fb"));
                 INDArray x = tfliteInput(g, "bird_segmentation.bmp");
+                Int8Ranges.attach(g, "deeplabv3-mnv2", null);
                 return new Loaded(g, x, in -> List.copyOf(g.output(in, SuperresBench.PRECISION, TfliteImporter.CLASSES,
                         TfliteImporter.LOGITS).values()));
             }),
@@ -92,6 +94,7 @@ public class ProfileBench {
                 int[] rgb = ImageOps.interleavedRgb(kite.getSubimage((kite.getWidth() - size) / 2,
                         (kite.getHeight() - size) / 2, size, size));
                 INDArray x = g.inputFromRgb(rgb, size, size);
+                Int8Ranges.attach(g, "esrgan-thick", "x4");
                 return new Loaded(g, x, in -> List.of(g.output(in, SuperresBench.PRECISION)));
             }));
 

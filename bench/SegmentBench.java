@@ -1,4 +1,5 @@
 import dev.pixelwise.imaging.ImageOps;
+import dev.pixelwise.zoo.Int8Ranges;
 import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
@@ -72,6 +73,10 @@ public class SegmentBench {
         try (TfliteGraph graph = new TfliteImporter().loadOrImport(tflite,
                 out.resolve("samediff").resolve(FILE + ".samediff.fb"));
              INDArray input = input(graph)) {
+            Int8Ranges.attach(graph, "deeplabv3-mnv2", null); // as the app does: int8 needs the model's table
+            if (graph.runnable(PRECISION) != PRECISION) {
+                throw new IllegalStateException(PRECISION + " does not run on " + graph + " (no calibration table?)");
+            }
             ClassifyBench.writeFloats(dir.resolve("input.bin"), input.data().asFloat());
             Map<String, INDArray> ref = graph.output(input, PRECISION, TfliteImporter.CLASSES, TfliteImporter.LOGITS);
             try (INDArray classes = ref.get(TfliteImporter.CLASSES); INDArray logits = ref.get(TfliteImporter.LOGITS);

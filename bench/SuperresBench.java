@@ -3,6 +3,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pixelwise.imaging.ImageEncoder;
 import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.imaging.ImageQuality;
+import dev.pixelwise.zoo.Int8Ranges;
 import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
@@ -129,7 +130,7 @@ public class SuperresBench {
             try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                     OUT.resolve("samediff").resolve(name + ".samediff.fb"))) {
                 System.out.printf(Locale.ROOT, "  DL4J graph %s loaded in %d ms%n", graph, ms(tLoad));
-                Net net = network(graph, PRECISION);
+                Net net = network(graph, "esrgan-" + family, PRECISION);
                 Tiled.Outcome[] last = new Tiled.Outcome[1];
                 tiled = timed(() -> last[0] = Tiled.upscale(net, SCALE, TILE, rgb, size, size, p -> {
                 }));
@@ -245,7 +246,7 @@ public class SuperresBench {
         int sharper = 0;
         try (TfjsGraph graph = new TfjsImporter().loadOrImport(modelJson,
                 OUT.resolve("samediff").resolve("esrgan-medium-x4.samediff.fb"))) {
-            Net net = network(graph, PRECISION);
+            Net net = network(graph, "esrgan-medium", PRECISION);
             for (String file : SELF_CHECK) {
                 BufferedImage source = ImageIO.read(PHOTOS.resolve(file).toFile());
                 if (source.getType() != BufferedImage.TYPE_INT_RGB) { // plain RGB, as the app's decoder hands it over
@@ -385,7 +386,12 @@ public class SuperresBench {
     }
 
     /** SuperResModels.network: the graph as interleaved-RGB in and out, arrays closed after each call. */
-    static Net network(TfjsGraph graph, Precision precision) {
+    /** The graph of {@code model} at {@link #SCALE} as the app runs it: with its int8 table (when it has one). */
+    static Net network(TfjsGraph graph, String model, Precision precision) {
+        Int8Ranges.attach(graph, model, "x" + SCALE);
+        if (graph.runnable(precision) != precision) {
+            throw new IllegalStateException(precision + " does not run on " + graph + " (no calibration table?)");
+        }
         return (rgb, w, h) -> {
             try (INDArray in = graph.inputFromRgb(rgb, h, w); INDArray out = graph.output(in, precision)) {
                 return graph.toRgb(out);

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * @param k       clusters in colour mode, 2..32
  * @param opacity   of the class colours in the overlay, 0..1
- * @param precision what DeepLab's convolutions compute in: "auto", "fp32" or "bf16" ({@link Precision#resolve}, on the worker)
+ * @param precision what DeepLab's convolutions compute in: "auto", "fp32", "bf16" or "int8" ({@link Precision#resolve}, on the worker)
  */
 public record SegmentOptions(String mode, String model, int k, double opacity, String precision) {
 
@@ -22,12 +22,12 @@ public record SegmentOptions(String mode, String model, int k, double opacity, S
             "How strongly class colours cover the image in overlay.png");
 
     /**
-     * bf16 runs DeepLab's convolutions 10–25 % faster on a CPU with AVX-512 BF16; the class map stays within the
-     * issue's guard (mean IoU against fp32 within 0.01 on the bird: 0.9985, DeepLabPrecisionTest).
+     * bf16 runs DeepLab's convolutions 10–25 % faster on a CPU with AVX-512 BF16, int8 (AVX-512 VNNI) about as
+     * fast; both class maps stay within the issue's guard (bird IoU within 0.01 of fp32's, DeepLabPrecisionTest).
      */
     static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", Precision.OPTION_VALUES,
-            "Semantic mode: auto is bf16 where the CPU has AVX-512 BF16 (faster; a few hundred of 263 169 class cells "
-                    + "change), fp32 elsewhere",
+            "Semantic mode: auto is int8 where the CPU has AVX-512 VNNI, else bf16 where it has AVX-512 BF16 (each "
+                    + "changes a few hundred of 263 169 class cells), else fp32",
             Precision.OPTION_LABELS);
 
     static final List<OptionSpec> SPECS = List.of(MODE, MODEL, K, OPACITY, PRECISION);

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Locale;
 
 /**
- * @param precision semantic mode: what DeepLab's convolutions computed in, "fp32" or "bf16"; null in colour mode
+ * @param precision semantic mode: what DeepLab's convolutions computed in, "fp32", "bf16" or "int8"; null in colour mode
  * @param mask    palette PNG at the input's size whose pixel values are class indices (PASCAL
  *                indices in semantic mode, cluster indices in colour mode); its palette carries the
  *                class colours, with background transparent

@@ -43,6 +43,11 @@ public class SuperResModels {
         };
     }
 
+    /** What {@code precision} runs as on {@code model} at {@code scale} (int8 needs its calibration table). */
+    Precision runnable(String model, int scale, Precision precision) {
+        return graph(model, scale).runnable(precision);
+    }
+
     private TfjsGraph graph(String model, int scale) {
         return graphs.get(model, "x" + scale, new TfjsImporter(), (graph, manifest) -> graph);
     }

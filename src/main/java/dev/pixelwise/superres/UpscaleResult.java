@@ -5,7 +5,7 @@ import io.quarkus.qute.TemplateData;
 import java.util.Map;
 
 /**
- * @param precision    what the convolutions computed in: "fp32" or "bf16" (the option "auto" resolved)
+ * @param precision    what the convolutions computed in: "fp32", "bf16" or "int8" (the option "auto" resolved; int8 asked of a model without its calibration table runs as auto would without int8)
  * @param file         the ESRGAN result (PNG)
  * @param bicubic      the same size by bicubic interpolation, for comparison (PNG)
  * @param original     the upload as PNG, for the page's nearest-neighbour view

@@ -82,6 +82,8 @@ public final class GraphRunner implements AutoCloseable {
     private final OneDnnConvolutions.Weights fusedWeights = new OneDnnConvolutions.Weights();
     private final ArrayPool pool = new ArrayPool();
     private final Map<DifferentialFunction, OpContext> contexts = new IdentityHashMap<>();
+    /** What {@link Precision#INT8} quantises the convolutions' inputs by; null: int8 runs them in float32. */
+    private Int8Ranges int8Ranges;
     /** Told the duration of every step, or null (the default): then a call reads no clock at all. */
     private StepTimer timer;
     private boolean closed;
@@ -245,6 +247,60 @@ public final class GraphRunner implements AutoCloseable {
         return ordered;
     }
 
+    /** Uses {@code ranges} for the int8 convolutions made from now on (those made before are dropped). */
+    public synchronized void useInt8Ranges(Int8Ranges ranges) {
+        this.int8Ranges = ranges;
+        fused.entrySet().removeIf(e -> {
+            boolean int8 = e.getKey().precision() == Precision.INT8;
+            if (int8 && e.getValue() != null) {
+                e.getValue().close();
+            }
+            return int8;
+        });
+    }
+
+    public synchronized Int8Ranges int8Ranges() {
+        return int8Ranges;
+    }
+
+    /**
+     * The smallest and largest value each fused convolution's input takes over {@code inputs}, run in float32
+     * ({@link Int8Ranges}, named {@code names}); the inputs are assumed to share one shape. For the calibration
+     * tool, not for serving: a first call of a new shape may record its plan through ND4J's ops, unseen, so the
+     * first input runs twice more.
+     */
+    public Map<String, Int8Ranges.Range> calibrate(List<INDArray> inputs, String... outputs) {
+        return ModelThread.call(() -> {
+            synchronized (this) {
+                for (int warm = 0; warm < 2; warm++) { // a recorded plan is fused on its second call
+                    runHere(inputs.get(0), Precision.FP32, outputs).values().forEach(INDArray::close);
+                }
+                Map<String, Int8Ranges.Range> seen = new java.util.TreeMap<>();
+                for (INDArray x : inputs) {
+                    INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
+                    PlanKey key = new PlanKey(List.of(outputs), in.dataType(), Arrays.stream(in.shape()).boxed().toList());
+                    OneDnnConvolutions convolutions = fused.get(new FusedKey(key, Precision.FP32));
+                    if (convolutions == null) {
+                        throw new IllegalStateException("no fused convolutions to calibrate for input shape " + key.shape());
+                    }
+                    convolutions.observe((name, v) -> {
+                        float lo = v.minNumber().floatValue(), hi = v.maxNumber().floatValue();
+                        seen.merge(name, new Int8Ranges.Range(lo, hi), (a, b) -> a.with(b.min(), b.max()));
+                    });
+                    try {
+                        runHere(in, Precision.FP32, outputs).values().forEach(INDArray::close);
+                    } finally {
+                        convolutions.observe(null);
+                        if (in != x) {
+                            in.close();
+                        }
+                    }
+                }
+                return seen;
+            }
+        });
+    }
+
     /** The plan for {@code key} from every step's output shapes; kept for later calls. */
     private Plan makePlan(PlanKey key, List<Step> program, List<List<Key>> shapes, List<String> wanted) {
         Plan made = GraphPlanner.inPlace(program, shapes, wanted);
@@ -269,7 +325,8 @@ public final class GraphRunner implements AutoCloseable {
         if (!fused.containsKey(k)) {
             Set<String> placed = new HashSet<>(plan.homes().keySet());
             placed.addAll(plan.rootKeys().keySet());
-            fused.put(k, OneDnnConvolutions.of(program, plan.shapes(), constants, wanted, placed, fusedWeights, precision));
+            fused.put(k, OneDnnConvolutions.of(program, plan.shapes(), constants, wanted, placed, fusedWeights, precision,
+                    int8Ranges));
         }
         return fused.get(k);
     }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -84,6 +85,34 @@ public abstract class ImportedGraph implements AutoCloseable {
                 x.close();
             }
         }
+    }
+
+    /**
+     * Quantises {@link Precision#INT8}'s convolution inputs by {@code ranges}, if they were calibrated on this graph:
+     * the same model file(s) (fingerprint) imported by the same graph format. Otherwise nothing changes (one
+     * warning), and int8 is not offered ({@link #runnable}).
+     */
+    public synchronized boolean useInt8Ranges(Int8Ranges ranges) {
+        if (!fingerprint.equals(ranges.fingerprint()) || formatVersion != ranges.graphFormat()) {
+            LOG.warnf("int8 ranges for %s were calibrated on another graph (fingerprint %s, format %d; this one %s, %d): not used",
+                    source, ranges.fingerprint(), ranges.graphFormat(), fingerprint, formatVersion);
+            return false;
+        }
+        runner.useInt8Ranges(ranges);
+        return true;
+    }
+
+    /** What {@code precision} runs as here: INT8 needs calibrated ranges, without them it is {@link Precision#withoutInt8}. */
+    public Precision runnable(Precision precision) {
+        return precision == Precision.INT8 && runner.int8Ranges() == null ? Precision.withoutInt8() : precision;
+    }
+
+    /**
+     * Calibrates int8 on {@code inputs} (one shape), named {@code names} in the table: every fused convolution's
+     * input range in float32, for the named {@code outputs}. See {@link Int8Ranges}.
+     */
+    public synchronized Int8Ranges calibrate(List<INDArray> inputs, List<String> names, String... outputs) {
+        return new Int8Ranges(fingerprint, formatVersion, names, runner.calibrate(inputs, outputs));
     }
 
     /** Reports the duration of every op of the following forward passes to {@code timer} (null: stop); see bench/profile.sh. */

@@ -67,6 +67,7 @@ public final class LoadedModels<V> {
         zoo.markState(id, ModelZoo.State.LOADING, null);
         try {
             G graph = ModelThread.call(() -> importer.loadOrImport(source, importer.cacheFile(source)));
+            Int8Ranges.attach(graph, id, variant);
             V v;
             try {
                 v = ready.apply(graph, m);

@@ -31,7 +31,7 @@ import java.util.Map;
  * @param cpuFeatures  the CPU's instruction sets that matter for inference ({@link #FLAGS}), each present
  *                     or not, from /proc/cpuinfo; empty where that cannot be read
  * @param onednnFusion whether the convolutions run as fused oneDNN primitives ({@link OneDnnConvolutions})
- * @param autoPrecision what precision=auto runs as here, "bf16" or "fp32" ({@link Precision#resolve})
+ * @param autoPrecision what precision=auto runs as here, "int8", "bf16" or "fp32" ({@link Precision#resolve})
  * @param reason       why this build is the one in use
  */
 @TemplateData
@@ -105,9 +105,19 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
     private static final List<CpuFeature> CPU = cpuFeatures(Path.of("/proc/cpuinfo"));
     private static final boolean BF16 = CPU.stream().anyMatch(f -> f.flag().equals("avx512_bf16") && f.present());
 
+    private static final boolean VNNI = CPU.stream().anyMatch(f -> f.flag().equals("avx512_vnni") && f.present());
+
     /** Whether this CPU has AVX-512 BF16 (read from /proc/cpuinfo, without loading ND4J). */
     static boolean cpuHasBf16() {
         return BF16;
+    }
+
+    /**
+     * Whether this CPU has AVX-512 VNNI: oneDNN's int8 kernels multiply-add u8/s8 pairs in one instruction.
+     * Without it they also halve the weights when the input is signed (s8), losing a bit of them.
+     */
+    static boolean cpuHasVnni() {
+        return VNNI;
     }
 
     /** The {@link #FLAGS} of the first processor in {@code cpuinfo}; empty if it cannot be read. */

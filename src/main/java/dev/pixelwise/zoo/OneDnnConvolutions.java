@@ -12,6 +12,7 @@ import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.jboss.logging.Logger;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -106,6 +107,8 @@ final class OneDnnConvolutions implements AutoCloseable {
         /** NCHW only: whether the input and the output live in oneDNN's nChw16c blocked layout ({@link #blocked}). */
         boolean srcBlocked;
         boolean dstBlocked;
+        /** Whether it computes in int8 (u8 or s8 input, s8 weights; {@link Precision#INT8} with a calibrated range). */
+        boolean int8;
         // when the primitive wants other layouts (or bf16) than the arrays have: reorders through the runner's
         // scratch memory (Weights.scratch), which these point into on every call
         reorder srcReorder;
@@ -128,7 +131,7 @@ final class OneDnnConvolutions implements AutoCloseable {
         /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
         String kind(String op) {
             return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "")
-                    + (srcBlocked || dstBlocked ? " (oneDNN, nChw16c)" : " (oneDNN)");
+                    + " (oneDNN" + (srcBlocked || dstBlocked ? ", nChw16c" : "") + (int8 ? ", int8" : "") + ")";
         }
     }
 
@@ -151,12 +154,23 @@ final class OneDnnConvolutions implements AutoCloseable {
 
     private final Weights weights;
     private final Precision precision;
+    /** {@link Precision#INT8}'s calibrated input ranges (null: none; a convolution without one computes in float32). */
+    private final Int8Ranges ranges;
 
-    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights, Precision precision) {
+    private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights, Precision precision,
+                               Int8Ranges ranges) {
         this.program = program;
         this.constants = constants;
         this.weights = weights;
         this.precision = precision;
+        this.ranges = ranges;
+    }
+
+    /** Shown every convolution's input before it runs, or null: how {@link GraphRunner#calibrate} sees ranges. */
+    private java.util.function.BiConsumer<String, INDArray> observer;
+
+    void observe(java.util.function.BiConsumer<String, INDArray> observer) {
+        this.observer = observer;
     }
 
     /**
@@ -188,14 +202,14 @@ final class OneDnnConvolutions implements AutoCloseable {
             return new Address((at + 63) & ~63L);
         }
 
-        memory get(String name, INDArray w, memory.desc user, memory.desc layout, stream stream) {
+        memory get(String name, INDArray w, memory.desc user, memory.desc layout, primitive_attr scales, stream stream) {
             dnnl_memory_desc_t d = layout.data();
             byte[] bytes = new byte[(int) d.sizeof()];
             new BytePointer(d).get(bytes);
             return reordered.computeIfAbsent(name + "@" + Base64.getEncoder().encodeToString(bytes), k -> {
                 memory from = own(new memory(user, cpu, new Address(address(w))));
                 memory to = own(new memory(layout, cpu));
-                own(new reorder(from, to)).execute(stream, from, to);
+                own(scales == null ? new reorder(from, to) : new reorder(from, to, scales)).execute(stream, from, to);
                 stream._wait();
                 return to;
             });
@@ -233,7 +247,8 @@ final class OneDnnConvolutions implements AutoCloseable {
      *                  bfloat16 (the input through a reorder into scratch memory), accumulates and writes float32
      */
     static OneDnnConvolutions of(List<Step> program, List<List<Key>> shapes, Map<String, INDArray> constants,
-                                 List<String> outputs, Set<String> placed, Weights weights, Precision precision) {
+                                 List<String> outputs, Set<String> placed, Weights weights, Precision precision,
+                                 Int8Ranges ranges) {
         if (!ENABLED || !available()) {
             return null;
         }
@@ -247,7 +262,7 @@ final class OneDnnConvolutions implements AutoCloseable {
                 producer.put(program.get(i).outputs().get(o), i);
             }
         }
-        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights, precision);
+        OneDnnConvolutions fused = new OneDnnConvolutions(program, constants, weights, precision, ranges);
         for (int i = 0; i < program.size(); i++) {
             Step s = program.get(i);
             if (!fusable(s, constants) || shapes.get(i).size() != 1) {
@@ -510,6 +525,9 @@ final class OneDnnConvolutions implements AutoCloseable {
 
     /** Runs group {@code g}: reads {@code x}, writes {@code out} (c order, in the convolution's layout). */
     void execute(Group g, INDArray x, INDArray out) {
+        if (observer != null) {
+            observer.accept(g.input, x);
+        }
         if (g.primitive == null) {
             make(g, x, out);
         }
@@ -562,20 +580,33 @@ final class OneDnnConvolutions implements AutoCloseable {
         memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32, layout(nhwc, g.srcBlocked)));
         memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, layout(nhwc, g.dstBlocked)));
         memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
-        memory.data_type type = precision == Precision.BF16 ? memory.data_type.bf16 : memory.data_type.f32;
-        memory.desc typedSrc = type == memory.data_type.f32 ? src
-                : keep(new memory.desc(new long[]{n, ic, ih, iw}, type, layout(nhwc, g.srcBlocked)));
+        // bf16: input and weights as bfloat16. int8: the input as u8 (never negative when calibrated) or s8, the
+        // weights as s8 with a scale per output channel; an int8 convolution without a calibrated range stays float32
+        Int8Ranges.Range range = precision == Precision.INT8 && ranges != null ? ranges.range(g.input) : null;
+        memory.data_type srcType = precision == Precision.BF16 ? memory.data_type.bf16 : memory.data_type.f32;
+        memory.data_type weightType = srcType;
+        float srcScale = 1;
+        float[] weightScales = null;
+        if (range != null) {
+            g.int8 = true;
+            srcType = range.unsigned() ? memory.data_type.u8 : memory.data_type.s8;
+            weightType = memory.data_type.s8;
+            srcScale = range.scale();
+            weightScales = weightScales(w, depthwise, oc);
+        }
+        memory.desc typedSrc = srcType == memory.data_type.f32 ? src
+                : keep(new memory.desc(new long[]{n, ic, ih, iw}, srcType, layout(nhwc, g.srcBlocked)));
         memory.desc userWeights;
         memory.desc anyWeights;
         if (depthwise) { // ND4J [kh, kw, in, mult]: group g = in, o = mult → oneDNN goihw dims with ND4J's strides
             long mult = w.size(3);
             long[] dims = {ic, mult, 1, kh, kw};
             userWeights = keep(new memory.desc(dims, memory.data_type.f32, new long[]{mult, 1, 1, kw * ic * mult, ic * mult}));
-            anyWeights = keep(new memory.desc(dims, type, memory.format_tag.any));
+            anyWeights = keep(new memory.desc(dims, weightType, memory.format_tag.any));
         } else {
             long[] dims = {oc, ic, kh, kw};
             userWeights = keep(new memory.desc(dims, memory.data_type.f32, memory.format_tag.oihw));
-            anyWeights = keep(new memory.desc(dims, type, memory.format_tag.any));
+            anyWeights = keep(new memory.desc(dims, weightType, memory.format_tag.any));
         }
         post_ops ops = keep(new post_ops());
         if (g.residual != null) {
@@ -588,20 +619,38 @@ final class OneDnnConvolutions implements AutoCloseable {
         }
         primitive_attr attr = keep(new primitive_attr());
         attr.set_post_ops(ops);
+        primitive_attr weightAttr = null;
+        primitive_attr srcAttr = null;
+        FloatPointer biasValues = null;
+        if (weightScales != null) {
+            // oneDNN 2.x adds the bias to the int32 sum before the output scale: the bias goes in at the sum's scale
+            float[] dequantise = new float[(int) oc];
+            float[] scaledBias = new float[(int) oc];
+            for (int o = 0; o < oc; o++) {
+                dequantise[o] = 1 / (srcScale * weightScales[o]);
+                scaledBias[o] = b.getFloat(o) * srcScale * weightScales[o];
+            }
+            attr.set_output_scales(1 << 1, dequantise); // per channel of dst (dimension 1)
+            weightAttr = keep(new primitive_attr());
+            weightAttr.set_output_scales(depthwise ? (1 << 1) | 1 : 1, weightScales); // per o (goihw: per g and o)
+            srcAttr = keep(new primitive_attr());
+            srcAttr.set_output_scales(0, new float[]{srcScale});
+            biasValues = keep(new FloatPointer(scaledBias));
+        }
         convolution_forward.desc desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
                 algorithm.convolution_direct, typedSrc, anyWeights, bias, dst, new long[]{sh, sw}, padL, padR));
         convolution_forward.primitive_desc pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
         if (pd.impl_info_str().getString().startsWith("ref")) {
             // NCHW on one side and nChw16c on the other with many channels (or a bf16 case without a kernel
             // for these layouts): oneDNN has only its reference code; let it choose its layouts, reorder around it
-            memory.desc anySrc = keep(new memory.desc(new long[]{n, ic, ih, iw}, type, memory.format_tag.any));
+            memory.desc anySrc = keep(new memory.desc(new long[]{n, ic, ih, iw}, srcType, memory.format_tag.any));
             memory.desc anyDst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, memory.format_tag.any));
             desc = keep(new convolution_forward.desc(prop_kind.forward_inference,
                     algorithm.convolution_direct, anySrc, anyWeights, bias, anyDst, new long[]{sh, sw}, padL, padR));
             pd = keep(new convolution_forward.primitive_desc(desc, attr, cpu));
         }
 
-        memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), stream);
+        memory reordered = weights.get(s.inputs().get(1), w, userWeights, keep(pd.weights_desc()), weightAttr, stream);
 
         g.primitive = keep(new convolution_forward(pd));
         g.srcAt = address(x);
@@ -613,7 +662,7 @@ final class OneDnnConvolutions implements AutoCloseable {
         if (!wantSrc.equals(src)) {
             g.srcScratchBytes = wantSrc.get_size();
             g.srcScratch = convSrc = keep(new memory(wantSrc, cpu, weights.scratch(0, g.srcScratchBytes)));
-            g.srcReorder = keep(new reorder(g.src, g.srcScratch));
+            g.srcReorder = keep(srcAttr == null ? new reorder(g.src, g.srcScratch) : new reorder(g.src, g.srcScratch, srcAttr));
         }
         if (!wantDst.equals(dst)) {
             g.dstScratchBytes = wantDst.get_size();
@@ -626,9 +675,25 @@ final class OneDnnConvolutions implements AutoCloseable {
         g.args = keep(new IntMemoryMap());
         g.args.put(DNNL_ARG_SRC, convSrc);
         g.args.put(DNNL_ARG_WEIGHTS, reordered);
-        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, new Address(address(b)))));
+        g.args.put(DNNL_ARG_BIAS, keep(new memory(bias, cpu, biasValues != null ? biasValues : new Address(address(b)))));
         g.args.put(DNNL_ARG_DST, convDst);
 
+    }
+
+    /**
+     * Per output channel, 127 over the largest weight magnitude: s8 weights use their whole range, channel by
+     * channel. conv2d weights are [o, i, kh, kw]; depthwise [kh, kw, i, mult], output channel i × mult + m.
+     */
+    private static float[] weightScales(INDArray w, boolean depthwise, long oc) {
+        try (INDArray magnitude = depthwise ? w.reshape('c', w.size(0) * w.size(1), oc).amax(0)
+                : w.reshape('c', oc, w.length() / oc).amax(1)) {
+            float[] scales = new float[(int) oc];
+            for (int o = 0; o < oc; o++) {
+                double m = magnitude.getDouble(o);
+                scales[o] = m > 0 ? (float) (127 / m) : 1f;
+            }
+            return scales;
+        }
     }
 
     private static memory.format_tag layout(boolean nhwc, boolean blocked) {

@@ -115,7 +115,8 @@ class PagesTest {
                 .body(containsString("<span data-best-isa>" + best + "</span>"))
                 .body(containsString("data-onednn-fusion=\"" + data.get("onednn.fusion") + "\""))
                 .body(containsString("data-build-reason>Why: "));
-        String auto = flags.contains("avx512_bf16") && (Boolean) data.get("onednn.fusion") ? "bf16" : "fp32";
+        boolean fusion = (Boolean) data.get("onednn.fusion");
+        String auto = !fusion ? "fp32" : flags.contains("avx512_vnni") ? "int8" : flags.contains("avx512_bf16") ? "bf16" : "fp32";
         assertEquals(auto, data.get("precision.auto"));
         page.body(containsString("data-auto-precision=\"" + auto + "\""));
         for (String flag : List.of("avx2", "avx512f", "avx512_bf16", "avx512_vnni")) {

@@ -1,10 +1,15 @@
 package dev.pixelwise.zoo.tflite;
 
+import dev.pixelwise.zoo.Int8Ranges;
 import dev.pixelwise.zoo.Precision;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
 
 import static dev.pixelwise.zoo.tflite.TfliteImporter.CLASSES;
 import static dev.pixelwise.zoo.tflite.TfliteTestFiles.DEEPLAB_V3;
@@ -12,30 +17,34 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue #18's accuracy guard for segment's bf16: DeepLabV3 on bird_segmentation.bmp, the bird's IoU against
- * the ground-truth mask in bf16 within 0.01 of fp32's, and the two class maps nearly the same.
+ * Issue #18's accuracy guard for segment's bf16 and int8: DeepLabV3 on bird_segmentation.bmp, the bird's IoU
+ * against the ground-truth mask within 0.01 of fp32's, and the two class maps nearly the same. The int8 ranges
+ * were calibrated without this photo (Int8Calibration leaves it out).
  */
 class DeepLabPrecisionTest {
 
     private static final int BIRD = 3;
 
-    @Test
-    void bf16BirdIoUWithinOneHundredthOfFp32() {
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"BF16", "INT8"})
+    void birdIoUWithinOneHundredthOfFp32(Precision precision, @TempDir Path cache) throws IOException {
         int[] rgb = TfliteTestFiles.rgb(TfliteTestFiles.photo("bird_segmentation.bmp"));
         Raster truth = TfliteTestFiles.photo("bird_segmentation_mask.bmp").getRaster();
-        try (TfliteGraph graph = new TfliteImporter().importModel(TfliteTestFiles.model(DEEPLAB_V3));
+        // imported from the file, as the app does: the calibration table is tied to the file's sha256
+        try (TfliteGraph graph = new TfliteImporter().loadOrImport(TfliteTestFiles.coral(DEEPLAB_V3), cache.resolve("graph.fb"));
              INDArray x = graph.inputFromRgb(rgb)) {
+            assertTrue(graph.useInt8Ranges(Int8Ranges.onClassPath("deeplabv3-mnv2", null)), "the table fits the graph");
             long[] fp32 = classes(graph, x, Precision.FP32);
-            long[] bf16 = classes(graph, x, Precision.BF16);
-            double iou32 = iou(fp32, truth), iou16 = iou(bf16, truth);
+            long[] reduced = classes(graph, x, precision);
+            double iou32 = iou(fp32, truth), iouReduced = iou(reduced, truth);
             long differing = 0;
             for (int i = 0; i < fp32.length; i++) {
-                differing += fp32[i] != bf16[i] ? 1 : 0;
+                differing += fp32[i] != reduced[i] ? 1 : 0;
             }
-            System.out.printf("DeepLab bird: IoU fp32 %.4f, bf16 %.4f; %d of %d class cells differ%n",
-                    iou32, iou16, differing, fp32.length);
-            assertTrue(differing > 0, "bf16 gave fp32's class map exactly: it did not run in bf16");
-            assertTrue(Math.abs(iou16 - iou32) <= 0.01, "bird IoU fp32 " + iou32 + ", bf16 " + iou16);
+            System.out.printf("DeepLab bird: IoU fp32 %.4f, %s %.4f; %d of %d class cells differ%n",
+                    iou32, precision.label(), iouReduced, differing, fp32.length);
+            assertTrue(differing > 0, precision + " gave fp32's class map exactly: it did not run in " + precision);
+            assertTrue(Math.abs(iouReduced - iou32) <= 0.01, "bird IoU fp32 " + iou32 + ", " + precision + " " + iouReduced);
             assertTrue(differing <= fp32.length / 100, differing + " class cells differ");
         }
     }
