@@ -38,11 +38,11 @@ report="$out/upscale-times${SCALES:+-x${SCALES// /-x}}.md"
   echo "warm-up per scale. \"tiles\" is the job's own upscale timing; \"request\" is the whole call as the client"
   echo "sees it (upload, decode, tiles, bicubic, three PNGs)."
   echo
-  echo "| input | scale | output | tiles | **tiles s, best** | tiles s, median | request s, best | request s, median |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| input | scale | output | tiles | precision (the job's) | **tiles s, best** | tiles s, median | request s, best | request s, median |"
+  echo "|---|---|---|---|---|---|---|---|---|"
 } >"$report"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-job() { # size scale → "upscale_ms wall_s tiles"
+job() { # size scale → "upscale_ms wall_s tiles precision"
   local t0 view
   local id state
   t0=$(date +%s.%N)
@@ -55,7 +55,7 @@ job() { # size scale → "upscale_ms wall_s tiles"
     sleep 0.1
   done
   [[ "$state" == succeeded ]] || { jq . <<<"$view" >&2; exit 1; }
-  echo "$(jq -r .result.timingsMs.upscale <<<"$view") $(echo "$(date +%s.%N) - $t0" | bc) $(jq -r .result.tiles <<<"$view")"
+  echo "$(jq -r .result.timingsMs.upscale <<<"$view") $(echo "$(date +%s.%N) - $t0" | bc) $(jq -r .result.tiles <<<"$view") $(jq -r .result.precision <<<"$view")"
 }
 for scale in ${SCALES:-2 4}; do
   job 256 "$scale" >/dev/null # loads the graph for this scale
@@ -63,16 +63,17 @@ for scale in ${SCALES:-2 4}; do
     ups=()
     walls=()
     tiles=""
+    precision=""
     for _ in $(seq "$runs"); do
-      read -r ms wall tiles < <(job "$size" "$scale")
+      read -r ms wall tiles precision < <(job "$size" "$scale")
       ups+=("$(echo "scale=2; $ms / 1000" | bc)")
       walls+=("$wall")
       echo "  $size² x$scale: tiles ${ms} ms, request ${wall} s" >&2
     done
     best_up=$(printf '%s\n' "${ups[@]}" | sort -n | head -1)
     best_wall=$(printf '%s\n' "${walls[@]}" | sort -n | head -1)
-    printf '| %d×%d | x%d | %d×%d | %s | **%.1f** | %.1f | %.1f | %.1f |\n' "$size" "$size" "$scale" \
-      $((size * scale)) $((size * scale)) "$tiles" "$best_up" "$(printf '%s\n' "${ups[@]}" | median)" \
+    printf '| %d×%d | x%d | %d×%d | %s | %s | **%.1f** | %.1f | %.1f | %.1f |\n' "$size" "$size" "$scale" \
+      $((size * scale)) $((size * scale)) "$tiles" "$precision" "$best_up" "$(printf '%s\n' "${ups[@]}" | median)" \
       "$best_wall" "$(printf '%s\n' "${walls[@]}" | median)" | tee -a "$report"
   done
 done
