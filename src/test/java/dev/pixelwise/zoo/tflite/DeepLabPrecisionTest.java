@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -23,20 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeepLabPrecisionTest {
 
-    private static final int BIRD = 3;
-
     @ParameterizedTest
     @EnumSource(value = Precision.class, names = {"BF16", "INT8"})
     void birdIoUWithinOneHundredthOfFp32(Precision precision, @TempDir Path cache) throws IOException {
         int[] rgb = TfliteTestFiles.rgb(TfliteTestFiles.photo("bird_segmentation.bmp"));
-        Raster truth = TfliteTestFiles.photo("bird_segmentation_mask.bmp").getRaster();
         // imported from the file, as the app does: the calibration table is tied to the file's sha256
         try (TfliteGraph graph = new TfliteImporter().loadOrImport(TfliteTestFiles.coral(DEEPLAB_V3), cache.resolve("graph.fb"));
              INDArray x = graph.inputFromRgb(rgb)) {
             assertTrue(graph.useInt8Ranges(Int8Ranges.onClassPath("deeplabv3-mnv2", null)), "the table fits the graph");
             long[] fp32 = classes(graph, x, Precision.FP32);
             long[] reduced = classes(graph, x, precision);
-            double iou32 = iou(fp32, truth), iouReduced = iou(reduced, truth);
+            double iou32 = TfliteTestFiles.birdIoU(i -> fp32[i]), iouReduced = TfliteTestFiles.birdIoU(i -> reduced[i]);
             long differing = 0;
             for (int i = 0; i < fp32.length; i++) {
                 differing += fp32[i] != reduced[i] ? 1 : 0;
@@ -62,16 +58,5 @@ class DeepLabPrecisionTest {
             assertArrayEquals(first, classes.data().asLong(), precision + ": the first call and the next differ");
         }
         return first;
-    }
-
-    private static double iou(long[] predicted, Raster truth) {
-        long intersection = 0, union = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            boolean inTruth = truth.getSample(i % 513, i / 513, 0) == BIRD;
-            boolean inPrediction = predicted[i] == BIRD;
-            intersection += inTruth && inPrediction ? 1 : 0;
-            union += inTruth || inPrediction ? 1 : 0;
-        }
-        return intersection / (double) union;
     }
 }

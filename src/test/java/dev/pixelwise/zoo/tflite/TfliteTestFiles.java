@@ -4,6 +4,7 @@ import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntToLongFunction;
 
 /**
  * The offline model and photo copies in ../shared (beside the repository, see
@@ -96,6 +98,25 @@ final class TfliteTestFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p.toAbsolutePath(), e);
         }
+    }
+
+    /** The bird's class in PASCAL VOC (line 3 of pascal_voc_segmentation_labels.txt). */
+    static final int BIRD = 3;
+
+    /**
+     * The bird's IoU in a 513² class map, {@code classAt(i)} being pixel i's class (row-major), against
+     * bird_segmentation_mask.bmp, whose 8-bit pixel values are class indices.
+     */
+    static double birdIoU(IntToLongFunction classAt) {
+        Raster truth = photo("bird_segmentation_mask.bmp").getRaster();
+        long intersection = 0, union = 0;
+        for (int i = 0; i < 513 * 513; i++) {
+            boolean inTruth = truth.getSample(i % 513, i / 513, 0) == BIRD;
+            boolean inPrediction = classAt.applyAsLong(i) == BIRD;
+            intersection += inTruth && inPrediction ? 1 : 0;
+            union += inTruth || inPrediction ? 1 : 0;
+        }
+        return intersection / (double) union;
     }
 
     /** Interleaved RGB bytes (0..255) of an image, row-major: the NHWC layout of the models' inputs. */
