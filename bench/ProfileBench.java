@@ -2,6 +2,7 @@ import dev.pixelwise.imaging.ImageOps;
 import dev.pixelwise.zoo.ImportedGraph;
 import dev.pixelwise.zoo.Int8Ranges;
 import dev.pixelwise.zoo.ModelThread;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tfjs.TfjsGraph;
 import dev.pixelwise.zoo.tfjs.TfjsImporter;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
@@ -55,6 +56,8 @@ public class ProfileBench {
      * bench/profile.sh) are kept apart from the NHWC ones.
      */
     static final String LAYOUT = Boolean.getBoolean("pixelwise.tflite.nchw") ? "-nchw" : "";
+    /** DeepLab's precision: -Dprecision resolved as the segment task does (its auto may pick int8, upscale's not). */
+    static final Precision SEGMENT_PRECISION = Precision.resolve(System.getProperty("precision", "auto"), Precision.AUTO_SEGMENT);
     static int runs = -1;
     static int warmup = 5;
     static final Map<String, Path> dnnlLogs = new LinkedHashMap<>();
@@ -83,7 +86,7 @@ public class ProfileBench {
                         OUT.resolve("samediff").resolve("deeplabv3_mnv2_pascal_quant.tflite" + LAYOUT + ".samediff.fb"));
                 INDArray x = tfliteInput(g, "bird_segmentation.bmp");
                 Int8Ranges.attach(g, "deeplabv3-mnv2", null);
-                return new Loaded(g, x, in -> List.copyOf(g.output(in, SuperresBench.PRECISION, TfliteImporter.CLASSES,
+                return new Loaded(g, x, in -> List.copyOf(g.output(in, SEGMENT_PRECISION, TfliteImporter.CLASSES,
                         TfliteImporter.LOGITS).values()));
             }),
             new Subject("esrgan-thick-x4", "64×64 crop of kite_and_cold.jpg", 5, () -> {
@@ -186,11 +189,11 @@ public class ProfileBench {
                         + "ND4J %s, oneDNN build, ND4J max threads %d, OMP_NUM_THREADS=%s; load average before: %s%n%n",
                 cpu, Runtime.getRuntime().availableProcessors(), "1.0.0-M2.1",
                 Nd4j.getEnvironment().maxThreads(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), loadAverage()));
-        md.append(String.format(Locale.ROOT, "TFLite graphs %s inside; fused oneDNN convolutions %s; DeepLab and ESRGAN "
-                        + "in %s (-Dprecision=%s, the tasks' default auto), MobileNet in fp32 (classify has no option).%n%n",
+        md.append(String.format(Locale.ROOT, "TFLite graphs %s inside; fused oneDNN convolutions %s; DeepLab in %s and "
+                        + "ESRGAN in %s (-Dprecision=%s; the tasks' default is auto), MobileNet in fp32 (classify has no option).%n%n",
                 LAYOUT.isEmpty() ? "NHWC" : "NCHW (-Dpixelwise.tflite.nchw=true)",
                 "false".equals(System.getProperty("pixelwise.zoo.onednn-fusion")) ? "off" : "on",
-                SuperresBench.PRECISION.label(), System.getProperty("precision", "auto")));
+                SEGMENT_PRECISION.label(), SuperresBench.PRECISION.label(), System.getProperty("precision", "auto")));
         for (String name : names) {
             Subject s = subject(name);
             int n = runs > 0 ? runs : s.defaultRuns();

@@ -40,7 +40,7 @@ import java.util.Map;
 public class SegmentBench {
 
     /** What DL4J's convolutions compute in: -Dprecision=auto|fp32|bf16|int8, default auto (the segment task's default). */
-    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"));
+    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"), Precision.AUTO_SEGMENT);
     static final String NAME = "deeplabv3-mnv2";
     static final String FILE = "deeplabv3_mnv2_pascal_quant.tflite";
     static final Path IMAGE = Path.of("../shared/images/bird_segmentation.bmp");

@@ -60,8 +60,8 @@ public class SuperresBench {
     static final Path OUT = Path.of("target/bench");
     static final Path PHOTOS = Path.of("../shared/images");
     static final Path ZOO = Path.of(System.getProperty("user.home"), ".cache", "pixelwise", "models");
-    /** What the DL4J side computes in: -Dprecision=auto|fp32|bf16, default auto (the app's default). */
-    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"));
+    /** What the DL4J side computes in: -Dprecision=auto|fp32|bf16|int8, default auto (the app's default). */
+    static final Precision PRECISION = Precision.resolve(System.getProperty("precision", "auto"), Precision.AUTO_UPSCALE);
     static final String NPM_VERSION = "1.0.0";
     static final int SCALE = 4;
     static final int TILE = Integer.getInteger("tile", 128); // UpscaleOptions' default tile

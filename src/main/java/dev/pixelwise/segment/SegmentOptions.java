@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * @param k       clusters in colour mode, 2..32
  * @param opacity   of the class colours in the overlay, 0..1
- * @param precision what DeepLab's convolutions compute in: "auto", "fp32", "bf16" or "int8" ({@link Precision#resolve}, on the worker)
+ * @param precision what DeepLab's convolutions compute in: "auto", "fp32", "bf16" or "int8" ({@link Precision#resolve} with {@link Precision#AUTO_SEGMENT}, on the worker)
  */
 public record SegmentOptions(String mode, String model, int k, double opacity, String precision) {
 
@@ -28,7 +28,7 @@ public record SegmentOptions(String mode, String model, int k, double opacity, S
     static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", Precision.OPTION_VALUES,
             "Semantic mode: auto is int8 where the CPU has AVX-512 VNNI, else bf16 where it has AVX-512 BF16 (each "
                     + "changes a few hundred of 263 169 class cells), else fp32",
-            Precision.OPTION_LABELS);
+            Precision.optionLabels(Precision.AUTO_SEGMENT));
 
     static final List<OptionSpec> SPECS = List.of(MODE, MODEL, K, OPACITY, PRECISION);
 

@@ -96,7 +96,7 @@ public class SegmentTask implements Task<SegmentOptions> {
             context.stage("load model");
             SemanticSegmenter.Loaded model = semantic.get(options.model());
             context.stage("inference");
-            precision = model.graph().runnable(Precision.resolve(options.precision()));
+            precision = model.graph().runnable(Precision.resolve(options.precision(), Precision.AUTO_SEGMENT));
             byte[] grid = semantic.classify(model, image, precision);
             map = ClassMaps.resizeNearest(grid, model.graph().inputWidth(), model.graph().inputHeight(), w, h);
             colors = ClassMaps.pascalColors(PASCAL_CLASSES);

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param scale     2, 3, 4 or 8
  * @param tile      tile side in input pixels (each tile also gets {@link TiledUpscaler#CONTEXT} px of context)
  * @param selfCheck downscale the upload by the scale, upscale it back, and score model and bicubic against it
- * @param precision what the convolutions compute in: "auto", "fp32", "bf16" or "int8" ({@link Precision#resolve}, on the worker)
+ * @param precision what the convolutions compute in: "auto", "fp32", "bf16" or "int8" ({@link Precision#resolve} with {@link Precision#AUTO_UPSCALE}, on the worker)
  */
 public record UpscaleOptions(String model, int scale, int tile, boolean selfCheck, String precision) {
 
@@ -32,15 +32,15 @@ public record UpscaleOptions(String model, int scale, int tile, boolean selfChec
             "Shrink the image by the scale, enlarge it back, and report PSNR/SSIM of ESRGAN and bicubic");
 
     /**
-     * bf16 doubles the convolutions' speed on a CPU with AVX-512 BF16 and stays within one 8-bit level of
-     * fp32 on the photos measured (PSNR against fp32 over 55 dB); int8, on a CPU with AVX-512 VNNI, is faster
-     * again and stays over 47 dB on a photo its calibration never saw (the guard, EsrganPrecisionTest, asks 45).
-     * {@link Precision#resolve} says what each value runs as.
+     * bf16 doubles the convolutions' speed on a CPU with AVX-512 BF16 and stays over 53 dB PSNR of fp32 on
+     * photos and line art alike; int8, on a CPU with AVX-512 VNNI,
+     * is faster again and stays over 45 dB on photos its calibration never saw (the guard, EsrganPrecisionTest),
+     * but not on line art, so auto never picks it ({@link Precision#AUTO_UPSCALE}).
      */
     static final OptionSpec PRECISION = OptionSpec.choice("precision", "Precision", "auto", Precision.OPTION_VALUES,
-            "auto is int8 where the CPU has AVX-512 VNNI (convolutions on 8-bit integers, calibrated on photos; over "
-                    + "45 dB PSNR of fp32), else bf16 where it has AVX-512 BF16 (within one level of fp32), else fp32",
-            Precision.OPTION_LABELS);
+            "auto is bf16 where the CPU has AVX-512 BF16 (over 53 dB PSNR of fp32), else fp32; int8 (AVX-512 VNNI) is "
+                    + "faster again and over 45 dB PSNR of fp32 on photos, but 38–44 dB on line art and screenshots",
+            Precision.optionLabels(Precision.AUTO_UPSCALE));
 
     static final List<OptionSpec> SPECS = List.of(MODEL, SCALE, TILE, SELF_CHECK, PRECISION);
 

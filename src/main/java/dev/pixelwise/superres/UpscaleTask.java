@@ -100,7 +100,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         Map<String, Long> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         context.stage("load model");
-        Precision precision = models.runnable(options.model(), options.scale(), Precision.resolve(options.precision()));
+        Precision precision = models.runnable(options.model(), options.scale(), Precision.resolve(options.precision(), Precision.AUTO_UPSCALE));
         TiledUpscaler.Network network = models.network(options.model(), options.scale(), precision);
         timings.put("load", millisSince(t0));
         try {

@@ -49,7 +49,8 @@ public class WorkerPoolHealth implements HealthCheck {
                 NativeBuild nb = NativeBuild.current(); // issue #18: which native build, and why
                 b.withData("nd4j.build", nb.build()).withData("nd4j.build.isa", nb.buildIsa())
                         .withData("nd4j.best.isa", nb.bestIsa()).withData("onednn.fusion", nb.onednnFusion())
-                        .withData("precision.auto", nb.autoPrecision())
+                        .withData("precision.auto.upscale", nb.autoUpscale())
+                        .withData("precision.auto.segment", nb.autoSegment())
                         .withData("nd4j.build.reason", nb.reason());
                 nb.cpuFeatures().forEach(f -> b.withData("cpu." + f.flag(), f.present()));
             } catch (AppException e) {

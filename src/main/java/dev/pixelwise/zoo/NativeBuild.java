@@ -31,12 +31,14 @@ import java.util.Map;
  * @param cpuFeatures  the CPU's instruction sets that matter for inference ({@link #FLAGS}), each present
  *                     or not, from /proc/cpuinfo; empty where that cannot be read
  * @param onednnFusion whether the convolutions run as fused oneDNN primitives ({@link OneDnnConvolutions})
- * @param autoPrecision what precision=auto runs as here, "int8", "bf16" or "fp32" ({@link Precision#resolve})
+ * @param autoUpscale  what upscale's precision=auto runs as here, "bf16" or "fp32" ({@link Precision#AUTO_UPSCALE})
+ * @param autoSegment  what segment's precision=auto runs as here, "int8", "bf16" or "fp32" ({@link Precision#AUTO_SEGMENT})
  * @param reason       why this build is the one in use
  */
 @TemplateData
 public record NativeBuild(String backend, String build, String buildIsa, String bestIsa,
-                          List<CpuFeature> cpuFeatures, boolean onednnFusion, String autoPrecision, String reason) {
+                          List<CpuFeature> cpuFeatures, boolean onednnFusion, String autoUpscale, String autoSegment,
+                          String reason) {
 
     /** An instruction set: its /proc/cpuinfo flag, the name people know it by, and whether this CPU has it. */
     @TemplateData
@@ -84,7 +86,8 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
         }
         boolean fusion = OneDnnConvolutions.ENABLED && OneDnnConvolutions.available();
         return new NativeBuild(backend, build, buildIsa, bestIsa, CPU, fusion,
-                Precision.resolve("auto").label(), reason(backend, buildIsa, bestIsa));
+                Precision.resolve("auto", Precision.AUTO_UPSCALE).label(),
+                Precision.resolve("auto", Precision.AUTO_SEGMENT).label(), reason(backend, buildIsa, bestIsa));
     }
 
     /** The folder the JNI library of ND4J's backend (jnind4jcpu, jnind4jcuda) was loaded from: its classifier. */

@@ -64,7 +64,7 @@ class SegmentApiTest {
         }
         double iou = (double) inter / union;
         assertTrue(iou >= 0.85, "bird IoU " + iou);
-        assertEquals(dev.pixelwise.zoo.Precision.resolve("auto").label(), job.getString("result.precision"),
+        assertEquals(dev.pixelwise.zoo.Precision.resolve("auto", dev.pixelwise.zoo.Precision.AUTO_SEGMENT).label(), job.getString("result.precision"),
                 "the default precision, auto, says what it ran as");
         assertEquals("bird", firstNonBackground(job).get("label"));
         assertEquals(BIRD, firstNonBackground(job).get("index"));

@@ -179,14 +179,14 @@ class UpscaleApiTest {
     }
 
     /**
-     * precision=auto (the default) runs int8 where the CPU has AVX-512 VNNI, else bf16 where it has AVX-512 BF16,
-     * and says so; every precision's picture, as served, stays over 45 dB PSNR of fp32's (the guard of
+     * precision=auto (the default) runs bf16 where the CPU has AVX-512 BF16 (never int8: Precision.AUTO_UPSCALE) and
+     * says so; on a photo every precision's picture, as served, stays over 45 dB PSNR of fp32's (the guard of
      * EsrganPrecisionTest, here through the API), and fp32 is what the tiled-against-untiled test above checks.
      */
     @Test
     void precisionAutoIsWhatTheCpuDoesBestAndIsReported() throws IOException {
         Path image = crop("parrot.jpg", 150, 300, 48, 40);
-        String expected = dev.pixelwise.zoo.Precision.resolve("auto").label();
+        String expected = dev.pixelwise.zoo.Precision.resolve("auto", dev.pixelwise.zoo.Precision.AUTO_UPSCALE).label();
         JsonPath auto = upscale(image, "model", "esrgan-thick", "scale", "2").then().statusCode(200)
                 .body("result.precision", equalTo(expected)).extract().jsonPath();
         JsonPath exact = upscale(image, "model", "esrgan-thick", "scale", "2", "precision", "fp32").then().statusCode(200)

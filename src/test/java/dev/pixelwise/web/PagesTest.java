@@ -116,9 +116,12 @@ class PagesTest {
                 .body(containsString("data-onednn-fusion=\"" + data.get("onednn.fusion") + "\""))
                 .body(containsString("data-build-reason>Why: "));
         boolean fusion = (Boolean) data.get("onednn.fusion");
-        String auto = !fusion ? "fp32" : flags.contains("avx512_vnni") ? "int8" : flags.contains("avx512_bf16") ? "bf16" : "fp32";
-        assertEquals(auto, data.get("precision.auto"));
-        page.body(containsString("data-auto-precision=\"" + auto + "\""));
+        String upscale = fusion && flags.contains("avx512_bf16") ? "bf16" : "fp32"; // never int8: see Precision.AUTO_UPSCALE
+        String segment = fusion && flags.contains("avx512_vnni") ? "int8" : upscale;
+        assertEquals(upscale, data.get("precision.auto.upscale"));
+        assertEquals(segment, data.get("precision.auto.segment"));
+        page.body(containsString("data-auto-precision-upscale=\"" + upscale + "\""))
+                .body(containsString("data-auto-precision-segment=\"" + segment + "\""));
         for (String flag : List.of("avx2", "avx512f", "avx512_bf16", "avx512_vnni")) {
             assertEquals(flags.contains(flag), data.get("cpu." + flag), flag);
             page.body(containsString("data-cpu-feature=\"" + flag + "\" data-present=\"" + flags.contains(flag) + "\""));
