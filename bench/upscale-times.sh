@@ -4,7 +4,8 @@
 # default tile. Inputs: centre crops of kite_and_cold.jpg. One warm-up job per model and scale (it loads
 # the graph), then RUNS timed jobs each; best and median of the job's own "upscale" timing (the tiles) and
 # of the whole request as the client sees it.
-# Usage: [SCALES="2 4"] bench/upscale-times.sh [MODEL] [RUNS]   (default: esrgan-thick 3, scales 2 and 4)
+# Usage: [SCALES="2 4"] [PRECISION=auto] bench/upscale-times.sh [MODEL] [RUNS]   (default: esrgan-thick 3, scales 2 and 4,
+# the precision option the task's default)
 # Writes target/bench/upscale-times.md. A benchmark, not a test: run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ done
 
 start_app "$out/upscale-times-app.log" "$(pwd)/$out/upscale-times-data" -Dpixelwise.jobs.task-timeouts.upscale=30m
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-report="$out/upscale-times${SCALES:+-x${SCALES// /-x}}.md"
+report="$out/upscale-times${SCALES:+-x${SCALES// /-x}}${PRECISION:+-$PRECISION}.md"
 {
   echo "### $model: time per job at common sizes (bench/upscale-times.sh)"
   echo
@@ -47,7 +48,7 @@ job() { # size scale → "upscale_ms wall_s tiles precision"
   local id state
   t0=$(date +%s.%N)
   # Asynchronous, polled every 0.1 s: a synchronous call may not wait past the HTTP idle timeout.
-  id=$(curl -sf -F task=upscale -F model="$model" -F scale="$2" -F image=@"$out/upscale-times-$1.png" "$base/api/v1/jobs" | jq -r .id)
+  id=$(curl -sf -F task=upscale -F model="$model" -F scale="$2" -F precision="${PRECISION:-auto}" -F image=@"$out/upscale-times-$1.png" "$base/api/v1/jobs" | jq -r .id)
   while :; do
     view=$(curl -sf "$base/api/v1/jobs/$id")
     state=$(jq -r .status <<<"$view")
