@@ -64,9 +64,9 @@ public class ClassifyPrecisionBench {
                 double worst = 0;
                 for (int i = 0; i < inputs.size(); i++) {
                     float[] a = fp32.get(i), b = probabilities(graph, inputs.get(i), p);
-                    if (argmax(a) != argmax(b)) {
+                    if (ClassifyBench.argMax(a) != ClassifyBench.argMax(b)) {
                         changed++;
-                        System.out.printf("%s: %s top-1 %d → %d%n", p.label(), names.get(i), argmax(a), argmax(b));
+                        System.out.printf("%s: %s top-1 %d → %d%n", p.label(), names.get(i), ClassifyBench.argMax(a), ClassifyBench.argMax(b));
                     }
                     for (int c = 0; c < a.length; c++) {
                         worst = Math.max(worst, Math.abs(a[c] - b[c]));
@@ -111,15 +111,5 @@ public class ClassifyPrecisionBench {
         try (INDArray out = graph.output(x, p, TfliteImporter.PROBABILITIES).get(TfliteImporter.PROBABILITIES)) {
             return out.toFloatVector();
         }
-    }
-
-    static int argmax(float[] a) {
-        int m = 0;
-        for (int i = 1; i < a.length; i++) {
-            if (a[i] > a[m]) {
-                m = i;
-            }
-        }
-        return m;
     }
 }

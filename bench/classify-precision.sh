@@ -10,5 +10,5 @@ bench_setup
 build_if_needed
 classes=target/bench-classes-classify-precision
 rm -rf "$classes" && mkdir -p "$classes"
-javac -nowarn -d "$classes" -cp "$cp" bench/ClassifyPrecisionBench.java bench/ProfileBench.java bench/SuperresBench.java
+javac -nowarn -d "$classes" -cp "$cp" bench/ClassifyPrecisionBench.java bench/ClassifyBench.java bench/ProfileBench.java bench/SuperresBench.java
 java -Xmx3g ${JAVA_OPTS:-} -cp "$classes:$cp" ClassifyPrecisionBench "$@"

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs an inference-only {@link SameDiff} graph op by op from a fixed plan, instead of through
@@ -275,7 +276,7 @@ public final class GraphRunner implements AutoCloseable {
                 for (int warm = 0; warm < 2; warm++) { // a recorded plan is fused on its second call
                     runHere(inputs.get(0), Precision.FP32, outputs).values().forEach(INDArray::close);
                 }
-                Map<String, Int8Ranges.Range> seen = new java.util.TreeMap<>();
+                Map<String, Int8Ranges.Range> seen = new TreeMap<>();
                 for (INDArray x : inputs) {
                     INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
                     PlanKey key = new PlanKey(List.of(outputs), in.dataType(), Arrays.stream(in.shape()).boxed().toList());

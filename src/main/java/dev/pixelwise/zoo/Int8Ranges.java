@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class Int8Ranges {
             Map.Entry<String, JsonNode> e = it.next();
             ranges.put(e.getKey(), new Range((float) e.getValue().get(0).asDouble(), (float) e.getValue().get(1).asDouble()));
         }
-        List<String> photos = new java.util.ArrayList<>();
+        List<String> photos = new ArrayList<>();
         root.path("photos").forEach(p -> photos.add(p.asText()));
         return new Int8Ranges(root.path("fingerprint").asText(), root.path("graphFormat").asInt(), photos, ranges);
     }

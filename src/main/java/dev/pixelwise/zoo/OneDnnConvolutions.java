@@ -34,6 +34,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
@@ -161,6 +162,8 @@ final class OneDnnConvolutions implements AutoCloseable {
     private final Precision precision;
     /** {@link Precision#INT8}'s calibrated input ranges (null: none; a convolution without one computes in float32). */
     private final Int8Ranges ranges;
+    /** Shown every convolution's input before it runs, or null: how {@link GraphRunner#calibrate} sees ranges. */
+    private BiConsumer<String, INDArray> observer;
 
     private OneDnnConvolutions(List<Step> program, Map<String, INDArray> constants, Weights weights, Precision precision,
                                Int8Ranges ranges) {
@@ -171,10 +174,7 @@ final class OneDnnConvolutions implements AutoCloseable {
         this.ranges = ranges;
     }
 
-    /** Shown every convolution's input before it runs, or null: how {@link GraphRunner#calibrate} sees ranges. */
-    private java.util.function.BiConsumer<String, INDArray> observer;
-
-    void observe(java.util.function.BiConsumer<String, INDArray> observer) {
+    void observe(BiConsumer<String, INDArray> observer) {
         this.observer = observer;
     }
 
