@@ -1,7 +1,7 @@
 // Pixelwise pages: progressive enhancement only. Every page works without this file. Loaded by every page:
 // the upload form's file and task choice, the error page's way back, and the job progress. Each result page loads its own modules (quantize.js, upscale.js,
-// segment.js, classify.js).
-'use strict';
+// segment.js, classify.js). A module (deferred, strict), for dom.js's drop handling.
+import { dropTarget } from './dom.js';
 
 (function uploadForm() {
   const form = document.querySelector('[data-upload-form]');
@@ -22,13 +22,7 @@
     }
   }
   input.addEventListener('change', showFile);
-  ['dragenter', 'dragover'].forEach((type) => zone.addEventListener(type, (e) => {
-    e.preventDefault();
-    zone.classList.add('dragging');
-  }));
-  ['dragleave', 'drop'].forEach((type) => zone.addEventListener(type, () => zone.classList.remove('dragging')));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
+  dropTarget(zone, (e) => {
     if (e.dataTransfer && e.dataTransfer.files.length) {
       input.files = e.dataTransfer.files;
       showFile();
