@@ -2,7 +2,7 @@
 # Classification latency through the app, as a user gets it: the packaged app on a free port, 5 warm-up
 # jobs, then N sequential POST /api/v1/classify of cat.bmp (mobilenet-v2). Prints the p50 of the job's own
 # inference timing (timingsMs.inference: hand-off to the model thread, forward pass, probabilities) and of
-# the whole request (upload, decode, preprocess, inference, JSON). Usage: [WARMUP=200] bench/classify-server.sh [N]   (100)
+# the whole request (upload, decode, preprocess, inference, JSON). Usage: [WARMUP=200] [APP_JAVA_OPTS=...] bench/classify-server.sh [N]   (100)
 # The defaults are issue #18's protocol (p50 of 100 requests after 200 warm-up): with 5 warm-up jobs the JIT was
 # still compiling through the first few hundred requests (p50 8 ms over 300, 6 ms over the last 50).
 set -euo pipefail
@@ -14,7 +14,7 @@ n="${1:-100}"
 warmup="${WARMUP:-200}"
 out=target/bench
 mkdir -p "$out"
-start_app "$out/classify-server-app.log" "$(pwd)/$out/classify-server-data" -Xmx2g
+start_app "$out/classify-server-app.log" "$(pwd)/$out/classify-server-data" -Xmx2g ${APP_JAVA_OPTS:-}
 for _ in $(seq "$warmup"); do curl -sf -F image=@../shared/images/cat.bmp "$base/api/v1/classify" >/dev/null; done
 samples="$out/classify-server.txt"
 : >"$samples"
