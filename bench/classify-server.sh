@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Classification latency through the app, as a user gets it: the packaged app on a free port, 5 warm-up
+# Classification latency through the app, as a user gets it: the packaged app on a free port, WARMUP warm-up
 # jobs, then N sequential POST /api/v1/classify of cat.bmp (mobilenet-v2). Prints the p50 of the job's own
 # inference timing (timingsMs.inference: hand-off to the model thread, forward pass, probabilities) and of
 # the whole request (upload, decode, preprocess, inference, JSON). Usage: [WARMUP=200] [APP_JAVA_OPTS=...] bench/classify-server.sh [N]   (100)
