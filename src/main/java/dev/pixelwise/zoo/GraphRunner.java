@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Runs an inference-only {@link SameDiff} graph op by op from a fixed plan, instead of through
@@ -251,13 +252,7 @@ public final class GraphRunner implements AutoCloseable {
     /** Uses {@code ranges} for the int8 convolutions made from now on (those made before are dropped). */
     public synchronized void useInt8Ranges(Int8Ranges ranges) {
         this.int8Ranges = ranges;
-        fused.entrySet().removeIf(e -> {
-            boolean int8 = e.getKey().precision() == Precision.INT8;
-            if (int8 && e.getValue() != null) {
-                e.getValue().close();
-            }
-            return int8;
-        });
+        dropFused(k -> k.precision() == Precision.INT8);
     }
 
     public synchronized Int8Ranges int8Ranges() {
@@ -266,36 +261,30 @@ public final class GraphRunner implements AutoCloseable {
 
     /**
      * The smallest and largest value each fused convolution's input takes over {@code inputs}, run in float32
-     * ({@link Int8Ranges}, named {@code names}); the inputs are assumed to share one shape. For the calibration
-     * tool, not for serving: a first call of a new shape may record its plan through ND4J's ops, unseen, so the
-     * first input runs twice more.
+     * ({@link Int8Ranges}); the inputs are assumed to share one shape. For the calibration tool, not for serving.
      */
     public Map<String, Int8Ranges.Range> calibrate(List<INDArray> inputs, String... outputs) {
         return ModelThread.call(() -> {
             synchronized (this) {
-                for (int warm = 0; warm < 2; warm++) { // a recorded plan is fused on its second call
-                    runHere(inputs.get(0), Precision.FP32, outputs).values().forEach(INDArray::close);
+                INDArray first = inputs.get(0);
+                runHere(first, Precision.FP32, outputs).values().forEach(INDArray::close); // plans this shape
+                List<String> wanted = List.of(outputs);
+                PlanKey key = new PlanKey(wanted, first.dataType(), Arrays.stream(first.shape()).boxed().toList());
+                OneDnnConvolutions convolutions = fused(key, Precision.FP32, plans.get(key), programs.get(wanted), wanted);
+                if (convolutions == null) {
+                    throw new IllegalStateException("no fused convolutions to calibrate for input shape " + key.shape());
                 }
                 Map<String, Int8Ranges.Range> seen = new TreeMap<>();
-                for (INDArray x : inputs) {
-                    INDArray in = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
-                    PlanKey key = new PlanKey(List.of(outputs), in.dataType(), Arrays.stream(in.shape()).boxed().toList());
-                    OneDnnConvolutions convolutions = fused.get(new FusedKey(key, Precision.FP32));
-                    if (convolutions == null) {
-                        throw new IllegalStateException("no fused convolutions to calibrate for input shape " + key.shape());
+                convolutions.observe((name, v) -> {
+                    Int8Ranges.Range range = new Int8Ranges.Range(v.minNumber().floatValue(), v.maxNumber().floatValue());
+                    seen.merge(name, range, Int8Ranges.Range::span);
+                });
+                try {
+                    for (INDArray x : inputs) {
+                        runHere(x, Precision.FP32, outputs).values().forEach(INDArray::close);
                     }
-                    convolutions.observe((name, v) -> {
-                        float lo = v.minNumber().floatValue(), hi = v.maxNumber().floatValue();
-                        seen.merge(name, new Int8Ranges.Range(lo, hi), (a, b) -> a.with(b.min(), b.max()));
-                    });
-                    try {
-                        runHere(in, Precision.FP32, outputs).values().forEach(INDArray::close);
-                    } finally {
-                        convolutions.observe(null);
-                        if (in != x) {
-                            in.close();
-                        }
-                    }
+                } finally {
+                    convolutions.observe(null);
                 }
                 return seen;
             }
@@ -310,14 +299,22 @@ public final class GraphRunner implements AutoCloseable {
             Iterator<PlanKey> oldest = plans.keySet().iterator();
             PlanKey gone = oldest.next();
             oldest.remove();
-            fused.entrySet().removeIf(e -> {
-                if (e.getKey().plan().equals(gone) && e.getValue() != null) {
-                    e.getValue().close();
-                }
-                return e.getKey().plan().equals(gone);
-            });
+            dropFused(k -> k.plan().equals(gone));
         }
         return made;
+    }
+
+    /** Frees and forgets the fused convolutions whose key {@code which} accepts. */
+    private void dropFused(Predicate<FusedKey> which) {
+        fused.entrySet().removeIf(e -> {
+            if (!which.test(e.getKey())) {
+                return false;
+            }
+            if (e.getValue() != null) {
+                e.getValue().close();
+            }
+            return true;
+        });
     }
 
     /** {@code plan}'s convolutions fused for {@code precision}, made on first use; null when none qualify. */
@@ -448,8 +445,7 @@ public final class GraphRunner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         releasePool();
-        fused.values().stream().filter(c -> c != null).forEach(OneDnnConvolutions::close);
-        fused.clear();
+        dropFused(k -> true);
         fusedWeights.close();
         for (OpContext c : contexts.values()) {
             try {

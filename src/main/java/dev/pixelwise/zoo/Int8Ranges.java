@@ -44,8 +44,9 @@ public final class Int8Ranges {
             return magnitude > 0 ? (float) ((unsigned() ? 255 : 127) / magnitude) : 1f;
         }
 
-        Range with(float lo, float hi) {
-            return new Range(Math.min(min, lo), Math.max(max, hi));
+        /** The range covering both. */
+        Range span(Range other) {
+            return new Range(Math.min(min, other.min), Math.max(max, other.max));
         }
     }
 
