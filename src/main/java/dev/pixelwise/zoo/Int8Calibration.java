@@ -12,8 +12,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -39,43 +40,46 @@ public final class Int8Calibration {
 
     public static void main(String[] args) throws IOException {
         Path models = Path.of(args[0]), photos = Path.of(args[1]), out = Path.of(args[2]);
-        List<Path> files = calibrationPhotos(photos);
+        Map<String, BufferedImage> images = new LinkedHashMap<>(); // each photo decoded once, for all 13 graphs
+        for (Path p : calibrationPhotos(photos)) {
+            images.put(p.getFileName().toString(), read(p));
+        }
+        Map<String, int[]> crops = new LinkedHashMap<>();
+        images.forEach((name, image) -> {
+            int w = image.getWidth(), h = image.getHeight();
+            for (int[] at : new int[][]{{w / 2, h / 2}, {w / 4, h / 4}}) {
+                int x = Math.max(0, at[0] - CROP / 2), y = Math.max(0, at[1] - CROP / 2);
+                crops.put(name + "@" + x + "," + y + "+" + CROP, ImageOps.interleavedRgb(image.getSubimage(x, y, CROP, CROP)));
+            }
+        });
         for (String family : List.of("esrgan-thick", "esrgan-medium", "esrgan-slim")) {
             for (int scale : List.of(2, 3, 4, 8)) {
                 Path json = models.resolve(family).resolve("x" + scale).resolve("model.json");
                 TfjsImporter importer = new TfjsImporter();
                 try (TfjsGraph graph = ModelThread.call(() -> importer.loadOrImport(json, importer.cacheFile(json)))) {
-                    List<INDArray> inputs = new ArrayList<>();
-                    List<String> names = new ArrayList<>();
-                    for (Path p : files) {
-                        BufferedImage image = read(p);
-                        int w = image.getWidth(), h = image.getHeight();
-                        for (int[] at : new int[][]{{w / 2, h / 2}, {w / 4, h / 4}}) {
-                            int x = Math.max(0, at[0] - CROP / 2), y = Math.max(0, at[1] - CROP / 2);
-                            inputs.add(graph.inputFromRgb(ImageOps.interleavedRgb(image.getSubimage(x, y, CROP, CROP)), CROP, CROP));
-                            names.add(p.getFileName() + "@" + x + "," + y + "+" + CROP);
-                        }
-                    }
-                    write(graph.calibrate(inputs, names, TfjsImporter.OUTPUT), out, family, "x" + scale, inputs);
+                    calibrate(graph, crops.values().stream().map(rgb -> graph.inputFromRgb(rgb, CROP, CROP)).toList(),
+                            List.copyOf(crops.keySet()), TfjsImporter.OUTPUT, out, family, "x" + scale);
                 }
             }
         }
         Path tflite = models.resolve("deeplabv3-mnv2").resolve("deeplabv3_mnv2_pascal_quant.tflite");
         TfliteImporter importer = new TfliteImporter();
         try (TfliteGraph graph = ModelThread.call(() -> importer.loadOrImport(tflite, importer.cacheFile(tflite)))) {
-            List<INDArray> inputs = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (Path p : files) {
-                BufferedImage sized = ImageOps.resizeBilinear(read(p), graph.inputWidth(), graph.inputHeight());
-                inputs.add(graph.inputFromRgb(ImageOps.interleavedRgb(sized)));
-                names.add(p.getFileName().toString());
-            }
-            write(graph.calibrate(inputs, names, TfliteImporter.CLASSES), out, "deeplabv3-mnv2", null, inputs);
+            List<INDArray> inputs = images.values().stream().map(image -> graph.inputFromRgb(ImageOps.interleavedRgb(
+                    ImageOps.resizeBilinear(image, graph.inputWidth(), graph.inputHeight())))).toList();
+            calibrate(graph, inputs, List.copyOf(images.keySet()), TfliteImporter.CLASSES, out, "deeplabv3-mnv2", null);
         }
     }
 
-    private static void write(Int8Ranges ranges, Path dir, String model, String variant, List<INDArray> inputs) throws IOException {
-        inputs.forEach(INDArray::close);
+    /** Calibrates {@code graph} on {@code inputs} (closed afterwards) and writes its table. */
+    private static void calibrate(ImportedGraph graph, List<INDArray> inputs, List<String> names, String output, Path dir,
+                                  String model, String variant) throws IOException {
+        Int8Ranges ranges;
+        try {
+            ranges = graph.calibrate(inputs, names, output);
+        } finally {
+            inputs.forEach(INDArray::close);
+        }
         Path file = dir.resolve(Path.of(Int8Ranges.resource(model, variant)).getFileName());
         ranges.write(file, model, variant);
         System.out.printf("%s: %d convolution inputs over %d inputs%n", file, ranges.size(), ranges.photos().size());
