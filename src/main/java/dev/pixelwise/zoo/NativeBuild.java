@@ -106,9 +106,12 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
 
     /** This CPU's {@link #FLAGS}, read once. */
     private static final List<CpuFeature> CPU = cpuFeatures(Path.of("/proc/cpuinfo"));
-    private static final boolean BF16 = CPU.stream().anyMatch(f -> f.flag().equals("avx512_bf16") && f.present());
+    private static final boolean BF16 = present("avx512_bf16");
+    private static final boolean VNNI = present("avx512_vnni");
 
-    private static final boolean VNNI = CPU.stream().anyMatch(f -> f.flag().equals("avx512_vnni") && f.present());
+    private static boolean present(String flag) {
+        return CPU.stream().anyMatch(f -> f.flag().equals(flag) && f.present());
+    }
 
     /** Whether this CPU has AVX-512 BF16 (read from /proc/cpuinfo, without loading ND4J). */
     static boolean cpuHasBf16() {
