@@ -16,6 +16,8 @@ out=target/bench
 mkdir -p "$out"
 start_app "$out/classify-server-app.log" "$(pwd)/$out/classify-server-data" -Xmx2g ${APP_JAVA_OPTS:-}
 for _ in $(seq "$warmup"); do curl -sf -F image=@../shared/images/cat.bmp "$base/api/v1/classify" >/dev/null; done
+# How the app placed its threads (zoo.CoreSharing), as readiness reports it
+placement=$(curl -sf "$base/q/health/ready" | jq -r '.checks[] | select(.name == "worker-pool") | .data | "OpenMP \(.openmp // "?"); JIT \(.jit // "?")"')
 samples="$out/classify-server.txt"
 : >"$samples"
 # CPU time of the whole machine, of the app and of this script with its reaped children (curl, jq), in clock
@@ -35,7 +37,8 @@ foreign=$(echo "scale=1; 100 * ($b1 - $b0 - ($a1 - $a0) - ($m1 - $m0)) / (($w1 -
 stop_app
 p50() { sort -n -k"$1" "$samples" | awk -v c="$1" '{a[NR]=$c} END {print a[int(NR/2)+1]}'; }
 last() { tail -n 50 "$samples" | sort -n -k"$1" | awk -v c="$1" '{a[NR]=$c} END {print a[int(NR/2)+1]}'; }
-echo "classify through the app, $n sequential requests after $warmup warm-up, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "inference ms p50: all $(p50 1), last 50 $(last 1); request ms p50: all $(p50 2), last 50 $(last 2) (whole ms, as timingsMs reports them)"
+echo "classify through the app, $n sequential requests after $warmup warm-up; CPU: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "threads: $placement"
+echo "inference ms p50: all $(p50 1), last 50 $(last 1); request ms p50: all $(p50 2), last 50 $(last 2) (whole ms, truncated as timingsMs reports them: 5 means 5.0 to 5.99)"
 echo "CPU used by other processes while timing: ${foreign}% of the machine (app: $(( (a1 - a0) * 100 / ((w1 - w0) / 10000000) ))% of one core)"
 echo "inference ms: count per value: $(cut -d' ' -f1 "$samples" | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"

@@ -51,6 +51,7 @@ public class WorkerPoolHealth implements HealthCheck {
                         .withData("nd4j.best.isa", nb.bestIsa()).withData("onednn.fusion", nb.onednnFusion())
                         .withData("precision.auto.upscale", nb.autoUpscale())
                         .withData("precision.auto.segment", nb.autoSegment())
+                        .withData("openmp", nb.openmp()).withData("jit", nb.jit())
                         .withData("nd4j.build.reason", nb.reason());
                 nb.cpuFeatures().forEach(f -> b.withData("cpu." + f.flag(), f.present()));
             } catch (AppException e) {

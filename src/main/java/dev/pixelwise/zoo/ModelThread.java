@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every worker. {@code pixelwise.model-threads=2} (or more) trades single-request latency back for
  * that throughput on a saturated node.
  *
+ * <p>Each model thread first settles how its threads share the cores ({@link CoreSharing}), before ND4J loads.
+ *
  * <p>Calls from a model thread run in place, so nested calls do not deadlock.
  */
 public final class ModelThread {
@@ -50,6 +52,7 @@ public final class ModelThread {
         public Thread newThread(Runnable r) {
             Thread t = new Thread(() -> {
                 MINE.set(true);
+                CoreSharing.beforeNd4j(THREADS);
                 r.run();
             }, THREADS == 1 ? "pixelwise-nd4j" : "pixelwise-nd4j-" + n.incrementAndGet());
             t.setDaemon(true);

@@ -33,12 +33,14 @@ import java.util.Map;
  * @param onednnFusion whether the convolutions run as fused oneDNN primitives ({@link OneDnnConvolutions})
  * @param autoUpscale  what upscale's precision=auto runs as here, "bf16" or "fp32" ({@link Precision#AUTO_UPSCALE})
  * @param autoSegment  what segment's precision=auto runs as here, "int8", "bf16" or "fp32" ({@link Precision#AUTO_SEGMENT})
+ * @param openmp       how OpenMP places the model threads ({@link CoreSharing})
+ * @param jit          the JIT compiler threads' priority ({@link CoreSharing})
  * @param reason       why this build is the one in use
  */
 @TemplateData
 public record NativeBuild(String backend, String build, String buildIsa, String bestIsa,
                           List<CpuFeature> cpuFeatures, boolean onednnFusion, String autoUpscale, String autoSegment,
-                          String reason) {
+                          String openmp, String jit, String reason) {
 
     /** An instruction set: its /proc/cpuinfo flag, the name people know it by, and whether this CPU has it. */
     @TemplateData
@@ -87,7 +89,8 @@ public record NativeBuild(String backend, String build, String buildIsa, String 
         boolean fusion = OneDnnConvolutions.ENABLED && OneDnnConvolutions.available();
         return new NativeBuild(backend, build, buildIsa, bestIsa, CPU, fusion,
                 Precision.resolve("auto", Precision.AUTO_UPSCALE).label(),
-                Precision.resolve("auto", Precision.AUTO_SEGMENT).label(), reason(backend, buildIsa, bestIsa));
+                Precision.resolve("auto", Precision.AUTO_SEGMENT).label(), CoreSharing.openmp(), CoreSharing.jit(),
+                reason(backend, buildIsa, bestIsa));
     }
 
     /** The folder the JNI library of ND4J's backend (jnind4jcpu, jnind4jcuda) was loaded from: its classifier. */
