@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
 trap stop_app EXIT
+bench_setup python3-torch python3-torchvision python3-numpy python3-pil
 build_if_needed
 n="${1:-100}"
 warmup="${WARMUP:-200}"
@@ -35,10 +36,26 @@ done
 b1=$(busy); a1=$(own "$app_pid"); m1=$(mine); w1=$(date +%s%N)
 foreign=$(echo "scale=1; 100 * ($b1 - $b0 - ($a1 - $a0) - ($m1 - $m0)) / (($w1 - $w0) / 10000000 * $(nproc))" | bc)
 stop_app
+# The peer in the same run: TorchScript MobileNetV2 (bench/torchscript_mobilenet.py), as many warm-up runs as the
+# app had requests, three times; the median of their p50s.
+/usr/bin/python3 - "$out/classify-server-input.bin" <<'PY'
+import sys
+import numpy as np
+from PIL import Image
+im = Image.open('../shared/images/cat.bmp').convert('RGB').resize((224, 224), Image.BILINEAR)
+x = (np.asarray(im, dtype=np.float32) - 128) / 128
+x.transpose(2, 0, 1).astype('<f4').tofile(sys.argv[1])
+PY
+peer=()
+for _ in 1 2 3; do
+  peer+=("$(/usr/bin/python3 bench/torchscript_mobilenet.py "$out/classify-server-input.bin" "$warmup" | jq -r .p50_ms)")
+done
+torchscript=$(printf '%s\n' "${peer[@]}" | sort -n | sed -n 2p)
 p50() { sort -n -k"$1" "$samples" | awk -v c="$1" '{a[NR]=$c} END {print a[int(NR/2)+1]}'; }
 last() { tail -n 50 "$samples" | sort -n -k"$1" | awk -v c="$1" '{a[NR]=$c} END {print a[int(NR/2)+1]}'; }
 echo "classify through the app, $n sequential requests after $warmup warm-up; CPU: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "threads: $placement"
 echo "inference ms p50: all $(p50 1), last 50 $(last 1); request ms p50: all $(p50 2), last 50 $(last 2) (whole ms, truncated as timingsMs reports them: 5 means 5.0 to 5.99)"
+echo "TorchScript MobileNetV2 p50 (median of three runs: ${peer[*]}): $torchscript ms; in-app inference p50 over it: between $(echo "scale=2; $(p50 1) / $torchscript" | bc) and $(echo "scale=2; ($(p50 1) + 1) / $torchscript" | bc) (whole ms, truncated)"
 echo "CPU used by other processes while timing: ${foreign}% of the machine (app: $(( (a1 - a0) * 100 / ((w1 - w0) / 10000000) ))% of one core)"
 echo "inference ms: count per value: $(cut -d' ' -f1 "$samples" | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"

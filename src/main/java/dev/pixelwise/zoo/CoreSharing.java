@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  *
  * <p>libgomp reads its variables once, when ND4J's native library loads it, and from libc's environment
  * (Java's copy never changes); so they are set there before the first ND4J work: each model thread calls
- * {@link #beforeNd4j(int)} first. libgomp then pins the thread that loaded it (the model thread) to the first
+ * {@link #beforeNd4j(boolean, int)} first. libgomp then pins the thread that loaded it (the model thread) to the first
  * core and its helpers to the next ones.
  */
 public final class CoreSharing {
@@ -54,16 +54,24 @@ public final class CoreSharing {
     }
 
     /**
-     * Sets the OpenMP variables in the process's environment where unset, if libgomp is not loaded yet and
-     * there is one model thread, and lowers the JIT compiler threads; the first call decides, later ones do
-     * nothing. Never throws: without libc (not Linux) nothing changes.
+     * Unless {@code enabled} is false ({@code pixelwise.core-sharing}): sets the OpenMP variables in the
+     * process's environment where unset, if libgomp is not loaded yet and there is one model thread, and lowers
+     * the JIT compiler threads. The first call decides, later ones do nothing. Never throws: without libc (not
+     * Linux) nothing changes.
      *
-     * <p>With several model threads nothing is pinned: libgomp pins every team's first thread to the first
-     * core and its helpers to the next, so the teams would share those cores while other cores idle
+     * <p>With several model threads nothing is pinned: libgomp pins the first thread of every team to the
+     * first core and its helpers to the next, so the teams would share those cores while others idle
      * ({@code pixelwise.model-threads=2}, 64-client load on 2 cores: 11.25 jobs/s pinned, 12.43 unpinned).
+     * For the same reason any other thread that runs an OpenMP region is pinned to the first core; in the
+     * app none does (all ND4J work is the model thread's), checked after every task through the API.
      */
-    public static synchronized void beforeNd4j(int modelThreads) {
+    public static synchronized void beforeNd4j(boolean enabled, int modelThreads) {
         if (openmp != null) {
+            return;
+        }
+        if (!enabled) {
+            openmp = "as OpenMP places them (pixelwise.core-sharing=false)";
+            jit = "as the JVM runs them (pixelwise.core-sharing=false)";
             return;
         }
         try {
@@ -119,12 +127,12 @@ public final class CoreSharing {
         return n + (n == 1 ? " thread" : " threads");
     }
 
-    /** How OpenMP places the model threads, as {@link #beforeNd4j(int)} set it up ("not set up" before). */
+    /** How OpenMP places the model threads, as {@link #beforeNd4j(boolean, int)} set it up ("not set up" before). */
     public static synchronized String openmp() {
         return openmp == null ? "not set up" : openmp;
     }
 
-    /** The JIT compiler threads' priority, as {@link #beforeNd4j(int)} left it. */
+    /** The JIT compiler threads' priority, as {@link #beforeNd4j(boolean, int)} left it. */
     public static synchronized String jit() {
         return jit == null ? "not set up" : jit;
     }

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ModelThread {
 
     /** Read once, when the first ND4J work arrives. */
-    private static final int THREADS = config().threads();
+    private static final ModelThreadConfig CONFIG = config();
+    private static final int THREADS = CONFIG.threads();
     private static final ThreadLocal<Boolean> MINE = ThreadLocal.withInitial(() -> false);
     private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
@@ -52,7 +53,7 @@ public final class ModelThread {
         public Thread newThread(Runnable r) {
             Thread t = new Thread(() -> {
                 MINE.set(true);
-                CoreSharing.beforeNd4j(THREADS);
+                CoreSharing.beforeNd4j(CONFIG.coreSharing(), THREADS);
                 r.run();
             }, THREADS == 1 ? "pixelwise-nd4j" : "pixelwise-nd4j-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -65,13 +66,16 @@ public final class ModelThread {
 
     /**
      * The app's {@link ModelThreadConfig}; outside the app (unit tests, benches), where the mapping is not
-     * registered, the same mapping over system properties and the environment.
+     * registered, the same mapping over system properties and the environment, with {@code core-sharing}
+     * off unless set: there the main thread runs ND4J too, and libgomp would pin it (and every process it
+     * starts, a benchmark's PyTorch peer say) to the first core.
      */
     private static ModelThreadConfig config() {
         try {
             return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(ModelThreadConfig.class);
         } catch (NoSuchElementException | IllegalArgumentException e) {
             return new SmallRyeConfigBuilder().addDefaultSources().withMapping(ModelThreadConfig.class)
+                    .withDefaultValue("pixelwise.core-sharing", "false")
                     .withValidateUnknown(false).build().getConfigMapping(ModelThreadConfig.class);
         }
     }

@@ -6,13 +6,21 @@ import io.smallrye.config.WithName;
 
 import java.util.Optional;
 
-/** How many {@link ModelThread}s this node runs. */
+/** How many {@link ModelThread}s this node runs, and whether they arrange the cores for inference. */
 @ConfigMapping(prefix = "pixelwise")
 public interface ModelThreadConfig {
 
     /** {@code pixelwise.model-threads}; unset: 1, or 2 on a worker node (see {@link #threads()}). */
     @WithName("model-threads")
     Optional<Integer> modelThreads();
+
+    /**
+     * {@code pixelwise.core-sharing}: pin ND4J's OpenMP threads to cores and run the JIT compiler threads at
+     * the lowest priority ({@link CoreSharing}). On in the app; off outside it (see {@link ModelThread}).
+     */
+    @WithName("core-sharing")
+    @WithDefault("true")
+    boolean coreSharing();
 
     /** {@code pixelwise.role} (see {@code work.Node}): all, web or worker. */
     @WithDefault("all")

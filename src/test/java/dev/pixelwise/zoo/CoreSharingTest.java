@@ -1,5 +1,6 @@
 package dev.pixelwise.zoo;
 
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,21 @@ class CoreSharingTest {
     }
 
     @Test
+    void offLeavesEverythingAsItComes() throws Exception {
+        Probe p = probe(Map.of(), "-Dpixelwise.core-sharing=false");
+        assertEquals("as OpenMP places them (pixelwise.core-sharing=false)", p.summary);
+        assertFalse(p.threads.stream().anyMatch(t -> t[1].matches("\\d+")), "nothing pinned: " + p);
+        assertTrue(p.threads.stream().noneMatch(t -> !t[2].equals("0")), "no priority changed: " + p);
+    }
+
+    @Test
+    void onByDefaultInTheApp() { // the mapping's own default, which the app reads (outside it ModelThread turns it off)
+        ModelThreadConfig config = new SmallRyeConfigBuilder().withMapping(ModelThreadConfig.class)
+                .withValidateUnknown(false).build().getConfigMapping(ModelThreadConfig.class);
+        assertTrue(config.coreSharing());
+    }
+
+    @Test
     void knowsWhetherOpenMpIsLoaded(@TempDir Path dir) throws IOException {
         Path without = Files.writeString(dir.resolve("a"), "7f00-7f01 r-xp 0 08:01 1 /usr/lib/libc.so.6\n");
         Path with = Files.writeString(dir.resolve("b"), "7f00-7f01 r-xp 0 08:01 1 /usr/lib/libc.so.6\n"
@@ -95,6 +111,7 @@ class CoreSharingTest {
 
     private static Probe probe(Map<String, String> env, String... jvmOptions) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        cmd.add("-Dpixelwise.core-sharing=true"); // the app's default; outside the app it is off
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CoreSharingProbe.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
