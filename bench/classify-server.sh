@@ -18,7 +18,7 @@ mkdir -p "$out"
 start_app "$out/classify-server-app.log" "$(pwd)/$out/classify-server-data" -Xmx2g ${APP_JAVA_OPTS:-}
 for _ in $(seq "$warmup"); do curl -sf -F image=@../shared/images/cat.bmp "$base/api/v1/classify" >/dev/null; done
 # How the app placed its threads (zoo.CoreSharing), as readiness reports it
-placement=$(curl -sf "$base/q/health/ready" | jq -r '.checks[] | select(.name == "worker-pool") | .data | "OpenMP \(.openmp // "?"); JIT \(.jit // "?")"')
+placement=$(curl -sf "$base/q/health/ready" | jq -r '.checks[] | select(.name == "worker-pool") | .data | "OpenMP \(.openmp // "?"); JIT \(.jit // "?")"' || echo "?")
 samples="$out/classify-server.txt"
 : >"$samples"
 # CPU time of the whole machine, of the app and of this script with its reaped children (curl, jq), in clock

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * How the threads of a forward pass share the cores with the rest of the JVM: ND4J's OpenMP threads are
- * pinned each to its core ({@code OMP_PROC_BIND=true}, {@code OMP_PLACES=cores}, unless the environment
- * says otherwise), and the JIT compiler threads run at the lowest priority (nice 19).
+ * pinned, each to a place of its own ({@code OMP_PROC_BIND=true}, {@code OMP_PLACES=cores}, unless the
+ * environment says otherwise), and the JIT compiler threads run at the lowest priority (nice 19).
  *
  * <p>Why: a forward pass is hundreds of parallel regions, each ending at a barrier where the threads wait
  * for the slowest. When another thread takes the core of one of them (the JIT compiling request code, a
@@ -24,13 +24,15 @@ import java.util.stream.Stream;
  * threads. Measured through the API (MobileNetV2, 100 requests after 200 warm-up, AMD EPYC, 2 cores):
  * inference p50 7 ms with a tail to 51 ms as it was; 6 ms pinned; 5 ms, with 5 of 100 over 9 ms, pinned and
  * with the JIT at nice 19. Under the 64-client load ({@code bench/load.sh load}): 8.76, 9.90 and 10.51
- * jobs/s. The JIT loses nothing it needs: it runs when a core is free, and quantize (our own Java engine,
- * compiled under that load) was not slower.
+ * jobs/s. Nice 19 leaves the JIT little CPU while the cores are saturated (a weight of 15 against 1024); that
+ * load, started on a cold JVM, still ran quantize (our own Java engine, compiled under it) no slower.
  *
- * <p>libgomp reads its variables once, when ND4J's native library loads it, and from libc's environment
- * (Java's copy never changes); so they are set there before the first ND4J work: each model thread calls
- * {@link #beforeNd4j(boolean, int)} first. libgomp then pins the thread that loaded it (the model thread) to the first
- * core and its helpers to the next ones.
+ * <p>libgomp reads its variables once, when ND4J's native library loads it, and from libc's environment;
+ * so they are set there before the first ND4J work: each model thread calls {@link #beforeNd4j(boolean, int)}
+ * first. (Java's copy of the environment does not change; a process the app starts gets libc's, so an
+ * OpenMP program it runs is pinned the same way.) libgomp then pins the thread that loaded it (the model
+ * thread) to the first place and its helpers to the next ones. Where one core holds two hardware threads,
+ * a place is that core and its threads share it.
  */
 public final class CoreSharing {
 
@@ -56,8 +58,8 @@ public final class CoreSharing {
     /**
      * Unless {@code enabled} is false ({@code pixelwise.core-sharing}): sets the OpenMP variables in the
      * process's environment where unset, if libgomp is not loaded yet and there is one model thread, and lowers
-     * the JIT compiler threads. The first call decides, later ones do nothing. Never throws: without libc (not
-     * Linux) nothing changes.
+     * the JIT compiler threads. The first call decides, later ones do nothing. Never throws: where libc's
+     * functions cannot be called, it says so and changes nothing.
      *
      * <p>With several model threads nothing is pinned: libgomp pins the first thread of every team to the
      * first core and its helpers to the next, so the teams would share those cores while others idle
@@ -78,12 +80,12 @@ public final class CoreSharing {
             openmp = modelThreads == 1 ? pinOpenMp()
                     : "unpinned: " + modelThreads + " model threads (pinned, their OpenMP teams would share the same cores)";
         } catch (LinkageError | RuntimeException e) {
-            openmp = "unpinned: libc's setenv could not be called (" + e.getMessage() + ")";
+            openmp = "unpinned: libc's setenv could not be called (" + e + ")";
         }
         try {
             jit = lowerJit();
         } catch (LinkageError | RuntimeException e) {
-            jit = "as the JVM runs them: libc's setpriority could not be called (" + e.getMessage() + ")";
+            jit = "as the JVM runs them: libc's setpriority could not be called (" + e + ")";
         }
     }
 
@@ -108,17 +110,24 @@ public final class CoreSharing {
             return "as -XX:CompilerThreadPriority sets them";
         }
         int lowered = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path t : tasks.toList()) {
-                String name = Files.readString(t.resolve("comm")).trim();
-                if (COMPILERS.stream().anyMatch(name::startsWith)
-                        && Priority.LIBC.setpriority(0 /* PRIO_PROCESS: on Linux, one thread by its id */,
-                        Integer.parseInt(t.getFileName().toString()), JIT_NICE) == 0) {
-                    lowered++;
-                }
-            }
+        List<Path> tasks;
+        try (Stream<Path> list = Files.list(Path.of("/proc/self/task"))) {
+            tasks = list.toList();
         } catch (IOException e) {
-            return "as the JVM runs them: " + e.getMessage();
+            return "as the JVM runs them: " + e;
+        }
+        for (Path t : tasks) {
+            String name;
+            try {
+                name = Files.readString(t.resolve("comm")).trim();
+            } catch (IOException e) {
+                continue; // the thread ended meanwhile
+            }
+            if (COMPILERS.stream().anyMatch(name::startsWith)
+                    && Priority.LIBC.setpriority(0 /* PRIO_PROCESS: on Linux, one thread by its id */,
+                    Integer.parseInt(t.getFileName().toString()), JIT_NICE) == 0) {
+                lowered++;
+            }
         }
         return lowered == 0 ? "as the JVM runs them (none found)" : "nice " + JIT_NICE + " (" + threads(lowered) + ")";
     }

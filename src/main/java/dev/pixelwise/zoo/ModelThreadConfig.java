@@ -1,12 +1,20 @@
 package dev.pixelwise.zoo;
 
+import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.util.Optional;
 
-/** How many {@link ModelThread}s this node runs, and whether they arrange the cores for inference. */
+/**
+ * How many {@link ModelThread}s this node runs, and whether they arrange the cores for inference.
+ *
+ * <p>{@link Unremovable}: Quarkus registers a mapping that nothing injects only when so marked, and
+ * ModelThread looks it up (a static class, not a bean); without it the app fell back to system properties
+ * and the environment, ignoring application.properties.
+ */
+@Unremovable
 @ConfigMapping(prefix = "pixelwise")
 public interface ModelThreadConfig {
 
