@@ -12,11 +12,6 @@ bench_setup() {
   fi
   [[ -f target/quarkus-app/quarkus-run.jar ]] || mvnw_locked -B -q package -DskipTests
   cp="target/classes:$(ls target/quarkus-app/lib/main/*.jar target/quarkus-app/lib/boot/*.jar | tr '\n' ':')"
-  # Outside Quarkus, SmallRye Config generates the @ConfigMapping classes (zoo.ModelThreadConfig) with ASM,
-  # which the packaged app does not ship (Quarkus generates them at build time): the local Maven repo's.
-  local asm
-  asm="$(ls "$HOME"/.m2/repository/org/ow2/asm/asm/*/asm-*.jar 2>/dev/null | sort -V | tail -1)"
-  [[ -n "$asm" ]] && cp="$cp:$asm"
   mkdir -p target/bench
   nd4j_native_build
 }

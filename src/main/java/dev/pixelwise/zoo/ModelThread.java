@@ -1,12 +1,11 @@
 package dev.pixelwise.zoo;
 
-import io.smallrye.config.SmallRyeConfig;
+import io.quarkus.arc.Arc;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -65,19 +64,13 @@ public final class ModelThread {
     }
 
     /**
-     * The app's {@link ModelThreadConfig}; outside the app (unit tests, benches), where the mapping is not
-     * registered, the same mapping over system properties and the environment, with {@code core-sharing}
-     * off unless set: there the main thread runs ND4J too, and libgomp would pin it (and every process it
-     * starts, a benchmark's PyTorch peer say) to the first core.
+     * The settings from the app's config; outside the app (unit tests, benches: no CDI container), from system
+     * properties and the environment, with core-sharing off unless set: there the main thread runs ND4J too,
+     * and libgomp would pin it (and every process it starts, a benchmark's PyTorch peer say) to the first core.
      */
     private static ModelThreadConfig config() {
-        try {
-            return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(ModelThreadConfig.class);
-        } catch (NoSuchElementException | IllegalArgumentException e) {
-            return new SmallRyeConfigBuilder().addDefaultSources().withMapping(ModelThreadConfig.class)
-                    .withDefaultValue("pixelwise.core-sharing", "false")
-                    .withValidateUnknown(false).build().getConfigMapping(ModelThreadConfig.class);
-        }
+        boolean app = Arc.container() != null;
+        return ModelThreadConfig.from(app ? ConfigProvider.getConfig() : new SmallRyeConfigBuilder().addDefaultSources().build(), app);
     }
 
     /**

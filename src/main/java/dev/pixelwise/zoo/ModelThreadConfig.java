@@ -1,44 +1,27 @@
 package dev.pixelwise.zoo;
 
-import io.quarkus.arc.Unremovable;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
-
-import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * How many {@link ModelThread}s this node runs, and whether they arrange the cores for inference.
  *
- * <p>{@link Unremovable}: Quarkus registers a mapping that nothing injects only when so marked, and
- * ModelThread looks it up (a static class, not a bean); without it the app fell back to system properties
- * and the environment, ignoring application.properties.
+ * <p>Read with plain config lookups, not a {@code @ConfigMapping}: Quarkus registers a mapping only where one
+ * is injected (ModelThread is a static class, not a bean), and a mapping of the {@code pixelwise} prefix,
+ * once registered, makes every other {@code pixelwise.*} system property an unknown key that stops start-up.
+ *
+ * @param threads     {@code pixelwise.model-threads}; unset: 2 on a node with {@code pixelwise.role=worker} (it
+ *                    serves no one directly and is busy whenever the shared queue has work, which is the saturated
+ *                    case), else 1
+ * @param coreSharing {@code pixelwise.core-sharing}: pin ND4J's OpenMP threads to cores and run the JIT compiler
+ *                    threads at the lowest priority ({@link CoreSharing}); unset: on in the app, off outside it
  */
-@Unremovable
-@ConfigMapping(prefix = "pixelwise")
-public interface ModelThreadConfig {
+public record ModelThreadConfig(int threads, boolean coreSharing) {
 
-    /** {@code pixelwise.model-threads}; unset: 1, or 2 on a worker node (see {@link #threads()}). */
-    @WithName("model-threads")
-    Optional<Integer> modelThreads();
-
-    /**
-     * {@code pixelwise.core-sharing}: pin ND4J's OpenMP threads to cores and run the JIT compiler threads at
-     * the lowest priority ({@link CoreSharing}). On in the app; off outside it (see {@link ModelThread}).
-     */
-    @WithName("core-sharing")
-    @WithDefault("true")
-    boolean coreSharing();
-
-    /** {@code pixelwise.role} (see {@code work.Node}): all, web or worker. */
-    @WithDefault("all")
-    String role();
-
-    /**
-     * The model threads to run: as set, else 2 on a node with {@code pixelwise.role=worker} (it serves no
-     * one directly and is busy whenever the shared queue has work, which is the saturated case), else 1.
-     */
-    default int threads() {
-        return Math.max(1, modelThreads().orElse("worker".equals(role()) ? 2 : 1));
+    /** The settings in {@code config}; {@code app}: whether this is the app (the default of core-sharing). */
+    public static ModelThreadConfig from(Config config, boolean app) {
+        String role = config.getOptionalValue("pixelwise.role", String.class).orElse("all");
+        int threads = config.getOptionalValue("pixelwise.model-threads", Integer.class).orElse("worker".equals(role) ? 2 : 1);
+        return new ModelThreadConfig(Math.max(1, threads),
+                config.getOptionalValue("pixelwise.core-sharing", Boolean.class).orElse(app));
     }
 }

@@ -96,10 +96,16 @@ class CoreSharingTest {
     }
 
     @Test
-    void onByDefaultInTheApp() { // the mapping's own default, which the app reads (outside it ModelThread turns it off)
-        ModelThreadConfig config = new SmallRyeConfigBuilder().withMapping(ModelThreadConfig.class)
-                .withValidateUnknown(false).build().getConfigMapping(ModelThreadConfig.class);
-        assertTrue(config.coreSharing());
+    void onByDefaultInTheAppOffOutside() {
+        var none = new SmallRyeConfigBuilder().build();
+        assertTrue(ModelThreadConfig.from(none, true).coreSharing());
+        assertFalse(ModelThreadConfig.from(none, false).coreSharing());
+        var worker = new SmallRyeConfigBuilder().withDefaultValue("pixelwise.role", "worker").build();
+        assertEquals(new ModelThreadConfig(2, false), ModelThreadConfig.from(worker, false));
+        var set = new SmallRyeConfigBuilder().withDefaultValue("pixelwise.role", "worker")
+                .withDefaultValue("pixelwise.model-threads", "3").withDefaultValue("pixelwise.core-sharing", "false").build();
+        assertEquals(new ModelThreadConfig(3, false), ModelThreadConfig.from(set, true));
+        assertEquals(1, ModelThreadConfig.from(new SmallRyeConfigBuilder().withDefaultValue("pixelwise.model-threads", "0").build(), true).threads());
     }
 
     @Test
