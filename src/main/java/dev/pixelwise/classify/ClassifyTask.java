@@ -12,6 +12,7 @@ import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
 import dev.pixelwise.work.Task;
+import dev.pixelwise.zoo.ModelThread;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
@@ -118,6 +119,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         // A collection's request goes to the features runner, so it is announced there.
         BatchingClassifier runner = options.collection() != null && model.embedder() != null ? model.embedder() : model.runner();
         try (BatchingClassifier.Announcement coming = runner.announce()) {
+            ModelThread.wake(); // OpenMP's threads spinning by the time the input is ready
             decoded = context.image();
             context.stage("preprocess");
             long t0 = System.nanoTime();

@@ -3,6 +3,9 @@ package dev.pixelwise.zoo;
 import io.quarkus.arc.Arc;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +48,10 @@ public final class ModelThread {
     private static final ModelThreadConfig CONFIG = config();
     private static final int THREADS = CONFIG.threads();
     private static final ThreadLocal<Boolean> MINE = ThreadLocal.withInitial(() -> false);
+    /** Calls submitted and not yet finished, {@link #wake()}'s too. */
+    private static final AtomicInteger PENDING = new AtomicInteger();
+    /** What {@link #wake()} runs a parallel no-op on, per model thread: large enough for ND4J to split it. */
+    private static final ThreadLocal<INDArray> WAKE_SCRATCH = ThreadLocal.withInitial(() -> Nd4j.create(DataType.FLOAT, 1 << 16));
     private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
 
@@ -83,7 +90,14 @@ public final class ModelThread {
         if (MINE.get()) {
             return direct(work);
         }
-        Future<T> f = EXECUTOR.submit(work);
+        PENDING.incrementAndGet();
+        Future<T> f = EXECUTOR.submit(() -> {
+            try {
+                return work.call();
+            } finally {
+                PENDING.decrementAndGet();
+            }
+        });
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -92,6 +106,35 @@ public final class ModelThread {
         } catch (ExecutionException e) {
             throw unchecked(e.getCause());
         }
+    }
+
+    /**
+     * Gets OpenMP's threads going for a forward pass on its way; a job calls it when it starts preparing its
+     * input. After about 10 ms without work libgomp parks its helper threads, and the first parallel region
+     * of the next pass pays to wake them (and, in a VM, their idle cores). So when no model thread has work,
+     * this runs a parallel no-op there, without waiting for it; the helpers then spin while the input is
+     * prepared. Measured (MobileNetV2, 30 ms between passes, the no-op 3 ms ahead, AMD EPYC, 2 cores, two
+     * runs): p50 5.41 → 5.01 ms and 6.07 → 5.67 ms. When a model thread has work its helpers are awake anyway.
+     */
+    public static void wake() {
+        if (MINE.get() || PENDING.get() > 0) {
+            return;
+        }
+        PENDING.incrementAndGet();
+        EXECUTOR.execute(() -> {
+            try {
+                WAKE_SCRATCH.get().addi(0f);
+            } catch (RuntimeException e) {
+                // only a head start: the pass itself will report whatever is wrong
+            } finally {
+                PENDING.decrementAndGet();
+            }
+        });
+    }
+
+    /** Calls and {@link #wake()}s submitted and not finished (tests read it). */
+    static int pending() {
+        return PENDING.get();
     }
 
     /** {@link #call} for work without a result. */

@@ -24,6 +24,41 @@ class ModelThreadTest {
     }
 
     @Test
+    void wakeRunsOnlyWhenTheModelThreadIsIdleAndNeverBlocks() throws Exception {
+        ModelThread.run(() -> { }); // the model thread up, ND4J not needed
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread busy = new Thread(() -> ModelThread.run(() -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        busy.start();
+        started.await();
+        assertEquals(1, ModelThread.pending());
+        ModelThread.wake(); // busy: its OpenMP threads are awake already, nothing is queued behind the work
+        assertEquals(1, ModelThread.pending());
+        release.countDown();
+        busy.join();
+        // on the model thread itself: nothing queued (the call running is the one pending), no deadlock
+        assertEquals(1, (int) ModelThread.call(() -> {
+            ModelThread.wake();
+            return ModelThread.pending();
+        }));
+        // idle: the no-op is queued to the model thread (a parallel ND4J op) and finishes; the thread serves the next call
+        ModelThread.wake();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (ModelThread.pending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, ModelThread.pending());
+        assertEquals("ok", ModelThread.call(() -> "ok"));
+    }
+
+    @Test
     void failuresReachTheCallerAsThrown() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelThread.call(() -> { throw new IllegalArgumentException("bad shape"); }));
