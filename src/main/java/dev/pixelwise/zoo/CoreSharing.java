@@ -56,14 +56,16 @@ public final class CoreSharing {
     }
 
     /**
-     * Unless {@code enabled} is false ({@code pixelwise.core-sharing}): sets the OpenMP variables in the
-     * process's environment where unset, if libgomp is not loaded yet and there is one model thread, and lowers
+     * Unless {@code enabled} is false ({@code pixelwise.core-sharing}) or there are several model threads: sets
+     * the OpenMP variables in the process's environment where unset, if libgomp is not loaded yet, and lowers
      * the JIT compiler threads. The first call decides, later ones do nothing. Never throws: where libc's
      * functions cannot be called, it says so and changes nothing.
      *
-     * <p>With several model threads nothing is pinned: libgomp pins the first thread of every team to the
-     * first core and its helpers to the next, so the teams would share those cores while others idle
-     * ({@code pixelwise.model-threads=2}, 64-client load on 2 cores: 11.25 jobs/s pinned, 12.43 unpinned).
+     * <p>With several model threads (a worker node's default) nothing changes. libgomp pins the first thread
+     * of every team to the first core and its helpers to the next, so the teams would share those cores while
+     * others idle ({@code pixelwise.model-threads=2}, 64-client load on 2 cores: 11.25 jobs/s pinned, 12.43
+     * unpinned); and the JIT at nice 19 gained nothing there (12.43 against 12.08 jobs/s) while a worker node
+     * busy with quantize jobs (our own Java engine) needs its JIT under full load.
      * For the same reason any other thread that runs an OpenMP region is pinned to the first core; in the
      * app none does (all ND4J work is the model thread's), checked after every task through the API.
      */
@@ -76,9 +78,13 @@ public final class CoreSharing {
             jit = "as the JVM runs them (pixelwise.core-sharing=false)";
             return;
         }
+        if (modelThreads > 1) {
+            openmp = "unpinned: " + modelThreads + " model threads (pinned, their OpenMP teams would share the same cores)";
+            jit = "as the JVM runs them (" + modelThreads + " model threads)";
+            return;
+        }
         try {
-            openmp = modelThreads == 1 ? pinOpenMp()
-                    : "unpinned: " + modelThreads + " model threads (pinned, their OpenMP teams would share the same cores)";
+            openmp = pinOpenMp();
         } catch (LinkageError | RuntimeException e) {
             openmp = "unpinned: libc's setenv could not be called (" + e + ")";
         }
