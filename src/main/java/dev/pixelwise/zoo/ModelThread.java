@@ -90,14 +90,7 @@ public final class ModelThread {
         if (MINE.get()) {
             return direct(work);
         }
-        PENDING.incrementAndGet();
-        Future<T> f = EXECUTOR.submit(() -> {
-            try {
-                return work.call();
-            } finally {
-                PENDING.decrementAndGet();
-            }
-        });
+        Future<T> f = submit(work);
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -120,12 +113,16 @@ public final class ModelThread {
         if (MINE.get() || PENDING.get() > 0) {
             return;
         }
+        // Only a head start, not awaited: a failure stays in the Future, and the pass itself will report it.
+        submit(() -> WAKE_SCRATCH.get().addi(0f));
+    }
+
+    /** {@code work} queued to a model thread, counted in {@link #PENDING} until it ends. */
+    private static <T> Future<T> submit(Callable<T> work) {
         PENDING.incrementAndGet();
-        EXECUTOR.execute(() -> {
+        return EXECUTOR.submit(() -> {
             try {
-                WAKE_SCRATCH.get().addi(0f);
-            } catch (RuntimeException e) {
-                // only a head start: the pass itself will report whatever is wrong
+                return work.call();
             } finally {
                 PENDING.decrementAndGet();
             }

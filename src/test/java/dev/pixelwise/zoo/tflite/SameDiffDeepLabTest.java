@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SameDiffDeepLabTest {
 
-
     @Test
     void logitsAndClassMapMatchTheReference(@TempDir Path dir) throws IOException {
         TfliteModel model = TfliteTestFiles.model(DEEPLAB_V3);
