@@ -2,7 +2,6 @@ package dev.pixelwise.zoo;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.platform.unix.LibC;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -49,8 +48,13 @@ public final class CoreSharing {
     private CoreSharing() {
     }
 
-    private interface Priority extends Library {
-        Priority LIBC = Native.load("c", Priority.class);
+    /** The libc functions this class calls (glibc's signatures). */
+    private interface Libc extends Library {
+        Libc C = Native.load("c", Libc.class);
+
+        String getenv(String name);
+
+        int setenv(String name, String value, int overwrite);
 
         int setpriority(int which, int who, int prio);
     }
@@ -64,10 +68,10 @@ public final class CoreSharing {
      * <p>With several model threads (a worker node's default) nothing changes. libgomp pins the first thread
      * of every team to the first core and its helpers to the next, so the teams would share those cores while
      * others idle ({@code pixelwise.model-threads=2}, 64-client load on 2 cores: 11.25 jobs/s pinned, 12.43
-     * unpinned); and the JIT at nice 19 gained nothing there (12.43 against 12.08 jobs/s) while a worker node
-     * busy with quantize jobs (our own Java engine) needs its JIT under full load.
-     * For the same reason any other thread that runs an OpenMP region is pinned to the first core; in the
-     * app none does (all ND4J work is the model thread's), checked after every task through the API.
+     * unpinned). For the same reason any other thread that runs an OpenMP region is pinned to the first core;
+     * in the app none does (all ND4J work is the model thread's), checked after every task through the API.
+     * And the JIT at nice 19 gained nothing there (12.43 against 12.08 jobs/s), while a worker node busy with
+     * quantize jobs (our own Java engine) needs its JIT under full load.
      */
     public static synchronized void beforeNd4j(boolean enabled, int modelThreads) {
         if (openmp != null) {
@@ -99,10 +103,10 @@ public final class CoreSharing {
         boolean loaded = libgompLoaded(Path.of("/proc/self/maps"));
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, String> v : OPENMP) {
-            String have = LibC.INSTANCE.getenv(v.getKey());
+            String have = Libc.C.getenv(v.getKey());
             if (have != null) {
                 parts.add(v.getKey() + "=" + have + " (environment)");
-            } else if (!loaded && LibC.INSTANCE.setenv(v.getKey(), v.getValue(), 0) == 0) {
+            } else if (!loaded && Libc.C.setenv(v.getKey(), v.getValue(), 0) == 0) {
                 parts.add(v.getKey() + "=" + v.getValue());
             } else {
                 parts.add(v.getKey() + " unset" + (loaded ? " (OpenMP was loaded before the model thread)" : ""));
@@ -130,7 +134,7 @@ public final class CoreSharing {
                 continue; // the thread ended meanwhile
             }
             if (COMPILERS.stream().anyMatch(name::startsWith)
-                    && Priority.LIBC.setpriority(0 /* PRIO_PROCESS: on Linux, one thread by its id */,
+                    && Libc.C.setpriority(0 /* PRIO_PROCESS: on Linux, one thread by its id */,
                     Integer.parseInt(t.getFileName().toString()), JIT_NICE) == 0) {
                 lowered++;
             }
