@@ -11,19 +11,18 @@ import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.work.StageTimings;
 import dev.pixelwise.work.Task;
 import dev.pixelwise.zoo.ModelThread;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-import static dev.pixelwise.work.ResultNumbers.millisSince;
 import static dev.pixelwise.work.ResultNumbers.round;
 
 /**
@@ -111,7 +110,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             throw new AppException.ModelUnavailable("Model " + model.id()
                     + " has no class activation maps (no global pool read by a 1×1 classifier); use explain=occlusion");
         }
-        Map<String, Long> timings = new LinkedHashMap<>();
+        StageTimings timings = context.timings();
         ClassifierTranslator translator = model.translator();
         DecodedImage decoded;
         float[] input;
@@ -124,7 +123,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             context.stage("preprocess");
             long t0 = System.nanoTime();
             input = translator.toTensor(translator.resize(decoded.image()));
-            timings.put("preprocess", millisSince(t0));
+            timings.stop("preprocess", t0);
         }
 
         if (options.collection() != null) {
@@ -135,13 +134,13 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         // With cam, the feature maps come from this same pass: the map costs no forward pass of its own.
         BatchingClassifier.Pass pass = ClassifierModels.await(model.runner(), new float[][]{input}, cam);
         float[] probabilities = pass.outputs()[0];
-        timings.put("inference", millisSince(t1));
+        timings.stop("inference", t1);
         context.progress(options.explain() == Explain.OCCLUSION ? 0.2 : 0.9);
 
         context.stage("postprocess");
         long t2 = System.nanoTime();
         List<ClassifyResult.Prediction> top = translator.topK(probabilities, options.topK());
-        timings.put("postprocess", millisSince(t2));
+        timings.stop("postprocess", t2);
 
         BufferedImage preview = ImageOps.fit(decoded.image(), PREVIEW_SIDE);
         ImageEncoder.writeJpeg(preview, 0.9f, context.output("image.jpg"));
@@ -151,7 +150,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             long t3 = System.nanoTime();
             float[][] weights = model.cam().weights();
             explanations = cams(context, model, top, pass.maps()[0], p -> weights[p.index()], preview);
-            timings.put("explain", millisSince(t3));
+            timings.stop("explain", t3);
         } else if (options.explain() == Explain.OCCLUSION) {
             context.stage("explain");
             long t3 = System.nanoTime();
@@ -163,17 +162,17 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             ImageEncoder.writePng(overlay, context.output(HEATMAP));
             explanations = List.of(new ClassifyResult.Explanation(best.label(), best.index(), "occlusion",
                     OcclusionExplainer.GRID, OcclusionExplainer.GRID, 0, 0, drop, HEATMAP));
-            timings.put("explain", millisSince(t3));
+            timings.stop("explain", t3);
         }
         return result(options, top, explanations, timings, null);
     }
 
     private static ClassifyResult result(ClassifyOptions options, List<ClassifyResult.Prediction> top,
-                                         List<ClassifyResult.Explanation> explanations, Map<String, Long> timings,
+                                         List<ClassifyResult.Explanation> explanations, StageTimings timings,
                                          ClassifyResult.CollectionUsed collection) {
         ClassifyResult.Explanation first = explanations.isEmpty() ? null : explanations.get(0);
         return new ClassifyResult(options.model(), top, "image.jpg", first == null ? null : first.heatmap(), first,
-                List.copyOf(explanations), timings, collection);
+                List.copyOf(explanations), timings.millis(), collection);
     }
 
     /**
@@ -213,7 +212,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
 
     /** The labels of a collection: the image's embedding against the collection's classifier. */
     private ClassifyResult withCollection(JobContext context, ClassifyOptions options, ClassifierModels.Loaded model,
-                                          DecodedImage decoded, float[] input, Map<String, Long> timings) {
+                                          DecodedImage decoded, float[] input, StageTimings timings) {
         if (model.embedder() == null) {
             throw new AppException.ModelUnavailable("Model " + model.id() + " has no pooled feature layer");
         }
@@ -222,7 +221,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         long t1 = System.nanoTime();
         BatchingClassifier.Pass pass = ClassifierModels.await(model.embedder(), new float[][]{input}, cam);
         float[] embedding = pass.outputs()[0];
-        timings.put("inference", millisSince(t1));
+        timings.stop("inference", t1);
         context.progress(0.9);
 
         context.stage("postprocess");
@@ -230,7 +229,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
         CollectionAnswer answer = collections.classify(options.collection(), embedding);
         List<ClassifyResult.Prediction> top = answer.ranked().stream().limit(options.topK())
                 .map(r -> new ClassifyResult.Prediction(r.label(), r.index(), r.probability())).toList();
-        timings.put("postprocess", millisSince(t2));
+        timings.stop("postprocess", t2);
 
         BufferedImage preview = ImageOps.fit(decoded.image(), PREVIEW_SIDE);
         ImageEncoder.writeJpeg(preview, 0.9f, context.output("image.jpg"));
@@ -242,7 +241,7 @@ public class ClassifyTask implements Task<ClassifyOptions> {
             long t3 = System.nanoTime();
             Map<String, float[]> weights = collections.labelWeights(options.collection());
             explanations = cams(context, model, top, pass.maps()[0], p -> weights.get(p.label()), preview);
-            timings.put("explain", millisSince(t3));
+            timings.stop("explain", t3);
         }
         return result(options, top, explanations, timings,
                 new ClassifyResult.CollectionUsed(answer.collection(), answer.method(), answer.similarity(),

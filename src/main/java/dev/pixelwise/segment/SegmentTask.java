@@ -9,17 +9,15 @@ import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.work.StageTimings;
 import dev.pixelwise.work.Task;
 import dev.pixelwise.zoo.Precision;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import static dev.pixelwise.work.ResultNumbers.millisSince;
 
 /**
  * Segmentation, two ways on one page: semantic (DeepLabV3, PASCAL VOC classes) or by colour
@@ -81,7 +79,7 @@ public class SegmentTask implements Task<SegmentOptions> {
 
     @Override
     public SegmentResult run(JobContext context, SegmentOptions options) {
-        Map<String, Long> timings = new LinkedHashMap<>();
+        StageTimings timings = context.timings();
         DecodedImage decoded = context.image();
         BufferedImage image = decoded.image();
         int w = image.getWidth();
@@ -115,7 +113,7 @@ public class SegmentTask implements Task<SegmentOptions> {
             }
             labels = List.of(names);
         }
-        timings.put(semanticMode ? "inference" : "kmeans", millisSince(t0));
+        timings.stop(semanticMode ? "inference" : "kmeans", t0);
         context.progress(0.6);
 
         context.stage("masks");
@@ -126,9 +124,9 @@ public class SegmentTask implements Task<SegmentOptions> {
         List<String> names = labels;
         List<SegmentResult.SegmentClass> classes = ClassMaps.classes(map, w, h, colors,
                 c -> c < names.size() ? names.get(c) : "class " + c, context::output);
-        timings.put("files", millisSince(t1));
+        timings.stop("files", t1);
         return new SegmentResult(options.mode(), semanticMode ? options.model() : null,
                 precision == null ? null : precision.label(), w, h, "mask.png", "overlay.png",
-                "image.png", classes, timings);
+                "image.png", classes, timings.millis());
     }
 }

@@ -9,19 +9,17 @@ import dev.pixelwise.problem.AppException;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.work.StageTimings;
 import dev.pixelwise.work.Task;
 import dev.pixelwise.zoo.Precision;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
-import static dev.pixelwise.work.ResultNumbers.millisSince;
 import static dev.pixelwise.work.ResultNumbers.round;
 
 /**
@@ -97,12 +95,12 @@ public class UpscaleTask implements Task<UpscaleOptions> {
 
     @Override
     public UpscaleResult run(JobContext context, UpscaleOptions options) {
-        Map<String, Long> timings = new LinkedHashMap<>();
+        StageTimings timings = context.timings();
         long t0 = System.nanoTime();
         context.stage("load model");
         Precision precision = models.runnable(options.model(), options.scale(), Precision.resolve(options.precision(), Precision.AUTO_UPSCALE));
         TiledUpscaler.Network network = models.network(options.model(), options.scale(), precision);
-        timings.put("load", millisSince(t0));
+        timings.stop("load", t0);
         try {
             return run(context, options, precision, network, timings);
         } finally {
@@ -111,7 +109,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
     }
 
     private UpscaleResult run(JobContext context, UpscaleOptions options, Precision precision, TiledUpscaler.Network network,
-                              Map<String, Long> timings) {
+                              StageTimings timings) {
         DecodedImage decoded = context.image();
         BufferedImage source = decoded.image();
         int w = source.getWidth();
@@ -131,7 +129,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         if (decoded.info().hasAlpha()) {
             upscaled = withAlpha(upscaled, ImageOps.resizeBicubic(source, w * s, h * s));
         }
-        timings.put("upscale", millisSince(t1));
+        timings.stop("upscale", t1);
 
         context.stage("bicubic and files");
         long t2 = System.nanoTime();
@@ -139,7 +137,7 @@ public class UpscaleTask implements Task<UpscaleOptions> {
         ImageEncoder.writePng(upscaled, context.output("upscaled.png"));
         ImageEncoder.writePng(bicubic, context.output("bicubic.png"));
         ImageEncoder.writePng(source, context.output("original.png"));
-        timings.put("encode", millisSince(t2));
+        timings.stop("encode", t2);
         context.progress(0.9);
 
         UpscaleResult.SelfCheck check = null;
@@ -147,10 +145,10 @@ public class UpscaleTask implements Task<UpscaleOptions> {
             context.stage("self-check");
             long t3 = System.nanoTime();
             check = selfCheck(source, network, s, options.tile(), context);
-            timings.put("selfCheck", millisSince(t3));
+            timings.stop("selfCheck", t3);
         }
         return new UpscaleResult(options.model(), s, precision.label(), w * s, h * s, "upscaled.png", "bicubic.png", "original.png",
-                outcome.tiles(), outcome.retriedTiles(), check, SelfCheckAdvice.of(options.model(), s, check), timings);
+                outcome.tiles(), outcome.retriedTiles(), check, SelfCheckAdvice.of(options.model(), s, check), timings.millis());
     }
 
     /** Shrinks by the scale (antialiased bicubic), enlarges back with the model and with bicubic, scores both. */

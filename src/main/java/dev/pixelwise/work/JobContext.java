@@ -18,12 +18,19 @@ public final class JobContext {
     private final Job job;
     private final Path input;
     private final ImageDecoder decoder;
+    private final StageTimings timings;
     private DecodedImage image;
 
-    JobContext(Job job, Path input, ImageDecoder decoder) {
+    JobContext(Job job, Path input, ImageDecoder decoder, StageTimings timings) {
         this.job = job;
         this.input = input;
         this.decoder = decoder;
+        this.timings = timings;
+    }
+
+    /** The job's stage times: its result's {@code timingsMs}, and the stage metric. */
+    public StageTimings timings() {
+        return timings;
     }
 
     public String jobId() {

@@ -62,7 +62,10 @@ public class JobRunner {
         ScheduledFuture<?> timeout = timers.schedule(() -> timeOut(job, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
         Timer.Sample sample = Timer.start(metrics);
         try {
-            Object result = runTask(task, new JobContext(job, input, decoder), options);
+            StageTimings timings = new StageTimings((stage, nanos) -> Timer.builder("pixelwise.job.stage")
+                    .description("Time a job spent in each stage of its task").tag("task", job.task()).tag("stage", stage)
+                    .tag("model", model).register(metrics).record(nanos, TimeUnit.NANOSECONDS));
+            Object result = runTask(task, new JobContext(job, input, decoder, timings), options);
             job.succeed(result, clock.instant());
         } catch (CancellationException e) {
             job.cancel(clock.instant()); // no-op when a cancel or timeout already ended it
