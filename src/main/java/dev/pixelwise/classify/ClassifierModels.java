@@ -5,6 +5,7 @@ import dev.pixelwise.zoo.LoadedModels;
 import dev.pixelwise.zoo.ModelManifest;
 import dev.pixelwise.zoo.ModelThread;
 import dev.pixelwise.zoo.ModelZoo;
+import dev.pixelwise.zoo.Precision;
 import dev.pixelwise.zoo.tflite.TfliteGraph;
 import dev.pixelwise.zoo.tflite.TfliteImporter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -13,9 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -86,7 +85,7 @@ public class ClassifierModels {
         int[] mapSize = {0, 0};
         if (maps != null) { // warm-up of the plan with the feature maps, and their size
             ModelThread.run(() -> {
-                try (INDArray input = stack(graph, blank); INDArray out = graph.output(input, maps)) {
+                try (INDArray out = output(graph, blank, maps).get(maps)) {
                     mapSize[0] = (int) out.size(channelsLast ? 1 : 2);
                     mapSize[1] = (int) out.size(channelsLast ? 2 : 3);
                 }
@@ -170,18 +169,16 @@ public class ClassifierModels {
     /** {@link #embed(TfliteGraph, String, float[][])}, with the feature maps of {@code maps} (if not null). */
     private static BatchingClassifier.Pass embed(TfliteGraph graph, String pooled, float[][] batch, ClassActivation.Head maps) {
         return ModelThread.call(() -> {
-            try (INDArray input = stack(graph, batch)) {
-                Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{pooled}
-                        : new String[]{pooled, maps.featureMaps()});
-                try {
-                    float[][] features = rows(out.get(pooled), batch.length);
-                    for (int i = 0; i < features.length; i++) {
-                        features[i] = unitLength(features[i]);
-                    }
-                    return new BatchingClassifier.Pass(features, maps == null ? null : planarRows(out, maps, batch.length));
-                } finally {
-                    out.values().forEach(INDArray::close);
+            Map<String, INDArray> out = output(graph, batch, maps == null ? new String[]{pooled}
+                    : new String[]{pooled, maps.featureMaps()});
+            try {
+                float[][] features = rows(out.get(pooled), batch.length);
+                for (int i = 0; i < features.length; i++) {
+                    features[i] = unitLength(features[i]);
                 }
+                return new BatchingClassifier.Pass(features, maps == null ? null : planarRows(out, maps, batch.length));
+            } finally {
+                out.values().forEach(INDArray::close);
             }
         });
     }
@@ -228,42 +225,41 @@ public class ClassifierModels {
     }
 
     private static BatchingClassifier.Pass forwardHere(TfliteGraph graph, float[][] batch, ClassActivation.Head maps) {
-        try (INDArray input = stack(graph, batch)) {
-            Map<String, INDArray> out = graph.output(input, maps == null ? new String[]{TfliteImporter.PROBABILITIES}
-                    : new String[]{TfliteImporter.PROBABILITIES, maps.featureMaps()});
-            try {
-                INDArray p = out.get(TfliteImporter.PROBABILITIES);
-                float[][] probs = new float[batch.length][];
-                for (int i = 0; i < batch.length; i++) {
-                    try (INDArray row = p.getRow(i)) {
-                        probs[i] = row.toFloatVector();
-                    }
+        Map<String, INDArray> out = output(graph, batch, maps == null ? new String[]{TfliteImporter.PROBABILITIES}
+                : new String[]{TfliteImporter.PROBABILITIES, maps.featureMaps()});
+        try {
+            INDArray p = out.get(TfliteImporter.PROBABILITIES);
+            float[][] probs = new float[batch.length][];
+            for (int i = 0; i < batch.length; i++) {
+                try (INDArray row = p.getRow(i)) {
+                    probs[i] = row.toFloatVector();
                 }
-                return new BatchingClassifier.Pass(probs, maps == null ? null : planarRows(out, maps, batch.length));
-            } finally {
-                out.values().forEach(INDArray::close);
             }
+            return new BatchingClassifier.Pass(probs, maps == null ? null : planarRows(out, maps, batch.length));
+        } finally {
+            out.values().forEach(INDArray::close);
         }
     }
 
     /**
-     * The images as one [N, C, H, W] array, each copied straight into its native memory: a Java array of the
-     * whole batch first cost 0.6 ms per image through the API (p50), and at 600 KB per image it is a G1
-     * humongous allocation, which starts a concurrent cycle.
+     * One forward pass over planar [C, H, W] images, in float32, the named outputs (the caller closes them). The
+     * images are copied straight into the native input array the graph keeps: a Java array of the whole batch
+     * first cost 0.6 ms per image through the API (p50), and at 600 KB per image it is a G1 humongous
+     * allocation, which starts a concurrent cycle.
      */
-    private static INDArray stack(TfliteGraph graph, float[][] batch) {
+    private static Map<String, INDArray> output(TfliteGraph graph, float[][] batch, String... names) {
         int n = graph.inputChannels() * graph.inputHeight() * graph.inputWidth();
-        INDArray x = Nd4j.createUninitialized(DataType.FLOAT,
-                new long[]{batch.length, graph.inputChannels(), graph.inputHeight(), graph.inputWidth()}, 'c');
-        FloatPointer to = new FloatPointer(x.data().addressPointer());
         for (int i = 0; i < batch.length; i++) {
             if (batch[i].length != n) {
-                x.close();
                 throw new IllegalArgumentException("image " + i + " has " + batch[i].length + " values, the model takes " + n);
             }
-            to.position((long) i * n).put(batch[i], 0, n);
         }
-        return x;
+        return graph.output(batch.length, x -> {
+            FloatPointer to = new FloatPointer(x.data().addressPointer());
+            for (int i = 0; i < batch.length; i++) {
+                to.position((long) i * n).put(batch[i], 0, n);
+            }
+        }, Precision.FP32, names);
     }
 
     @PreDestroy

@@ -43,7 +43,7 @@ public class SemanticSegmenter {
         BufferedImage sized = ImageOps.resizeBilinear(upright, g.inputWidth(), g.inputHeight());
         int[] rgb = ImageOps.interleavedRgb(sized);
         long[] values = ModelThread.call(() -> {
-            try (INDArray in = g.inputFromRgb(rgb); INDArray classes = g.output(in, precision, TfliteImporter.CLASSES).get(TfliteImporter.CLASSES);
+            try (INDArray classes = g.output(1, g.fromRgb(rgb), precision, TfliteImporter.CLASSES).get(TfliteImporter.CLASSES);
                  INDArray flat = classes.reshape(classes.length())) {
                 return flat.toLongVector();
             }

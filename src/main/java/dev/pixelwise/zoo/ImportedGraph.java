@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * A model imported into an ND4J {@link SameDiff} graph, for inference only, whatever format it came from
@@ -85,6 +86,14 @@ public abstract class ImportedGraph implements AutoCloseable {
                 x.close();
             }
         }
+    }
+
+    /**
+     * One forward pass over a float32 input of {@code shape} that {@code fill} writes in place (C order), into an array
+     * kept for the next call of that shape ({@link GraphRunner#run(long[], Consumer, Precision, String...)}).
+     */
+    protected synchronized Map<String, INDArray> run(long[] shape, Consumer<INDArray> fill, Precision precision, String... outputs) {
+        return runner.run(shape, fill, precision, outputs);
     }
 
     /**

@@ -284,6 +284,81 @@ class GraphRunnerTest {
         return g.cnn.conv2d(x, g.constant(Nd4j.randn(DataType.FLOAT, out, in, k, k).divi(Math.sqrt(in * k * k))), bias, config);
     }
 
+    /**
+     * The TFLite graphs start with a permute of their NCHW input to NHWC. When only the first convolution reads
+     * it, that convolution reads the input itself (oneDNN reorders it into scratch memory): ND4J's numbers bit
+     * for bit, no permute step left, and the caller's input untouched. Read by another op too, the permute stays.
+     */
+    @Test
+    void aConvolutionReadsThePermutedGraphInputItselfBitForBit() {
+        SameDiff g = SameDiff.create();
+        SDVariable x = g.placeHolder("input", DataType.FLOAT, -1, 3, -1, -1);
+        SDVariable nhwc = g.permute("input_nhwc", x, 0, 2, 3, 1);
+        SDVariable h = g.nn.relu6(conv(g, nhwc, 3, 16, 3, 2, PaddingMode.SAME, false), 0);
+        g.identity("output", conv(g, h, 16, 8, 1, 1, PaddingMode.SAME, false));
+        SameDiff shared = SameDiff.create(); // the same, with the permuted input read twice
+        SDVariable y = shared.placeHolder("input", DataType.FLOAT, -1, 3, -1, -1);
+        SDVariable yNhwc = shared.permute("input_nhwc", y, 0, 2, 3, 1);
+        shared.identity("output", shared.math.add(conv(shared, yNhwc, 3, 3, 1, 1, PaddingMode.SAME, false), yNhwc));
+        for (SameDiff graph : List.of(g, shared)) {
+            try (GraphRunner r = new GraphRunner(graph, "input")) {
+                for (long[] shape : new long[][]{{1, 3, 17, 16}, {2, 3, 8, 9}, {1, 3, 17, 16}}) {
+                    INDArray in = Nd4j.rand(DataType.FLOAT, shape).subi(0.5).muli(8);
+                    INDArray before = in.dup();
+                    INDArray expected = graph.output(Map.of("input", in), "output").get("output");
+                    for (int repeat = 0; repeat < 3; repeat++) {
+                        INDArray got = r.run(in, "output").get("output");
+                        assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue(), Arrays.toString(shape) + ", call " + repeat);
+                        assertEquals(before, in, "the caller's input is read, not written");
+                    }
+                }
+                List<String> kinds = new java.util.ArrayList<>();
+                r.timeSteps((kind, op, output, inputs, outputs, nanos) -> kinds.add(kind));
+                r.run(Nd4j.rand(DataType.FLOAT, 1, 3, 17, 16), "output");
+                if (graph == g) {
+                    assertEquals(List.of("conv2d+relu6 (oneDNN, permuted input)", "conv2d (oneDNN)", "identity"), kinds);
+                } else {
+                    assertEquals(List.of("permute", "conv2d (oneDNN)", "add", "identity"), kinds);
+                }
+            }
+        }
+    }
+
+    /**
+     * A pass whose input the caller writes into the runner's own array: the same numbers as a pass over an array
+     * of the caller's, the array kept for the next call of its shape (and counted as held), one per shape, and
+     * freed with the pool. A writer that fails leaves the runner as it was.
+     */
+    @Test
+    void anInputWrittenIntoTheRunnersArrayGivesTheSameNumbersAndIsKept() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 16, 16);
+        INDArray expected = reference(x, "probabilities");
+        INDArray[] seen = new INDArray[3];
+        for (int call = 0; call < 3; call++) {
+            int c = call;
+            INDArray p = runner.run(x.shape(), in -> {
+                seen[c] = in;
+                in.assign(x);
+            }, Precision.FP32, "probabilities").get("probabilities");
+            assertEquals(0, expected.sub(p).amaxNumber().doubleValue(), 1e-6);
+        }
+        assertTrue(seen[0] == seen[1] && seen[1] == seen[2], "one input array for one shape");
+        long held = runner.pooledBytes();
+        INDArray two = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+        INDArray p2 = runner.run(two.shape(), in -> in.assign(two), Precision.FP32, "probabilities").get("probabilities");
+        assertEquals(0, reference(two, "probabilities").sub(p2).amaxNumber().doubleValue(), 1e-6);
+        assertTrue(runner.pooledBytes() > 0 && held >= 3 * 16 * 16 * 4, "the kept input counts: " + held);
+        assertThrows(IllegalStateException.class, () -> runner.run(x.shape(), in -> {
+            throw new IllegalStateException("the writer failed");
+        }, Precision.FP32, "probabilities"));
+        INDArray again = runner.run(x.shape(), in -> in.assign(x), Precision.FP32, "probabilities").get("probabilities");
+        assertEquals(0, expected.sub(again).amaxNumber().doubleValue(), 1e-6);
+        runner.releasePool();
+        assertEquals(0, runner.pooledBytes());
+        INDArray last = runner.run(x.shape(), in -> in.assign(x), Precision.FP32, "probabilities").get("probabilities");
+        assertEquals(0, expected.sub(last).amaxNumber().doubleValue(), 1e-6);
+    }
+
     @Test
     void failedCallGivesItsArraysBackAndTheNextCallWorks() {
         assertThrows(RuntimeException.class, () -> runner.run(Nd4j.rand(DataType.FLOAT, 1, 3, 6, 6), "broken"));

@@ -4,7 +4,9 @@ import dev.pixelwise.zoo.GraphFile;
 import dev.pixelwise.zoo.ImportedGraph;
 import dev.pixelwise.zoo.Precision;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * An imported TFLite model as an ND4J {@link SameDiff} graph, for inference only (see
@@ -87,23 +90,42 @@ public final class TfliteGraph extends ImportedGraph {
      * [N, C, H, W]. Values are used as given when the model input is float.
      */
     public INDArray inputFromRgb(int[]... rgb) {
+        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rgb.length, channels, height, width}, 'c');
+        try {
+            fromRgb(rgb).accept(x);
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
+        }
+        return x;
+    }
+
+    /**
+     * What writes {@link #inputFromRgb}'s values into an input array, for {@link #output(int, Consumer, Precision, String...)}
+     * (which keeps that array between calls). The images are checked now, before any forward pass.
+     */
+    public Consumer<INDArray> fromRgb(int[]... rgb) {
         int plane = height * width;
-        float[] data = new float[rgb.length * channels * plane];
-        boolean quantized = !Float.isNaN(inputScale);
         for (int n = 0; n < rgb.length; n++) {
             if (rgb[n].length != plane * channels) {
                 throw new IllegalArgumentException("image " + n + " has " + rgb[n].length + " values, expected "
                         + height + "×" + width + "×" + channels);
             }
-            int base = n * channels * plane;
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < channels; c++) {
-                    int q = rgb[n][p * channels + c];
-                    data[base + c * plane + p] = quantized ? inputScale * (q - inputZeroPoint) : q;
-                }
-            }
         }
-        return Nd4j.create(data, new long[]{rgb.length, channels, height, width}, 'c');
+        return x -> {
+            float[] data = new float[channels * plane];
+            boolean quantized = !Float.isNaN(inputScale);
+            FloatPointer to = new FloatPointer(x.data().addressPointer());
+            for (int n = 0; n < rgb.length; n++) {
+                for (int p = 0; p < plane; p++) {
+                    for (int c = 0; c < channels; c++) {
+                        int q = rgb[n][p * channels + c];
+                        data[c * plane + p] = quantized ? inputScale * (q - inputZeroPoint) : q;
+                    }
+                }
+                to.position((long) n * data.length).put(data, 0, data.length);
+            }
+        };
     }
 
     /**
@@ -123,6 +145,17 @@ public final class TfliteGraph extends ImportedGraph {
     public Map<String, INDArray> output(INDArray nchwInput, Precision precision, String... outputNames) {
         checkInput(nchwInput);
         return run(nchwInput, precision, outputNames);
+    }
+
+    /**
+     * As {@link #output(INDArray, Precision, String...)}, over {@code batch} images that {@code fill} writes, as
+     * float32 NCHW [batch, C, H, W] real values, into an input array the graph keeps between calls.
+     */
+    public Map<String, INDArray> output(int batch, Consumer<INDArray> fill, Precision precision, String... outputNames) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a batch of " + batch + " images");
+        }
+        return run(new long[]{batch, channels, height, width}, fill, precision, outputNames);
     }
 
     private void checkInput(INDArray x) {
