@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -189,15 +190,28 @@ public class ClassifierModels {
         return rows(maps.channelsLast() ? m.permute(0, 3, 1, 2) : m, n); // a view of m: closed with it
     }
 
-    /** Each image's values of a [N, …] array, flattened in C order. */
+    /**
+     * Each image's values of a [N, …] array, flattened in C order, read straight from its native memory (a copy in C
+     * order first when it is a view). Why: a view per row and ND4J's copy of it took 0.14 ms per classify inside
+     * the app (p50 of 200, AMD EPYC, 2 cores), 0.03 ms in a loop of their own.
+     */
     private static float[][] rows(INDArray out, int n) {
-        float[][] rows = new float[n][];
-        for (int i = 0; i < n; i++) {
-            try (INDArray row = out.slice(i)) {
-                rows[i] = row.dup('c').data().asFloat();
+        // a permuted array is no view, yet its elements are not in C order: the strides tell
+        INDArray c = out.ordering() == 'c' && !out.isView() && Shape.hasDefaultStridesForShape(out) ? out : out.dup('c');
+        try {
+            FloatPointer values = new FloatPointer(c.data().addressPointer());
+            long start = values.position();
+            int per = (int) (c.length() / n);
+            float[][] rows = new float[n][per];
+            for (int i = 0; i < n; i++) {
+                values.position(start + (long) i * per).get(rows[i], 0, per);
+            }
+            return rows;
+        } finally {
+            if (c != out) {
+                c.close();
             }
         }
-        return rows;
     }
 
     /** {@code v} divided by its Euclidean norm (in double, so the result depends on the values only). */
@@ -228,13 +242,7 @@ public class ClassifierModels {
         Map<String, INDArray> out = output(graph, batch, maps == null ? new String[]{TfliteImporter.PROBABILITIES}
                 : new String[]{TfliteImporter.PROBABILITIES, maps.featureMaps()});
         try {
-            INDArray p = out.get(TfliteImporter.PROBABILITIES);
-            float[][] probs = new float[batch.length][];
-            for (int i = 0; i < batch.length; i++) {
-                try (INDArray row = p.getRow(i)) {
-                    probs[i] = row.toFloatVector();
-                }
-            }
+            float[][] probs = rows(out.get(TfliteImporter.PROBABILITIES), batch.length);
             return new BatchingClassifier.Pass(probs, maps == null ? null : planarRows(out, maps, batch.length));
         } finally {
             out.values().forEach(INDArray::close);
