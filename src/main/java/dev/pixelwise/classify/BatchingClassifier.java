@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs one model on one thread and merges concurrent requests into batches: the first request
+ * Merges concurrent requests to one model into batches, on a thread of its own: the first request
  * waits at most {@code maxDelayMillis} for others, up to {@code maxBatch} images in one forward
- * pass. The model is touched by this thread only, which is what a SameDiff graph needs.
+ * pass (which the forward function hands to the model thread, {@code zoo.ModelThread}).
  *
  * <p>It waits only for requests that are known to be coming ({@link #announce()}: a job that is
  * still decoding and preparing its image). A lone request does not sit out the delay for company
@@ -45,6 +45,8 @@ final class BatchingClassifier implements AutoCloseable {
     private final Thread thread;
     private final BatchStats stats;
     private final AtomicInteger announced = new AtomicInteger();
+    /** Batches being formed or run by the batch thread, and lone requests run by their callers ({@link #submit}). */
+    private final AtomicInteger busy = new AtomicInteger();
     private volatile boolean closed;
 
     /** A classifier whose pass has only outputs (no feature maps to give). */
@@ -80,8 +82,20 @@ final class BatchingClassifier implements AutoCloseable {
         CompletableFuture<Pass> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new IllegalStateException("classifier closed"));
+            return f;
+        }
+        Request request = new Request(images, maps, f);
+        // Alone (no batch forming or running, none queued, none announced): nothing to merge with, so the caller
+        // runs it, done when this returns. Through the batch thread it paid two more hand-offs between threads:
+        // 0.07 ms of a 5.5 ms classify inside the app (p50 of 200, AMD EPYC, 2 cores).
+        if (announced.get() == 0 && queue.isEmpty() && busy.compareAndSet(0, 1)) {
+            try {
+                run(List.of(request), images.length);
+            } finally {
+                busy.decrementAndGet();
+            }
         } else {
-            queue.add(new Request(images, maps, f));
+            queue.add(request);
         }
         return f;
     }
@@ -116,6 +130,7 @@ final class BatchingClassifier implements AutoCloseable {
             List<Request> batch = new ArrayList<>();
             try {
                 Request first = queue.take();
+                busy.incrementAndGet();
                 batch.add(first);
                 int images = first.images().length;
                 long deadline = System.nanoTime() + maxDelayNanos;
@@ -136,6 +151,7 @@ final class BatchingClassifier implements AutoCloseable {
                     images += next.images().length;
                 }
                 run(batch, images);
+                busy.decrementAndGet();
             } catch (InterruptedException e) {
                 batch.forEach(r -> r.result().completeExceptionally(e));
                 return;

@@ -140,6 +140,9 @@ public class ClassifierModels {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof CancellationException c) { // a lone request run here, interrupted on the way
+                throw c;
+            }
             throw new AppException.ModelUnavailable("Inference failed: " + e.getCause().getMessage());
         }
     }

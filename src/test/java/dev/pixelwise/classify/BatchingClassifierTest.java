@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchingClassifierTest {
 
@@ -42,6 +43,30 @@ class BatchingClassifierTest {
         float[][] out = classifier.submit(new float[][]{{1, 2}}).get(30, TimeUnit.SECONDS);
         assertArrayEquals(new float[]{3}, out[0]);
         assertEquals(List.of(1), batches);
+    }
+
+    /** Nothing to merge with: the caller runs the pass itself, and the result is there when submit returns. */
+    @Test
+    void aLoneRequestRunsOnItsCallersThread() throws Exception {
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        try (BatchingClassifier own = new BatchingClassifier("own", images -> {
+            ran.add(Thread.currentThread());
+            return images;
+        }, 8, AN_HOUR, batches::add)) {
+            CompletableFuture<float[][]> done = own.submit(new float[][]{{4}});
+            assertTrue(done.isDone(), "done when submit returns");
+            assertArrayEquals(new float[]{4}, done.get()[0]);
+            assertEquals(List.of(Thread.currentThread()), ran);
+            BatchingClassifier.Announcement coming = own.announce(); // company on its way: the batch thread waits for it
+            CompletableFuture<float[][]> first = own.submit(new float[][]{{5}});
+            assertFalse(first.isDone());
+            CompletableFuture<float[][]> second = own.submit(new float[][]{{6}});
+            coming.close();
+            assertArrayEquals(new float[]{6}, second.get(30, TimeUnit.SECONDS)[0]);
+            assertArrayEquals(new float[]{5}, first.get(30, TimeUnit.SECONDS)[0]);
+            assertEquals(List.of(1, 2), batches, "the lone one, then both in one pass");
+            assertTrue(ran.get(1) != Thread.currentThread(), "the batch ran on the batch thread");
+        }
     }
 
     @Test
