@@ -80,6 +80,8 @@ printf 'in-app inference p50 over all %d requests: %.2f ms (exact; timingsMs who
 printf 'TorchScript MobileNetV2 p50, median of the rounds (%s): %.2f ms\n' "${peer[*]}" "$torchscript"
 printf 'in-app inference over TorchScript: median of the rounds %.2f (rounds: %s); all requests over the median peer %.2f\n' \
   "$(printf '%s\n' "${ratios[@]}" | p50_of)" "${ratios[*]}" "$(echo "$all / $torchscript" | bc -l)"
+# ticks are counted per process and per CPU at different moments: a few either way, so never below 0
+((foreign_ticks < 0)) && foreign_ticks=0
 echo "CPU used by other processes while the app was timed: $(echo "scale=1; 100 * $foreign_ticks / $capacity_ticks" | bc)% of the machine (app: $((app_ticks * 100 / wall_ticks))% of one core)"
 echo "inference ms (whole, as timingsMs): count per value: $(cut -d' ' -f1 "$samples" | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
 echo "inference ms (exact): p10 $(cut -d' ' -f2 "$samples" | sort -g | awk '{a[NR]=$1} END {printf "%.2f p90 %.2f max %.2f", a[int(NR/10)+1], a[int(NR*9/10)+1], a[NR]}')"
