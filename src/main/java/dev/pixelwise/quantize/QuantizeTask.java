@@ -11,18 +11,16 @@ import dev.pixelwise.work.ComputePool;
 import dev.pixelwise.work.JobContext;
 import dev.pixelwise.work.JobOptions;
 import dev.pixelwise.work.OptionSpec;
+import dev.pixelwise.work.StageTimings;
 import dev.pixelwise.work.Task;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
-import static dev.pixelwise.work.ResultNumbers.millisSince;
 
 /**
  * K-Means colour quantisation with side-by-side compression levels. Stages: decode → histogram and
@@ -89,9 +87,9 @@ public class QuantizeTask implements Task<QuantizeOptions> {
     @Override
     public QuantizeResult run(JobContext context, QuantizeOptions options) {
         long start = System.nanoTime();
-        Map<String, Long> timings = new LinkedHashMap<>();
+        StageTimings timings = context.timings();
         DecodedImage decoded = context.image();
-        timings.put("decode", millisSince(start));
+        timings.stop("decode", start);
         int w = decoded.width();
         int h = decoded.height();
         int[] argb = decoded.argb();
@@ -101,14 +99,14 @@ public class QuantizeTask implements Task<QuantizeOptions> {
         context.stage("histogram");
         long t0 = System.nanoTime();
         Prepared prepared = quantizer.prepare(argb, w, h, options.params());
-        timings.put("histogram", millisSince(t0));
+        timings.stop("histogram", t0);
         context.progress(0.05);
 
         context.stage("reference");
         t0 = System.nanoTime();
         boolean alpha = Scores.hasAlpha(argb);
         QuantizeResult.Original original = reference(context, decoded, prepared, png, alpha);
-        timings.put("reference", millisSince(t0));
+        timings.stop("reference", t0);
         if (alpha) {
             notes.add("The image has transparency: PSNR, SSIM and ΔE compare it composited on white and on black.");
         }
@@ -135,12 +133,11 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 context.stage("searching k for the target");
                 t0 = System.nanoTime();
                 target = new TargetSearch(quantizer, prepared, argb, cancelled, writer).find(options);
-                timings.put("target", millisSince(t0));
+                timings.stop("target", t0);
                 ks = List.of(target.k());
             }
 
             List<QuantizeResult.Variant> variants = new ArrayList<>();
-            timings.put("quantize", 0L);
             for (int i = 0; i < ks.size(); i++) {
                 int k = ks.get(i);
                 context.stage("k = " + k);
@@ -150,8 +147,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 QuantizedImage q = options.palette() != null
                         ? givenPalette(prepared, options.palette(), cancelled, notes)
                         : quantizer.quantize(prepared, k, cancelled, p -> context.progress(base + span * 0.6 * p));
-                long quantizeMs = millisSince(q0);
-                timings.merge("quantize", quantizeMs, Long::sum);
+                long quantizeMs = timings.add("quantize", q0);
                 context.checkCancelled();
                 QuantizeResult.Variant v = writer.write(q, context::output, timings);
                 v.timingsMs().put("quantize", quantizeMs);
@@ -165,8 +161,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                         long budget = options.targetBytes() != null ? options.targetBytes() : v.bytes();
                         v = v.withFormats(formats.atSize("k" + k, budget, q, v, context::output));
                     }
-                    v.timingsMs().put("formats", millisSince(f0));
-                    timings.merge("formats", millisSince(f0), Long::sum);
+                    v.timingsMs().put("formats", timings.add("formats", f0));
                 }
                 variants.add(v);
                 context.progress(base + span);
@@ -176,7 +171,7 @@ public class QuantizeTask implements Task<QuantizeOptions> {
                 context.stage("other formats");
                 long f0 = System.nanoTime();
                 original = original.withFormats(FormatComparison.join(curve));
-                timings.merge("formats", millisSince(f0), Long::sum);
+                timings.add("formats", f0);
             }
             Integer elbow = null;
             if (variants.size() >= 3) {
@@ -188,8 +183,8 @@ public class QuantizeTask implements Task<QuantizeOptions> {
             Integer suggested = variants.stream().filter(v -> bar.meets(v.psnr(), v.ssim(), v.deltaE()))
                     .map(QuantizeResult.Variant::k).findFirst().orElse(null);
             QuantizeResult.Recommendation recommendation = Recommender.recommend(bar, variants, original.formats());
-            timings.put("total", millisSince(start));
-            return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings,
+            timings.stop("total", start);
+            return new QuantizeResult(original, variants, suggested, elbow, target, bar, recommendation, timings.millis(),
                     options.used(), notes);
         } finally {
             curve.forEach(f -> f.cancel(true)); // a job stopped early leaves no encodes running

@@ -2,6 +2,7 @@ package dev.pixelwise.quantize;
 
 import dev.pixelwise.imaging.ImageQuality;
 import dev.pixelwise.imaging.PngWriter;
+import dev.pixelwise.work.StageTimings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,11 +59,13 @@ final class VariantWriter {
      * file with the job and returns its path) and scores the variant. Adds encode and metrics times
      * to {@code timings}.
      */
-    QuantizeResult.Variant write(QuantizedImage q, Function<String, Path> output, Map<String, Long> timings) {
+    QuantizeResult.Variant write(QuantizedImage q, Function<String, Path> output, StageTimings timings) {
         long t0 = System.nanoTime();
         String file = "k" + q.k() + ".png";
         byte[] bytes = png.indexed(width, height, q.paletteArgb(), q.indices(), effort);
         save(output.apply(file), bytes);
+        Map<String, Long> own = new LinkedHashMap<>();
+        own.put("encode", timings.add("encode", t0));
         long t1 = System.nanoTime();
         int[] pixels = q.toArgb();
         float[] perPixel = new float[pixels.length];
@@ -73,11 +76,7 @@ final class VariantWriter {
         double p99 = ImageQuality.percentile(perPixel, 0.99);
         String errorMap = "k" + q.k() + "-error.png";
         save(output.apply(errorMap), errorMap(perPixel));
-        long t2 = System.nanoTime();
-        Map<String, Long> own = new LinkedHashMap<>();
-        own.put("encode", (t1 - t0) / 1_000_000);
-        own.put("metrics", (t2 - t1) / 1_000_000);
-        own.forEach((stage, ms) -> timings.merge(stage, ms, Long::sum));
+        own.put("metrics", timings.add("metrics", t1));
         boolean lossless = Double.isInfinite(psnr);
         long size = bytes.length;
         return new QuantizeResult.Variant(q.k(), file, size, 8.0 * size / ((long) width * height),

@@ -1,17 +1,12 @@
 package dev.pixelwise.work;
 
 /**
- * The numbers a task's result carries: stage times in whole milliseconds ({@code timingsMs}) and scores
- * rounded for JSON. One place, so every task reports them alike.
+ * Scores rounded for a task result's JSON, one place so every task reports them alike (its stage times come from
+ * {@link StageTimings}).
  */
 public final class ResultNumbers {
 
     private ResultNumbers() {
-    }
-
-    /** Whole milliseconds since {@code startNanos}, a {@link System#nanoTime()} reading. */
-    public static long millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** {@code v} rounded to {@code digits} decimals (half up), for a result's JSON. */

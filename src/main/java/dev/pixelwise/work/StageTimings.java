@@ -7,7 +7,7 @@ import java.util.Map;
  * A job's stage times: whole milliseconds for its result's {@code timingsMs}, and each stage's exact time
  * recorded as the {@code pixelwise.job.stage} metric (tags task, stage, model) on {@code /q/metrics}. Why both:
  * the JSON keeps whole milliseconds, which cannot tell a 5.1 ms forward pass from a 5.9 ms one; the metric's
- * sum does, for an operator and for bench/classify-server.sh.
+ * sum does, for an operator and for bench/classify-server.sh. Every task times its stages here.
  */
 public final class StageTimings {
 
@@ -30,6 +30,19 @@ public final class StageTimings {
         recorder.record(stage, nanos);
         long ms = nanos / 1_000_000;
         millis.put(stage, ms);
+        return ms;
+    }
+
+    /**
+     * One more run of stage {@code stage}, begun at {@code startNanos}: its whole milliseconds are added to the
+     * stage's (a quantize job's k values each encode, say), its exact time recorded as one more observation.
+     * Returns this run's whole milliseconds.
+     */
+    public long add(String stage, long startNanos) {
+        long nanos = System.nanoTime() - startNanos;
+        recorder.record(stage, nanos);
+        long ms = nanos / 1_000_000;
+        millis.merge(stage, ms, Long::sum);
         return ms;
     }
 

@@ -1,5 +1,6 @@
 package dev.pixelwise.classify;
 
+import dev.pixelwise.MetricsPage;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -53,23 +54,13 @@ class ClassifyApiTest {
     @Test
     void stageTimesReachTheMetricsBelowAMillisecond() {
         String series = "{model=\"mobilenet-v2\",stage=\"inference\",task=\"classify\"}";
-        double count0 = metric("pixelwise_job_stage_seconds_count" + series);
-        double sum0 = metric("pixelwise_job_stage_seconds_sum" + series);
+        double count0 = MetricsPage.value("pixelwise_job_stage_seconds_count" + series);
+        double sum0 = MetricsPage.value("pixelwise_job_stage_seconds_sum" + series);
         JsonPath job = ok(classify("cat.bmp"));
         long ms = job.getLong("result.timingsMs.inference");
-        assertEquals(1, metric("pixelwise_job_stage_seconds_count" + series) - count0, "one more forward pass counted");
-        double exact = (metric("pixelwise_job_stage_seconds_sum" + series) - sum0) * 1000;
+        assertEquals(1, MetricsPage.value("pixelwise_job_stage_seconds_count" + series) - count0, "one more forward pass counted");
+        double exact = (MetricsPage.value("pixelwise_job_stage_seconds_sum" + series) - sum0) * 1000;
         assertTrue(exact > 0 && exact >= ms - 1e-6 && exact < ms + 1, exact + " ms on the metric, " + ms + " in timingsMs");
-    }
-
-    /** A series' value on /q/metrics (0 before it exists). */
-    static double metric(String series) {
-        for (String line : given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return 0;
     }
 
     @Test

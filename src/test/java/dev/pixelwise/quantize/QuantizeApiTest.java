@@ -1,5 +1,6 @@
 package dev.pixelwise.quantize;
 
+import dev.pixelwise.MetricsPage;
 import dev.pixelwise.Poll;
 import dev.pixelwise.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +66,10 @@ class QuantizeApiTest {
 
     @Test
     void comparesSeveralPaletteSizesOnARealPhoto() throws Exception {
+        String encodes = "pixelwise_job_stage_seconds_count{model=\"none\",stage=\"encode\",task=\"quantize\"}";
+        double encodedBefore = MetricsPage.value(encodes);
         JsonPath job = ok(quantize(TestImages.photo("cat.bmp"), "k", "4,16,64"));
+        assertEquals(3, MetricsPage.value(encodes) - encodedBefore, "the stage metric counts each k's encode");
         String id = job.getString("id");
         assertEquals(512, job.getInt("result.original.width"));
         assertEquals("BMP", job.getString("result.original.format"));
