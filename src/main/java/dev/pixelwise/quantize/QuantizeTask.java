@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
-
 /**
  * K-Means colour quantisation with side-by-side compression levels. Stages: decode → histogram and
  * colour conversion once ({@link PaletteQuantizer#prepare}) → per k: k-means and remap, palette PNG,

@@ -18,7 +18,6 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Optional;
 
-
 /**
  * Segmentation, two ways on one page: semantic (DeepLabV3, PASCAL VOC classes) or by colour
  * (K-Means clusters from the quantize engine). Both give a class-index mask, an overlay and

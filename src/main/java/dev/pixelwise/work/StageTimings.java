@@ -26,9 +26,7 @@ public final class StageTimings {
 
     /** Ends stage {@code stage}, begun at {@code startNanos} (a {@link System#nanoTime()} reading); its whole milliseconds. */
     public long stop(String stage, long startNanos) {
-        long nanos = System.nanoTime() - startNanos;
-        recorder.record(stage, nanos);
-        long ms = nanos / 1_000_000;
+        long ms = record(stage, startNanos);
         millis.put(stage, ms);
         return ms;
     }
@@ -39,11 +37,16 @@ public final class StageTimings {
      * Returns this run's whole milliseconds.
      */
     public long add(String stage, long startNanos) {
-        long nanos = System.nanoTime() - startNanos;
-        recorder.record(stage, nanos);
-        long ms = nanos / 1_000_000;
+        long ms = record(stage, startNanos);
         millis.merge(stage, ms, Long::sum);
         return ms;
+    }
+
+    /** Records the time since {@code startNanos} as one observation of {@code stage}; its whole milliseconds. */
+    private long record(String stage, long startNanos) {
+        long nanos = System.nanoTime() - startNanos;
+        recorder.record(stage, nanos);
+        return nanos / 1_000_000;
     }
 
     /** The stages so far, in the order they ended, in whole milliseconds: a result's {@code timingsMs}. */
