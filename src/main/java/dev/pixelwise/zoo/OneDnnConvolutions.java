@@ -106,10 +106,9 @@ final class OneDnnConvolutions implements AutoCloseable {
         final String residual;
         /**
          * The variable whose array the convolution reads: its input, or the NCHW graph input that a permute to
-         * NHWC, now skipped, made its input from ({@link #permuted}); oneDNN's reorder does that permute.
+         * NHWC, now skipped, made its input from ({@link #permuted()}); oneDNN's reorder does that permute.
          */
         String source;
-        boolean permuted;
         // made on first use
         convolution_forward primitive;
         memory src;
@@ -142,10 +141,15 @@ final class OneDnnConvolutions implements AutoCloseable {
             this.source = input;
         }
 
+        /** Whether it reads the NCHW graph input in place of its permuted input ({@link #source}). */
+        boolean permuted() {
+            return !source.equals(input);
+        }
+
         /** What the profile calls it: "conv2d+relu6 (oneDNN)" and the like. */
         String kind(String op) {
             return op + (activation != null ? "+" + activation : "") + (residual != null ? "+add" : "")
-                    + " (oneDNN" + (permuted ? ", permuted input" : "") + (srcBlocked || dstBlocked ? ", nChw16c" : "") + (int8 ? ", int8" : "") + ")";
+                    + " (oneDNN" + (permuted() ? ", permuted input" : "") + (srcBlocked || dstBlocked ? ", nChw16c" : "") + (int8 ? ", int8" : "") + ")";
         }
     }
 
@@ -311,7 +315,6 @@ final class OneDnnConvolutions implements AutoCloseable {
             if (permute != null && Conv.of(s).nhwc() && toNhwc(program.get(permute), producer, constants)
                     && readers.get(g.input).size() == 1 && !outputs.contains(g.input) && !placed.contains(g.input)) {
                 g.source = program.get(permute).inputs().get(0);
-                g.permuted = true;
                 fused.absorbed.add(permute);
             }
             fused.byConv.put(i, g);
@@ -595,7 +598,7 @@ final class OneDnnConvolutions implements AutoCloseable {
         INDArray w = constants.get(s.inputs().get(1));
         INDArray b = constants.get(s.inputs().get(2));
         boolean nhwc = c.nhwc();
-        boolean xNhwc = nhwc && !g.permuted; // the array read: the convolution's NHWC input, or the NCHW one permuted
+        boolean xNhwc = nhwc && !g.permuted(); // the array read: the convolution's NHWC input, or the NCHW one permuted
         long n = x.size(0), ih = x.size(xNhwc ? 1 : 2), iw = x.size(xNhwc ? 2 : 3), ic = x.size(xNhwc ? 3 : 1);
         long oh = out.size(nhwc ? 1 : 2), ow = out.size(nhwc ? 2 : 3), oc = out.size(nhwc ? 3 : 1);
         long kh = c.kh(), kw = c.kw(), sh = c.sh(), sw = c.sw();
@@ -610,7 +613,7 @@ final class OneDnnConvolutions implements AutoCloseable {
             stream = keep(new stream(cpu));
         }
         memory.desc src = keep(new memory.desc(new long[]{n, ic, ih, iw}, memory.data_type.f32,
-                g.permuted ? memory.format_tag.nchw : layout(nhwc, g.srcBlocked)));
+                g.permuted() ? memory.format_tag.nchw : layout(nhwc, g.srcBlocked)));
         memory.desc dst = keep(new memory.desc(new long[]{n, oc, oh, ow}, memory.data_type.f32, layout(nhwc, g.dstBlocked)));
         memory.desc bias = keep(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x));
         // bf16: input and weights as bfloat16. int8: the input as u8 (never negative when calibrated) or s8, the
@@ -627,7 +630,7 @@ final class OneDnnConvolutions implements AutoCloseable {
             srcScale = range.scale();
             weightScales = weightScales(w, depthwise, oc);
         }
-        memory.desc typedSrc = srcType == memory.data_type.f32 && !g.permuted ? src
+        memory.desc typedSrc = srcType == memory.data_type.f32 && !g.permuted() ? src
                 : keep(new memory.desc(new long[]{n, ic, ih, iw}, srcType, layout(nhwc, g.srcBlocked)));
         memory.desc userWeights;
         memory.desc anyWeights;
