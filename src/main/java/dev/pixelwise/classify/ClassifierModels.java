@@ -259,18 +259,7 @@ public class ClassifierModels {
      * allocation, which starts a concurrent cycle.
      */
     private static Map<String, INDArray> output(TfliteGraph graph, float[][] batch, String... names) {
-        int n = graph.inputChannels() * graph.inputHeight() * graph.inputWidth();
-        for (int i = 0; i < batch.length; i++) {
-            if (batch[i].length != n) {
-                throw new IllegalArgumentException("image " + i + " has " + batch[i].length + " values, the model takes " + n);
-            }
-        }
-        return graph.output(batch.length, x -> {
-            FloatPointer to = new FloatPointer(x.data().addressPointer());
-            for (int i = 0; i < batch.length; i++) {
-                to.position((long) i * n).put(batch[i], 0, n);
-            }
-        }, Precision.FP32, names);
+        return graph.output(batch.length, graph.fromPlanar(batch), Precision.FP32, names);
     }
 
     @PreDestroy

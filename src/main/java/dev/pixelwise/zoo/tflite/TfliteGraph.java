@@ -90,40 +90,53 @@ public final class TfliteGraph extends ImportedGraph {
      * [N, C, H, W]. Values are used as given when the model input is float.
      */
     public INDArray inputFromRgb(int[]... rgb) {
+        Consumer<INDArray> fill = fromRgb(rgb); // checks the images before anything is allocated
         INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rgb.length, channels, height, width}, 'c');
-        try {
-            fromRgb(rgb).accept(x);
-        } catch (RuntimeException e) {
-            x.close();
-            throw e;
-        }
+        fill.accept(x);
         return x;
     }
 
     /**
      * What writes {@link #inputFromRgb}'s values into an input array, for {@link #output(int, Consumer, Precision, String...)}
-     * (which keeps that array between calls). The images are checked now, before any forward pass.
+     * (which keeps that array between calls). The images are checked and converted now, before any forward pass.
      */
     public Consumer<INDArray> fromRgb(int[]... rgb) {
         int plane = height * width;
+        boolean quantized = !Float.isNaN(inputScale);
+        float[][] planar = new float[rgb.length][];
         for (int n = 0; n < rgb.length; n++) {
             if (rgb[n].length != plane * channels) {
                 throw new IllegalArgumentException("image " + n + " has " + rgb[n].length + " values, expected "
                         + height + "×" + width + "×" + channels);
             }
+            float[] data = new float[channels * plane];
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < channels; c++) {
+                    int q = rgb[n][p * channels + c];
+                    data[c * plane + p] = quantized ? inputScale * (q - inputZeroPoint) : q;
+                }
+            }
+            planar[n] = data;
+        }
+        return fromPlanar(planar);
+    }
+
+    /**
+     * What writes images of planar [C, H, W] real values (the model's own input values, one array each) into an input
+     * array, for {@link #output(int, Consumer, Precision, String...)}: copied straight into its native memory. The
+     * images are checked now, before any forward pass.
+     */
+    public Consumer<INDArray> fromPlanar(float[]... images) {
+        int n = channels * height * width;
+        for (int i = 0; i < images.length; i++) {
+            if (images[i].length != n) {
+                throw new IllegalArgumentException("image " + i + " has " + images[i].length + " values, the model takes " + n);
+            }
         }
         return x -> {
-            float[] data = new float[channels * plane];
-            boolean quantized = !Float.isNaN(inputScale);
             FloatPointer to = new FloatPointer(x.data().addressPointer());
-            for (int n = 0; n < rgb.length; n++) {
-                for (int p = 0; p < plane; p++) {
-                    for (int c = 0; c < channels; c++) {
-                        int q = rgb[n][p * channels + c];
-                        data[c * plane + p] = quantized ? inputScale * (q - inputZeroPoint) : q;
-                    }
-                }
-                to.position((long) n * data.length).put(data, 0, data.length);
+            for (int i = 0; i < images.length; i++) {
+                to.position((long) i * n).put(images[i], 0, n);
             }
         };
     }
